@@ -1,0 +1,1 @@
+"""Ringkas's application layer: configuration, Telegram wiring, the command line, user texts."""

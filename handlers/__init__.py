@@ -1,0 +1,1 @@
+"""Telegram update handlers: thin, they call the engine and storage."""

@@ -1,0 +1,134 @@
+"""Turn text as users paste it (or as news sites write it) into clean running text.
+
+The output keeps the line structure (runs of blank lines fold into one) because paragraph
+breaks always end a sentence. Everything the engine shows is taken verbatim from this cleaned text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_QUOTE_TRANSLATION = str.maketrans(
+    {
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2033": '"',
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u00a0": " ",
+        "\u2007": " ",
+        "\u202f": " ",
+        "\u3000": " ",
+        "\t": " ",
+        "\r": "\n",
+        "\u2028": "\n",
+        "\u2029": "\n\n",
+        "\u0085": "\n",
+    }
+)
+
+# Zero-width and other invisible format characters that break word matching.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+# Whole lines that are site furniture, not article text (matched case-insensitively).
+_JUNK_LINE = re.compile(
+    r"""^\W*(?:
+        (?:baca|simak|lihat|tonton|saksikan|cek)\s+(?:juga|pula|video|selengkapnya)\b.*
+      | \[?gambas:.*
+      | advertisement\W*
+      | iklan\W*
+      | scroll\s+(?:down\s+)?to\s+(?:continue|resume)(?:\s+with\s+content)?\W*
+      | read\s+(?:also|more)\s*:.*
+      | (?:related|see\s+also)\s*:.*
+      | artikel\s+ini\s+(?:telah|sudah)\s+tayang\s+di\b.*
+      | (?:dapatkan|ikuti)\s+(?:update|berita|informasi)\b.*(?:google\s+news|whatsapp|telegram).*
+      | (?:editor|penulis|reporter|pewarta|penyunting|sumber\s+foto)\s*:.{0,80}
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# A related-link marker inside a line ("... terluka. Baca juga: Judul lain"): cut from it.
+_INLINE_RELATED = re.compile(r"\s*\b(?:Baca|Simak|Lihat)\s+[Jj]uga\s*:.*$")
+
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
+
+# Editor initials at the end of an article or paragraph: "(vyp/kna)", "(rsa)", "[ant]".
+_EDITOR_TAG = re.compile(r"\s*[(\[]\s*[a-z]{2,4}(?:\s*/\s*[a-z]{2,4}){0,3}\s*[)\]]\s*$")
+
+# "Jakarta, CNN Indonesia --", "JAKARTA, KOMPAS.com -", "Liputan6.com, Jakarta -",
+# "Jakarta (ANTARA) -", "TEMPO.CO, Jakarta -", "Jakarta -": a place and/or outlet, then a dash.
+_DATELINE = re.compile(
+    r"""^(?P<dateline>
+        (?:[A-Z][\w.&'-]*\.?(?:\s+[A-Z][\w.&'-]*){0,3})            # place or outlet
+        (?:\s*\([A-Za-z.\s]{2,20}\))?                                 # "(ANTARA)"
+        (?:\s*,\s*[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,3})?         # ", CNN Indonesia"
+        (?:\s*\([A-Za-z.\s]{2,20}\))?
+    )\s*(?:--|-|\u2013|\u2014)\s+(?=["'(]?[A-Z0-9])""",
+    re.VERBOSE,
+)
+_MAX_DATELINE_CHARS = 45
+
+_LINE_FINAL = frozenset(".!?\u2026:;\"'")
+_SPACES = re.compile(r"[ \f\v]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def normalize_characters(text: str) -> str:
+    """Unicode NFC, plain quotes and spaces, no control or invisible characters."""
+    text = unicodedata.normalize("NFC", text).translate(_QUOTE_TRANSLATION)
+    return _CONTROL.sub("", _INVISIBLE.sub("", text))
+
+
+def _strip_dateline(line: str) -> str:
+    match = _DATELINE.match(line)
+    if match is None:
+        return line
+    dateline = match.group("dateline")
+    looks_like_dateline = len(dateline) <= _MAX_DATELINE_CHARS and (
+        "," in dateline or "(" in dateline or "." in dateline or len(dateline.split()) <= 2
+    )
+    return line[match.end() :] if looks_like_dateline else line
+
+
+def _clean_line(line: str) -> str:
+    line = _URL.sub("", line)
+    line = _INLINE_RELATED.sub("", line)
+    line = _SPACES.sub(" ", line).strip()
+    if _JUNK_LINE.match(line):
+        return ""
+    line = _EDITOR_TAG.sub("", line)
+    return line.strip()
+
+
+def _join_hard_wraps(lines: list[str]) -> list[str]:
+    """Re-join a line that was wrapped mid-sentence (next line starts in lower case)."""
+    joined: list[str] = []
+    for line in lines:
+        if joined and joined[-1] and line[:1].islower() and joined[-1][-1] not in _LINE_FINAL:
+            joined[-1] = f"{joined[-1]} {line}"
+        else:
+            joined.append(line)
+    return joined
+
+
+def clean_text(text: str) -> str:
+    """Clean raw article text, keeping its line structure (runs of blank lines become one)."""
+    text = normalize_characters(text)
+    lines = [_clean_line(line) for line in text.split("\n")]
+    # Only the first line of an article can carry a dateline.
+    for index, line in enumerate(lines):
+        if line:
+            lines[index] = _strip_dateline(line)
+            break
+    joined = "\n".join(_join_hard_wraps(lines))
+    joined = _BLANK_LINES.sub("\n\n", joined).strip()
+    return joined

@@ -1,0 +1,154 @@
+"""Sentence splitting for Indonesian and English news text.
+
+A rule-based splitter: a boundary is sentence-final punctuation (with any closing quotes or
+brackets) followed by white space and something that can start a sentence, unless the word
+before the full stop is a known abbreviation, an initial or a list number. Line breaks
+always end a sentence (the cleaner has already re-joined hard-wrapped lines). Sentences longer than
+`MAX_SENTENCE_CHARS` are cut at clause boundaries so that no single piece is unreadable.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_SENTENCE_CHARS = 600
+
+# Never end a sentence: titles and words that are always followed by a name or a number.
+_TITLE_ABBREVIATIONS = frozenset(
+    """
+    dr drs dra prof ir h hj kh st sdr sdri bpk ibu yth jl jln kec kab kel kota prov no nomor
+    pt cv ud tn ny nn mr mrs ms messrs gen lt col capt sgt rev hon sen rep gov pres st mt ft
+    vs no nos vol hal jr sr bro mgr fig art pp ayat ps ks kol kapt brigjen mayjen letjen
+    kompol kombes akbp ipda iptu aiptu bripka brigadir irjen komjen
+    """.split()
+)
+# May end a sentence: only when the next word starts with a capital letter.
+_AMBIGUOUS_ABBREVIATIONS = frozenset(
+    """
+    dll dsb dst dkk tbk inc ltd co corp etc al ca approx est
+    """.split()
+)
+# Dotted forms ("U.S.", "a.n.", "s.d.", "S.H.", "M.Si.", "Ph.D.") never end a sentence when
+# followed by a capital in the middle of a line; these are the exceptions that usually do.
+_DOTTED_FINAL = frozenset({"a.m.", "p.m."})
+
+_CLOSERS = "\"')]}"
+_OPENERS = "\"'([{"
+_BOUNDARY = re.compile(
+    r"""(?P<end>(?:\.{3}|\u2026|[.!?])[.!?\u2026]*[\"')\]}]*)   # final punctuation, closers
+        (?P<space>\s+)
+        (?=[\"'(\[]*[A-Z0-9\u00C0-\u024F\u0400-\u04FF])            # can start a sentence
+    """,
+    re.VERBOSE,
+)
+_WORD_BEFORE = re.compile(r"(\S+)$")
+_DOTTED_ABBREVIATION = re.compile(r"^(?:[A-Za-z]{1,3}\.){2,}$")
+_INITIAL = re.compile(r"^[A-Z]\.$")
+_LIST_NUMBER = re.compile(r"^\(?\d{1,2}[.)]$")
+_CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+|\s+(?=\u2013|\u2014|--)")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence, with where it stands in the text it came from."""
+
+    text: str
+    paragraph: int
+    start: int
+    end: int
+
+
+def _is_boundary(before: str, end_punctuation: str) -> bool:
+    """Decide whether `before` + `end_punctuation` ends a sentence."""
+    if not end_punctuation.startswith(".") or end_punctuation.startswith("..."):
+        return True
+    match = _WORD_BEFORE.search(before)
+    if match is None:
+        return True
+    word = match.group(1).lstrip(_OPENERS)
+    bare = word.lower()
+    if bare in _TITLE_ABBREVIATIONS:
+        return False
+    if bare in _AMBIGUOUS_ABBREVIATIONS:
+        return True
+    dotted = word + "."
+    if _DOTTED_ABBREVIATION.match(dotted):
+        return dotted.lower() in _DOTTED_FINAL
+    if _INITIAL.match(dotted):
+        return False
+    # "1. Pertama" at the start of a line is a list item, not a sentence.
+    return not (_LIST_NUMBER.match(dotted) and before.strip() == word)
+
+
+def _split_line(line: str) -> list[tuple[int, int]]:
+    """Sentence spans (start, end) within one line of text."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _BOUNDARY.finditer(line):
+        end_text = match.group("end")
+        punctuation = end_text.rstrip(_CLOSERS)
+        if _is_boundary(line[start : match.start("end")], punctuation):
+            spans.append((start, match.end("end")))
+            start = match.end("space")
+    if start < len(line):
+        spans.append((start, len(line)))
+    return spans
+
+
+def _cut_long(text: str, start: int, limit: int) -> list[tuple[int, int]]:
+    """Cut an overlong sentence at clause breaks (or spaces) into pieces of at most `limit`."""
+    pieces: list[tuple[int, int]] = []
+    offset = 0
+    while len(text) - offset > limit:
+        window = text[offset : offset + limit]
+        cut = None
+        for pattern in (_CLAUSE_BREAK, re.compile(r"\s+")):
+            breaks = [m for m in pattern.finditer(window) if m.start() > limit // 3]
+            if breaks:
+                cut = breaks[-1]
+                break
+        if cut is None:
+            pieces.append((start + offset, start + offset + limit))
+            offset += limit
+            continue
+        pieces.append((start + offset, start + offset + cut.start()))
+        offset += cut.end()
+    if offset < len(text):
+        pieces.append((start + offset, start + len(text)))
+    return pieces
+
+
+def _lines(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, paragraph) of each non-blank line; a blank line starts a new paragraph."""
+    lines: list[tuple[int, int, int]] = []
+    paragraph = 0
+    position = 0
+    previous_blank = False
+    for raw in text.split("\n"):
+        start = position
+        position += len(raw) + 1
+        if not raw.strip():
+            previous_blank = True
+            continue
+        if lines and previous_blank:
+            paragraph += 1
+        lead = start + (len(raw) - len(raw.lstrip()))
+        lines.append((lead, start + len(raw.rstrip()), paragraph))
+        previous_blank = False
+    return lines
+
+
+def split_sentences(text: str, *, max_chars: int = MAX_SENTENCE_CHARS) -> list[Sentence]:
+    """Split cleaned text into sentences, in order; `text[s.start:s.end] == s.text`."""
+    sentences: list[Sentence] = []
+    for line_start, line_end, paragraph in _lines(text):
+        line = text[line_start:line_end]
+        for start, end in _split_line(line):
+            piece = line[start:end].strip()
+            if not piece:
+                continue
+            absolute = line_start + start + (len(line[start:end]) - len(line[start:end].lstrip()))
+            for cut_start, cut_end in _cut_long(piece, absolute, max_chars):
+                sentences.append(Sentence(text[cut_start:cut_end], paragraph, cut_start, cut_end))
+    return sentences
