@@ -1,0 +1,277 @@
+"""Opening the SQLite file: URL parsing, schema migrations and recovery from faults.
+
+Faults never escape from `open_database`: a corrupt file is moved aside and recreated, a
+read-only file is opened for reading only, and anything else falls back to "no database".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sqlite3
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+SQLITE_URL_PREFIX = "sqlite:///"
+MEMORY_DATABASE = ":memory:"
+
+# Migration N (1-based) upgrades a database from user_version N-1 to N. Append only: never
+# edit a migration that has shipped.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE cache_entries (
+            key TEXT PRIMARY KEY,
+            payload TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            expires_at REAL,
+            size INTEGER NOT NULL
+        )""",
+        """CREATE TABLE chats (
+            chat_id INTEGER PRIMARY KEY,
+            first_seen_at REAL NOT NULL,
+            served_count INTEGER NOT NULL DEFAULT 0
+        )""",
+        """CREATE TABLE chat_settings (
+            chat_id INTEGER PRIMARY KEY REFERENCES chats (chat_id) ON DELETE CASCADE,
+            summary_sentences INTEGER,
+            language TEXT
+        )""",
+    ),
+    (
+        "CREATE TABLE cache_counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+        "CREATE INDEX cache_entries_expiry ON cache_entries (expires_at)"
+        " WHERE expires_at IS NOT NULL",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+# Also the write probe on open: it fails with SQLITE_READONLY on a read-only file.
+SEED_COUNTERS = (
+    "INSERT OR IGNORE INTO cache_counters (name, value) VALUES ('hits', 0), ('misses', 0)"
+)
+
+
+class SchemaTooNewError(sqlite3.DatabaseError):
+    """The file was written by a newer Ringkas whose schema this version does not know."""
+
+
+class CorruptDatabaseError(sqlite3.DatabaseError):
+    """`PRAGMA quick_check` found damage that SQLite had not reported as an error yet."""
+
+
+@dataclass
+class OpenedDatabase:
+    connection: aiosqlite.Connection | None  # None: run without a database ("no cache")
+    writable: bool
+    schema_ready: bool  # False: the file was locked on open; prepare it before first use
+    problem: str | None  # why it is degraded; None when healthy
+
+
+def parse_database_url(url: str) -> Path | None:
+    """Map a `sqlite:///` URL to a file path, or None for an in-memory database."""
+    text = url.strip()
+    if not text.lower().startswith(SQLITE_URL_PREFIX):
+        raise ValueError(
+            f"unsupported database URL {url!r}: expected sqlite:///relative/path.db, "
+            "sqlite:////absolute/path.db or sqlite:///:memory:"
+        )
+    location = text[len(SQLITE_URL_PREFIX) :]
+    if not location or "\x00" in location:
+        raise ValueError(f"database URL {url!r} has no usable file path")
+    if location == MEMORY_DATABASE:
+        return None
+    return Path(location)
+
+
+def error_code(exc: sqlite3.Error) -> int | None:
+    """The primary SQLite result code (extended codes carry it in the low byte)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF
+
+
+def is_busy(exc: sqlite3.Error) -> bool:
+    return error_code(exc) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def is_corruption(exc: sqlite3.Error) -> bool:
+    return isinstance(exc, CorruptDatabaseError) or error_code(exc) in (
+        sqlite3.SQLITE_CORRUPT,
+        sqlite3.SQLITE_NOTADB,
+    )
+
+
+def is_read_only(exc: sqlite3.Error) -> bool:
+    return error_code(exc) in (
+        sqlite3.SQLITE_READONLY,
+        sqlite3.SQLITE_CANTOPEN,
+        sqlite3.SQLITE_PERM,
+    )
+
+
+async def open_database(path: Path | None, *, busy_timeout_ms: int) -> OpenedDatabase:
+    """Open (creating if needed) and migrate the database; degrade instead of raising."""
+    if path is None:
+        connection = await _connect(MEMORY_DATABASE, busy_timeout_ms)
+        await prepare(connection)
+        return OpenedDatabase(connection, writable=True, schema_ready=True, problem=None)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return _without_database(f"cannot create directory {path.parent}: {exc}")
+    try:
+        return await _open_read_write(path, busy_timeout_ms)
+    except sqlite3.Error as exc:
+        if is_corruption(exc):
+            return await _recreate_corrupt(path, busy_timeout_ms, exc)
+        if is_read_only(exc):
+            return await _open_read_only(path, busy_timeout_ms, exc)
+        return _without_database(f"cannot open {path}: {exc}")
+
+
+async def prepare(connection: aiosqlite.Connection) -> None:
+    """Set connection pragmas, check the file, migrate the schema and probe for writes."""
+    await connection.execute("PRAGMA foreign_keys = ON")
+    # NORMAL is durable against process crashes in WAL mode; only power loss can drop the
+    # last commits, which is fine for a cache.
+    await connection.execute("PRAGMA synchronous = NORMAL")
+    await _raise_if_corrupt(connection)
+    await migrate(connection)
+    await connection.execute("PRAGMA journal_mode = WAL")
+    await connection.execute(SEED_COUNTERS)
+
+
+async def migrate(connection: aiosqlite.Connection) -> None:
+    """Apply the pending migrations in order, each in its own transaction."""
+    version = await user_version(connection)
+    if version > SCHEMA_VERSION:
+        raise SchemaTooNewError(
+            f"database schema version {version} is newer than supported {SCHEMA_VERSION}"
+        )
+    for target in range(version + 1, SCHEMA_VERSION + 1):
+        async with write_transaction(connection):
+            # Another process may have migrated while we waited for the write lock.
+            if await user_version(connection) >= target:
+                continue
+            for statement in MIGRATIONS[target - 1]:
+                await connection.execute(statement)
+            await connection.execute(f"PRAGMA user_version = {target}")
+        log.info("database schema migrated to version %d", target)
+
+
+async def user_version(connection: aiosqlite.Connection) -> int:
+    async with connection.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+@contextlib.asynccontextmanager
+async def write_transaction(connection: aiosqlite.Connection) -> AsyncIterator[None]:
+    """A short write transaction; IMMEDIATE so lock waits happen up front, under busy_timeout."""
+    await connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        with contextlib.suppress(sqlite3.Error, ValueError):
+            await connection.rollback()
+        raise
+    await connection.execute("COMMIT")
+
+
+async def _connect(
+    database: str, busy_timeout_ms: int, *, uri: bool = False
+) -> aiosqlite.Connection:
+    # sqlite3's `timeout` is SQLite's busy timeout: how long to wait for another lock holder.
+    return await aiosqlite.connect(
+        database, timeout=busy_timeout_ms / 1000, isolation_level=None, uri=uri
+    )
+
+
+async def _open_read_write(path: Path, busy_timeout_ms: int) -> OpenedDatabase:
+    connection = await _connect(str(path), busy_timeout_ms)
+    try:
+        await prepare(connection)
+    except sqlite3.Error as exc:
+        if not is_busy(exc):
+            await _close_quietly(connection)
+            raise
+        problem = f"database {path} is locked by another connection; will retry"
+        log.warning("%s (%s)", problem, exc)
+        return OpenedDatabase(connection, writable=True, schema_ready=False, problem=problem)
+    return OpenedDatabase(connection, writable=True, schema_ready=True, problem=None)
+
+
+async def _recreate_corrupt(path: Path, busy_timeout_ms: int, exc: sqlite3.Error) -> OpenedDatabase:
+    try:
+        moved_to = _move_aside(path)
+    except OSError as move_error:
+        return _without_database(
+            f"database {path} is corrupt ({exc}) and cannot be moved aside: {move_error}"
+        )
+    log.warning(
+        "database %s is corrupt (%s); moved it to %s and starting afresh", path, exc, moved_to
+    )
+    try:
+        return await _open_read_write(path, busy_timeout_ms)
+    except sqlite3.Error as retry_error:
+        return _without_database(f"cannot recreate {path}: {retry_error}")
+
+
+def _move_aside(path: Path) -> Path:
+    """Rename the file and its WAL/SHM companions to `<name>.corrupt-<UTC timestamp>`."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    moved_to = path.with_name(f"{path.name}.corrupt-{stamp}")
+    for companion in ("-wal", "-shm"):
+        source = path.with_name(path.name + companion)
+        if source.exists():
+            source.rename(path.with_name(f"{moved_to.name}{companion}"))
+    path.rename(moved_to)
+    return moved_to
+
+
+async def _open_read_only(path: Path, busy_timeout_ms: int, exc: sqlite3.Error) -> OpenedDatabase:
+    # mode=ro needs to create the -shm file of a WAL database; immutable=1 does not, so it
+    # also works in a read-only directory (nobody can be writing there without us seeing it).
+    for query in ("mode=ro", "immutable=1"):
+        try:
+            connection = await _connect(
+                f"{path.resolve().as_uri()}?{query}", busy_timeout_ms, uri=True
+            )
+        except sqlite3.Error:
+            continue
+        try:
+            version = await user_version(connection)
+        except sqlite3.Error:
+            await _close_quietly(connection)
+            continue
+        if version != SCHEMA_VERSION:
+            await _close_quietly(connection)
+            break
+        problem = (
+            f"database {path} is read-only ({exc}); serving cached results without saving new ones"
+        )
+        log.warning("%s", problem)
+        return OpenedDatabase(connection, writable=False, schema_ready=True, problem=problem)
+    return _without_database(f"database {path} is not writable ({exc})")
+
+
+def _without_database(problem: str) -> OpenedDatabase:
+    log.warning("%s; running without a cache", problem)
+    return OpenedDatabase(None, writable=False, schema_ready=False, problem=f"{problem}; no cache")
+
+
+async def _raise_if_corrupt(connection: aiosqlite.Connection) -> None:
+    async with connection.execute("PRAGMA quick_check") as cursor:
+        findings = [str(row[0]) for row in await cursor.fetchall()]
+    if findings != ["ok"]:
+        raise CorruptDatabaseError(f"quick_check failed: {'; '.join(findings[:3])}")
+
+
+async def _close_quietly(connection: aiosqlite.Connection) -> None:
+    with contextlib.suppress(sqlite3.Error, ValueError):
+        await connection.close()

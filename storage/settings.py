@@ -1,0 +1,74 @@
+"""Per-chat settings and the served counter. These tables never hold message content."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import aiosqlite
+
+
+@dataclass(frozen=True)
+class ChatSettings:
+    """None means "use the bot's default"."""
+
+    chat_id: int
+    summary_sentences: int | None = None
+    language: str | None = None
+
+
+def validate_settings(settings: ChatSettings) -> None:
+    """Reject values no caller should pass; user input is checked by the handlers first."""
+    sentences = settings.summary_sentences
+    if sentences is not None and (
+        isinstance(sentences, bool) or not isinstance(sentences, int) or sentences < 1
+    ):
+        raise ValueError(f"summary_sentences must be a positive integer or None, not {sentences!r}")
+    language = settings.language
+    if language is not None and (not isinstance(language, str) or not language.strip()):
+        raise ValueError(f"language must be a non-empty string or None, not {language!r}")
+
+
+async def read_settings(db: aiosqlite.Connection, chat_id: int) -> ChatSettings:
+    async with db.execute(
+        "SELECT summary_sentences, language FROM chat_settings WHERE chat_id = ?", (chat_id,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return ChatSettings(chat_id)
+    sentences, language = row
+    return ChatSettings(
+        chat_id,
+        summary_sentences=None if sentences is None else int(sentences),
+        language=None if language is None else str(language),
+    )
+
+
+async def write_settings(db: aiosqlite.Connection, settings: ChatSettings, now: float) -> None:
+    await _ensure_chat(db, settings.chat_id, now)
+    await db.execute(
+        "INSERT INTO chat_settings (chat_id, summary_sentences, language) VALUES (?, ?, ?)"
+        " ON CONFLICT (chat_id) DO UPDATE SET summary_sentences = excluded.summary_sentences,"
+        " language = excluded.language",
+        (settings.chat_id, settings.summary_sentences, settings.language),
+    )
+
+
+async def add_served(db: aiosqlite.Connection, chat_id: int, now: float) -> None:
+    await db.execute(
+        "INSERT INTO chats (chat_id, first_seen_at, served_count) VALUES (?, ?, 1)"
+        " ON CONFLICT (chat_id) DO UPDATE SET served_count = served_count + 1",
+        (chat_id, now),
+    )
+
+
+async def count_chats_served(db: aiosqlite.Connection) -> int:
+    async with db.execute("SELECT COUNT(*) FROM chats WHERE served_count > 0") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def _ensure_chat(db: aiosqlite.Connection, chat_id: int, now: float) -> None:
+    await db.execute(
+        "INSERT OR IGNORE INTO chats (chat_id, first_seen_at, served_count) VALUES (?, ?, 0)",
+        (chat_id, now),
+    )
