@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from storage import Storage, StorageStats
 from summarizer import MAX_SENTENCES, MIN_SENTENCES, ArticleError, Digest, summarize
+from summarizer.extract import Article, NotAnArticle
+from summarizer.fetch import FetchError, FetchPolicy
+from summarizer.links import fetch_article
+
+from .config import (
+    ConfigError,
+    allowed_networks_from,
+    database_path_from,
+    load_config,
+    read_environment,
+)
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -118,10 +132,103 @@ def _summarize_batch(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _is_link(source: str) -> bool:
+    return source.lower().startswith(("http://", "https://"))
+
+
+def _fetch_article(url: str) -> Article:
+    values = read_environment()
+    policy = FetchPolicy(allowed_networks=allowed_networks_from(values))
+    return asyncio.run(fetch_article(url, policy))
+
+
+def _summarize_link(args: argparse.Namespace, out: TextIO) -> int:
+    article = _fetch_article(args.source)
+    digest = summarize(article.text, sentences=args.sentences, language=args.lang)
+    if args.json:
+        out.write(json.dumps(digest.to_dict(), ensure_ascii=False) + "\n")
+        return EXIT_OK
+    header = [
+        line
+        for line in (article.title, ", ".join(filter(None, (article.site, article.date))))
+        if line
+    ]
+    out.write(
+        "\n".join([*header, "", format_digest(digest)]) + "\n"
+        if header
+        else format_digest(digest) + "\n"
+    )
+    return EXIT_OK
+
+
 def command_summarize(args: argparse.Namespace) -> int:
     if args.jsonl:
         return _summarize_batch(args, sys.stdout)
+    if _is_link(args.source):
+        return _summarize_link(args, sys.stdout)
     return _summarize_one(args, sys.stdout)
+
+
+def command_extract(args: argparse.Namespace) -> int:
+    article = _fetch_article(args.url)
+    if args.json:
+        fields = {
+            "title": article.title,
+            "site": article.site,
+            "date": article.date,
+            "text": article.text,
+        }
+        sys.stdout.write(json.dumps(fields, ensure_ascii=False) + "\n")
+    else:
+        for label, value in (
+            ("Title", article.title),
+            ("Site", article.site),
+            ("Date", article.date),
+        ):
+            sys.stdout.write(f"{label}: {value or '-'}\n")
+        sys.stdout.write("\n" + article.text + "\n")
+    return EXIT_OK
+
+
+def command_stats(args: argparse.Namespace) -> int:
+    path = database_path_from(read_environment())
+    if path is not None and not path.exists():
+        raise InputError(f"no database at {path} yet (it is created when the bot first runs)")
+    stats = asyncio.run(_read_stats(path))
+    hit_rate = "-" if stats.hit_rate is None else f"{stats.hit_rate:.1%}"
+    rows = [
+        ("Database", str(path) if path else "in memory"),
+        ("Cache entries", f"{stats.cache_entries:,}"),
+        ("Cache size", f"{stats.cache_bytes / 1024:,.1f} KiB"),
+        ("Hits / misses", f"{stats.hits:,} / {stats.misses:,}"),
+        ("Hit rate", hit_rate),
+        ("Chats served", f"{stats.chats_served:,}"),
+    ]
+    if stats.degraded:
+        rows.append(("Problem", stats.degraded))
+    width = max(len(label) for label, _ in rows)
+    sys.stdout.write("".join(f"{label:<{width}}  {value}\n" for label, value in rows))
+    return EXIT_OK
+
+
+async def _read_stats(path: Path | None) -> StorageStats:
+    storage = await Storage.open(path)
+    try:
+        return await storage.stats()
+    finally:
+        await storage.close()
+
+
+def command_run(args: argparse.Namespace) -> int:
+    config = load_config(read_environment())
+    logging.basicConfig(
+        level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("httpx").setLevel(max(config.log_level, logging.WARNING))
+    from .app import run  # Telegram machinery loads only for this command
+
+    run(config)
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -134,7 +241,10 @@ def build_parser() -> argparse.ArgumentParser:
         "summarize", help="summarize an article from a file or standard input"
     )
     summarize_parser.add_argument(
-        "source", nargs="?", default="-", help="a text file, or - for standard input (default)"
+        "source",
+        nargs="?",
+        default="-",
+        help="a text file, an http(s) link, or - for standard input (default)",
     )
     summarize_parser.add_argument(
         "-n", "--sentences", type=sentence_count, default=3, help="summary length (1-10)"
@@ -146,6 +256,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--jsonl", action="store_true", help='batch: read {"id", "text"} JSON lines from stdin'
     )
     summarize_parser.set_defaults(handler=command_summarize)
+
+    extract_parser = commands.add_parser(
+        "extract", help="fetch a news link and print the article it extracts"
+    )
+    extract_parser.add_argument("url", help="an http(s) link")
+    extract_parser.add_argument("--json", action="store_true", help="print one JSON object")
+    extract_parser.set_defaults(handler=command_extract)
+
+    run_parser = commands.add_parser("run", help="run the Telegram bot (see README: settings)")
+    run_parser.set_defaults(handler=command_run)
+
+    stats_parser = commands.add_parser("stats", help="cache size, hit rate and chats served")
+    stats_parser.set_defaults(handler=command_stats)
     return parser
 
 
@@ -153,7 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
-    except (InputError, ArticleError, ValueError) as error:
+    except (InputError, ArticleError, ConfigError, FetchError, NotAnArticle, ValueError) as error:
         print(f"ringkasbot: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

@@ -1,1 +1,36 @@
 """Telegram update handlers: thin, they call the engine and storage."""
+
+from __future__ import annotations
+
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from .buttons import button_pressed
+from .commands import (
+    bahasa_command,
+    fakta_command,
+    help_command,
+    panjang_command,
+    private_message,
+    ringkas_command,
+)
+from .digests import DigestService
+from .limits import RateLimiter
+from .services import Services
+
+__all__ = ["DigestService", "RateLimiter", "Services", "register"]
+
+
+def register(application: Application) -> None:
+    """Attach every handler. They find their `Services` in `application.bot_data["services"]`."""
+    application.add_handler(CommandHandler(["start", "help"], help_command))
+    application.add_handler(CommandHandler("ringkas", ringkas_command))
+    application.add_handler(CommandHandler("fakta", fakta_command))
+    application.add_handler(CommandHandler("panjang", panjang_command))
+    application.add_handler(CommandHandler("bahasa", bahasa_command))
+    application.add_handler(CallbackQueryHandler(button_pressed))
+    application.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE & ~filters.COMMAND & ~filters.UpdateType.EDITED,
+            private_message,
+        )
+    )

@@ -1,0 +1,221 @@
+"""Digests for the handlers: from text or a link to a summary, through the cache.
+
+The engine's CPU work runs in a worker thread so the event loop keeps serving other chats;
+identical requests that arrive together are computed once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from concurrent.futures import Executor
+from dataclasses import asdict, dataclass
+from typing import Any, TypeVar
+
+from storage import Storage, text_cache_key, url_cache_key
+from summarizer import ENGINE_VERSION, summarize
+from summarizer.cleaning import clean_text
+from summarizer.fetch import FetchPolicy, Resolver
+from summarizer.links import fetch_article
+from summarizer.urls import normalize_url
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+LINK_TTL_SECONDS = 24 * 3600
+TEXT_TTL_SECONDS = 7 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """An article as the cache keeps it: cleaned text plus, for links, page metadata."""
+
+    article_id: str
+    text: str
+    url: str | None = None
+    title: str | None = None
+    site: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class FactView:
+    text: str
+    kind: str
+    sentence: int
+
+
+@dataclass(frozen=True)
+class DigestView:
+    """A digest as the handlers show it (and as the cache stores it)."""
+
+    language: str | None
+    language_confidence: float
+    language_first_class: bool
+    summary: tuple[str, ...]
+    facts: tuple[FactView, ...]
+    sentences_total: int
+    truncated: bool
+
+    @classmethod
+    def from_json(cls, payload: str) -> DigestView:
+        data = json.loads(payload)
+        data["summary"] = tuple(data["summary"])
+        data["facts"] = tuple(FactView(**fact) for fact in data["facts"])
+        return cls(**data)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class Answer:
+    article: ArticleRecord
+    digest: DigestView
+    sentences: int
+    from_cache: bool
+
+
+def _text_article_id(cleaned: str) -> str:
+    return "t" + hashlib.sha256(cleaned.encode("utf-8", "surrogatepass")).hexdigest()[:31]
+
+
+def _url_article_id(normalized_url: str) -> str:
+    return "u" + hashlib.sha256(normalized_url.encode("utf-8", "surrogatepass")).hexdigest()[:31]
+
+
+def compute_digest(text: str, sentences: int) -> DigestView:
+    """Run the engine (CPU-bound; called in a worker thread)."""
+    digest = summarize(text, sentences=sentences)
+    return DigestView(
+        language=digest.language.code,
+        language_confidence=digest.language.confidence,
+        language_first_class=digest.language.is_first_class,
+        summary=digest.summary,
+        facts=tuple(FactView(f.text, f.kind, f.sentence) for f in digest.facts),
+        sentences_total=digest.sentences_total,
+        truncated=digest.truncated,
+    )
+
+
+class DigestService:
+    def __init__(
+        self,
+        storage: Storage,
+        executor: Executor,
+        fetch_policy: FetchPolicy,
+        *,
+        resolver: Resolver | None = None,
+    ) -> None:
+        self._storage = storage
+        self._executor = executor
+        self._fetch_policy = fetch_policy
+        self._resolver = resolver
+        self._in_flight: dict[str, asyncio.Future[Any]] = {}
+        self.computations = 0  # engine runs, for stats and tests
+
+    async def _run(self, function: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
+
+    async def _once(self, key: str, produce: Callable[[], Awaitable[T]]) -> T:
+        """Run `produce` once for concurrent callers with the same key."""
+        running = self._in_flight.get(key)
+        if running is not None:
+            return await asyncio.shield(running)
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._in_flight[key] = future
+        try:
+            result = await produce()
+        except BaseException as error:
+            future.set_exception(error)
+            future.exception()  # the error is re-raised to every waiter; mark it retrieved
+            raise
+        else:
+            future.set_result(result)
+            return result
+        finally:
+            del self._in_flight[key]
+
+    def _digest_key(self, article: ArticleRecord, sentences: int) -> str:
+        options = f"sentences={sentences}"
+        if article.url is not None:
+            return url_cache_key(ENGINE_VERSION, options, article.url)
+        return text_cache_key(ENGINE_VERSION, options, article.text)
+
+    async def _digest(self, article: ArticleRecord, sentences: int) -> Answer:
+        key = self._digest_key(article, sentences)
+        cached = await self._storage.get_cached(key)
+        if cached is not None:
+            return Answer(article, DigestView.from_json(cached), sentences, from_cache=True)
+
+        async def compute() -> DigestView:
+            self.computations += 1
+            digest = await self._run(compute_digest, article.text, sentences)
+            ttl = LINK_TTL_SECONDS if article.url else TEXT_TTL_SECONDS
+            await self._storage.put_cached(key, digest.to_json(), ttl)
+            return digest
+
+        digest = await self._once(key, compute)
+        return Answer(article, digest, sentences, from_cache=False)
+
+    async def _remember(self, article: ArticleRecord) -> None:
+        ttl = LINK_TTL_SECONDS if article.url else TEXT_TTL_SECONDS
+        payload = json.dumps(asdict(article), ensure_ascii=False)
+        await self._storage.put_cached(f"article:{article.article_id}", payload, ttl)
+
+    async def from_text(self, text: str, sentences: int) -> Answer:
+        """Summarize pasted or forwarded text. Raises summarizer.ArticleError."""
+        cleaned = clean_text(text)
+        article = ArticleRecord(_text_article_id(cleaned), cleaned)
+        answer = await self._digest(article, sentences)
+        if not answer.from_cache:
+            await self._remember(article)
+        return answer
+
+    async def from_url(self, url: str, sentences: int) -> Answer:
+        """Fetch, extract and summarize a link.
+
+        Raises summarizer.fetch.FetchError, summarizer.extract.NotAnArticle or ArticleError.
+        """
+        normalized = normalize_url(url)
+        article_id = _url_article_id(normalized)
+        article = await self.article(article_id)
+        if article is None:
+            article = await self._once(f"fetch:{article_id}", lambda: self._fetch(url, article_id))
+        return await self._digest(article, sentences)
+
+    async def _fetch(self, url: str, article_id: str) -> ArticleRecord:
+        extracted = await fetch_article(
+            url, self._fetch_policy, resolver=self._resolver, executor=self._executor
+        )
+        article = ArticleRecord(
+            article_id,
+            extracted.text,
+            url=normalize_url(url),
+            title=extracted.title,
+            site=extracted.site,
+            date=extracted.date,
+        )
+        await self._remember(article)
+        return article
+
+    async def article(self, article_id: str) -> ArticleRecord | None:
+        payload = await self._storage.get_cached(f"article:{article_id}")
+        if payload is None:
+            return None
+        try:
+            return ArticleRecord(**json.loads(payload))
+        except (ValueError, TypeError):
+            log.warning("unreadable cached article %s; ignoring it", article_id)
+            return None
+
+    async def from_article_id(self, article_id: str, sentences: int) -> Answer | None:
+        """Summarize an article seen before (for the inline buttons); None once it expired."""
+        article = await self.article(article_id)
+        if article is None:
+            return None
+        return await self._digest(article, sentences)

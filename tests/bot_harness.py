@@ -1,0 +1,65 @@
+"""Run the real Ringkas application (PTB HTTP stack, polling) against the fake Bot API server."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from telegram.ext import Application
+
+from bot.app import build_application
+from bot.config import Config
+from handlers import RateLimiter, Services
+from tests.fake_bot_api import FakeBotApi
+
+TOKEN = "123456789:AAH-ringkas-test-token-0123456789"
+LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"),)
+
+
+def make_config(api: FakeBotApi, database: Path | None, *, allow_loopback: bool = False) -> Config:
+    return Config(
+        token=api.token,
+        base_url=api.base_url,
+        database_path=database,
+        webhook_url=None,
+        port=8443,
+        allowed_networks=LOOPBACK if allow_loopback else (),
+        log_level=logging.INFO,
+    )
+
+
+@asynccontextmanager
+async def running_bot(
+    api: FakeBotApi,
+    database: Path | None,
+    *,
+    allow_loopback: bool = False,
+    rate_limit: RateLimiter | None = None,
+) -> AsyncIterator[Application]:
+    """Start the application as `run_polling` does (post_init included), stop it likewise."""
+    application = build_application(
+        make_config(api, database, allow_loopback=allow_loopback), rate_limit=rate_limit
+    )
+    await application.initialize()
+    assert application.post_init is not None
+    await application.post_init(application)
+    assert application.updater is not None
+    await application.updater.start_polling(
+        poll_interval=0.0, timeout=1, drop_pending_updates=False
+    )
+    await application.start()
+    try:
+        yield application
+    finally:
+        await application.updater.stop()
+        await application.stop()
+        await application.shutdown()
+        assert application.post_shutdown is not None
+        await application.post_shutdown(application)
+
+
+def services_of(application: Application) -> Services:
+    return application.bot_data["services"]
