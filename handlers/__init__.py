@@ -12,6 +12,7 @@ from .commands import (
     panjang_command,
     private_message,
     ringkas_command,
+    unknown_command,
 )
 from .digests import DigestService
 from .limits import RateLimiter
@@ -28,9 +29,6 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler("panjang", panjang_command))
     application.add_handler(CommandHandler("bahasa", bahasa_command))
     application.add_handler(CallbackQueryHandler(button_pressed))
-    application.add_handler(
-        MessageHandler(
-            filters.ChatType.PRIVATE & ~filters.COMMAND & ~filters.UpdateType.EDITED,
-            private_message,
-        )
-    )
+    private = filters.ChatType.PRIVATE & ~filters.UpdateType.EDITED
+    application.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
+    application.add_handler(MessageHandler(private & ~filters.COMMAND, private_message))

@@ -102,6 +102,16 @@ async def bahasa_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await send_text(message, services.texts.text(args[0], "language_set"))
 
 
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command the bot does not know, in a private chat: point to what it does know."""
+    message = update.effective_message
+    if message is None:
+        return
+    services = services_of(context)
+    prefs = await preferences(services, message.chat_id, _user_language(update))
+    await send_text(message, services.texts.text(prefs.interface, "hint_short"))
+
+
 async def private_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Any message in a private chat: an article, a link, chit-chat, or something unreadable."""
     message = update.effective_message

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from telegram import Message
+from telegram import Message, ReplyParameters
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ContextTypes
 
@@ -96,7 +96,7 @@ async def send_reply(message: Message, reply: Reply) -> list[Message]:
             message.reply_html,
             part,
             reply_markup=reply.keyboard if last else None,
-            do_quote=True,
+            reply_parameters=_reply_to(message),
         )
         if result is not None:
             sent.append(result)
@@ -104,4 +104,11 @@ async def send_reply(message: Message, reply: Reply) -> list[Message]:
 
 
 async def send_text(message: Message, html: str) -> Message | None:
-    return await with_retries("sendMessage", message.reply_html, html, do_quote=True)
+    return await with_retries(
+        "sendMessage", message.reply_html, html, reply_parameters=_reply_to(message)
+    )
+
+
+def _reply_to(message: Message) -> ReplyParameters:
+    # The user may delete their message while we work: answer anyway.
+    return ReplyParameters(message.message_id, allow_sending_without_reply=True)

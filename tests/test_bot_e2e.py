@@ -246,3 +246,22 @@ async def test_settings_survive_a_restart(
         api.private_text(sample_article)
         replies = await api.wait_for_messages(sent["chat"]["id"], 2)
     assert "5." in replies[1]["text"] and "6." not in replies[1]["text"]
+
+
+async def test_an_unknown_command_in_private_gets_a_hint(api: FakeBotApi, tmp_path: Path) -> None:
+    async with running_bot(api, tmp_path / "ringkas.db"):
+        sent = api.command("/apa")
+        [reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
+    assert "/help" in reply["text"]
+
+
+async def test_identical_articles_arriving_together_are_computed_once(
+    api: FakeBotApi, tmp_path: Path, sample_article: str
+) -> None:
+    async with running_bot(api, tmp_path / "ringkas.db") as application:
+        first = api.private_text(sample_article, user_id=2001)
+        second = api.private_text(sample_article, user_id=2002)
+        await api.wait_for_messages(first["chat"]["id"], 1)
+        await api.wait_for_messages(second["chat"]["id"], 1)
+        computations = services_of(application).digests.computations
+    assert computations == 1
