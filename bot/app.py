@@ -24,6 +24,8 @@ from .config import Config
 log = logging.getLogger(__name__)
 
 ENGINE_THREADS = 2
+# A chat bot should not wait long for its cache: past this, a locked database is skipped.
+DATABASE_BUSY_TIMEOUT_MS = 1000
 PURGE_INTERVAL_SECONDS = 3600
 CONCURRENT_UPDATES = 64
 FLOOD_RETRIES = 3
@@ -70,6 +72,7 @@ def build_application(
     *,
     resolver: Resolver | None = None,
     rate_limit: RateLimiter | None = None,
+    busy_timeout_ms: int = DATABASE_BUSY_TIMEOUT_MS,
 ) -> Application:
     """A ready-to-run application; storage opens on start and closes on shutdown."""
     executor = ThreadPoolExecutor(max_workers=ENGINE_THREADS, thread_name_prefix="engine")
@@ -77,7 +80,7 @@ def build_application(
     background: list[asyncio.Task[None]] = []
 
     async def start(application: Application) -> None:
-        storage = await Storage.open(config.database_path)
+        storage = await Storage.open(config.database_path, busy_timeout_ms=busy_timeout_ms)
         if storage.degraded_reason:
             log.warning("cache degraded: %s; answering without it", storage.degraded_reason)
         digests = DigestService(storage, executor, policy, resolver=resolver)
@@ -94,6 +97,7 @@ def build_application(
             task.cancel()
         services: Services | None = application.bot_data.get("services")
         if services is not None:
+            await services.digests.flush()
             await services.storage.close()
         executor.shutdown(wait=True, cancel_futures=True)
         log.info("Ringkas stopped; the database is closed")

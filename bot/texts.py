@@ -14,14 +14,14 @@ LANGUAGE_NAMES = {
         "es": "Spanyol", "pt": "Portugis", "it": "Italia", "nl": "Belanda", "ru": "Rusia",
         "ar": "Arab", "zh-cn": "Mandarin", "zh": "Mandarin", "ja": "Jepang", "ko": "Korea",
         "tl": "Tagalog", "vi": "Vietnam", "th": "Thai", "tr": "Turki", "hi": "Hindi",
-        "jv": "Jawa", "su": "Sunda",
+        "jv": "Jawa", "su": "Sunda", "he": "Ibrani", "fa": "Persia", "ur": "Urdu",
     },
     "en": {
         "id": "Indonesian", "en": "English", "ms": "Malay", "fr": "French", "de": "German",
         "es": "Spanish", "pt": "Portuguese", "it": "Italian", "nl": "Dutch", "ru": "Russian",
         "ar": "Arabic", "zh-cn": "Chinese", "zh": "Chinese", "ja": "Japanese", "ko": "Korean",
         "tl": "Tagalog", "vi": "Vietnamese", "th": "Thai", "tr": "Turkish", "hi": "Hindi",
-        "jv": "Javanese", "su": "Sundanese",
+        "jv": "Javanese", "su": "Sundanese", "he": "Hebrew", "fa": "Persian", "ur": "Urdu",
     },
 }  # fmt: skip
 
@@ -183,7 +183,7 @@ def interface_language(code: str | None) -> str:
     return base if base in INTERFACE_LANGUAGES else DEFAULT_LANGUAGE
 
 
-def text(language: str, key: str, **values: object) -> str:
+def text(language: str, key: str, /, **values: object) -> str:
     template = _TEXTS.get(language, _TEXTS[DEFAULT_LANGUAGE])[key]
     return template.format(**values) if values else template
 

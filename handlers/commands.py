@@ -11,7 +11,6 @@ from summarizer import MAX_SENTENCES, MIN_SENTENCES
 
 from .render import VIEW_FACTS, VIEW_SUMMARY
 from .requests import (
-    MIN_ARTICLE_CHARS,
     SummaryRequest,
     answer_request,
     command_request,
@@ -124,7 +123,7 @@ async def private_message(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await send_text(message, services.texts.text(prefs.interface, "no_text"))
         return
     request = SummaryRequest(text, links)
-    if not links and len(request.prose) < MIN_ARTICLE_CHARS:
+    if not links and not request.looks_like_article:
         await send_text(message, services.texts.text(prefs.interface, "hint_short"))
         return
     user_id = update.effective_user.id if update.effective_user else None

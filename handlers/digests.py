@@ -80,6 +80,10 @@ class Answer:
     from_cache: bool
 
 
+def _ttl(article: ArticleRecord) -> float:
+    return LINK_TTL_SECONDS if article.url else TEXT_TTL_SECONDS
+
+
 def _text_article_id(cleaned: str) -> str:
     return "t" + hashlib.sha256(cleaned.encode("utf-8", "surrogatepass")).hexdigest()[:31]
 
@@ -116,6 +120,10 @@ class DigestService:
         self._fetch_policy = fetch_policy
         self._resolver = resolver
         self._in_flight: dict[str, asyncio.Future[Any]] = {}
+        # Cache writes run behind the reply (a slow or locked disk must not delay answers);
+        # until one lands, its payload is served from here.
+        self._unwritten: dict[str, str] = {}
+        self._writes: set[asyncio.Task[None]] = set()
         self.computations = 0  # engine runs, for stats and tests
 
     async def _run(self, function: Callable[..., T], *args: Any) -> T:
@@ -140,6 +148,28 @@ class DigestService:
         finally:
             del self._in_flight[key]
 
+    def _store_later(self, key: str, payload: str, ttl: float) -> None:
+        self._unwritten[key] = payload
+
+        async def write() -> None:
+            try:
+                await self._storage.put_cached(key, payload, ttl)
+            finally:
+                self._unwritten.pop(key, None)
+
+        task = asyncio.create_task(write())
+        self._writes.add(task)
+        task.add_done_callback(self._writes.discard)
+
+    async def _lookup(self, key: str) -> str | None:
+        unwritten = self._unwritten.get(key)
+        return unwritten if unwritten is not None else await self._storage.get_cached(key)
+
+    async def flush(self) -> None:
+        """Wait for cache writes still under way (before closing the storage)."""
+        if self._writes:
+            await asyncio.gather(*self._writes, return_exceptions=True)
+
     def _digest_key(self, article: ArticleRecord, sentences: int) -> str:
         options = f"sentences={sentences}"
         if article.url is not None:
@@ -148,24 +178,22 @@ class DigestService:
 
     async def _digest(self, article: ArticleRecord, sentences: int) -> Answer:
         key = self._digest_key(article, sentences)
-        cached = await self._storage.get_cached(key)
+        cached = await self._lookup(key)
         if cached is not None:
             return Answer(article, DigestView.from_json(cached), sentences, from_cache=True)
 
         async def compute() -> DigestView:
             self.computations += 1
             digest = await self._run(compute_digest, article.text, sentences)
-            ttl = LINK_TTL_SECONDS if article.url else TEXT_TTL_SECONDS
-            await self._storage.put_cached(key, digest.to_json(), ttl)
+            self._store_later(key, digest.to_json(), _ttl(article))
             return digest
 
         digest = await self._once(key, compute)
         return Answer(article, digest, sentences, from_cache=False)
 
-    async def _remember(self, article: ArticleRecord) -> None:
-        ttl = LINK_TTL_SECONDS if article.url else TEXT_TTL_SECONDS
+    def _remember(self, article: ArticleRecord) -> None:
         payload = json.dumps(asdict(article), ensure_ascii=False)
-        await self._storage.put_cached(f"article:{article.article_id}", payload, ttl)
+        self._store_later(f"article:{article.article_id}", payload, _ttl(article))
 
     async def from_text(self, text: str, sentences: int) -> Answer:
         """Summarize pasted or forwarded text. Raises summarizer.ArticleError."""
@@ -173,7 +201,7 @@ class DigestService:
         article = ArticleRecord(_text_article_id(cleaned), cleaned)
         answer = await self._digest(article, sentences)
         if not answer.from_cache:
-            await self._remember(article)
+            self._remember(article)
         return answer
 
     async def from_url(self, url: str, sentences: int) -> Answer:
@@ -200,11 +228,11 @@ class DigestService:
             site=extracted.site,
             date=extracted.date,
         )
-        await self._remember(article)
+        self._remember(article)
         return article
 
     async def article(self, article_id: str) -> ArticleRecord | None:
-        payload = await self._storage.get_cached(f"article:{article_id}")
+        payload = await self._lookup(f"article:{article_id}")
         if payload is None:
             return None
         try:

@@ -22,8 +22,10 @@ from .services import ChatPreferences, Services, send_reply, send_text, services
 
 log = logging.getLogger(__name__)
 
-# Private messages shorter than this (links aside) are chit-chat, not articles.
+# Private messages shorter than this (links aside) are chit-chat, not articles. Chinese and
+# Japanese pack a word into a character or two, so their characters count more.
 MIN_ARTICLE_CHARS = 200
+_DENSE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 TYPING_DELAY_SECONDS = 0.3
 _REFUSED_LINK_CODES = frozenset(
     {FetchErrorCode.INVALID_URL, FetchErrorCode.UNSUPPORTED_SCHEME, FetchErrorCode.BLOCKED_ADDRESS}
@@ -37,6 +39,11 @@ class SummaryRequest:
     text: str
     links: tuple[str, ...]
     sentences: int | None = None
+
+    @property
+    def looks_like_article(self) -> bool:
+        prose = self.prose
+        return len(prose) + 2 * len(_DENSE_SCRIPT.findall(prose)) >= MIN_ARTICLE_CHARS
 
     @property
     def prose(self) -> str:
@@ -112,7 +119,7 @@ async def answer_request(
     services = services_of(context)
     ui = prefs.interface
     sentences = request.sentences or prefs.sentences
-    use_link = bool(request.links) and len(request.prose) < MIN_ARTICLE_CHARS
+    use_link = bool(request.links) and not request.looks_like_article
     prefix = []
     if use_link and len(request.links) > 1:
         prefix.append(
@@ -126,6 +133,7 @@ async def answer_request(
 
     try:
         answer = await _with_typing(context, message.chat_id, asyncio.ensure_future(produce()))
+        reply = render(answer, services.texts, ui, view, prefix)
     except (ArticleError, NotAnArticle, FetchError) as error:
         log.info("not summarized (%s): %s", type(error).__name__, error)
         await send_text(message, _failure_text(services, ui, error))
@@ -134,7 +142,7 @@ async def answer_request(
         log.exception("summarizing failed in chat %s", message.chat_id)
         await send_text(message, services.texts.text(ui, "error"))
         return
-    await send_reply(message, render(answer, services.texts, ui, view, prefix))
+    await send_reply(message, reply)
     await services.storage.note_chat_served(message.chat_id)
 
 
