@@ -24,8 +24,10 @@ _QUOTE_TRANSLATION = str.maketrans(
         "\u201b": "'",
         "\u2032": "'",
         "\u00a0": " ",
-        "\u2007": " ",
+        "\u1680": " ",
+        **{chr(code): " " for code in range(0x2000, 0x200B)},
         "\u202f": " ",
+        "\u205f": " ",
         "\u3000": " ",
         "\t": " ",
         "\r": "\n",
@@ -84,7 +86,8 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 
 def normalize_characters(text: str) -> str:
     """Unicode NFC, plain quotes and spaces, no control or invisible characters."""
-    text = unicodedata.normalize("NFC", text).translate(_QUOTE_TRANSLATION)
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
+    text = text.translate(_QUOTE_TRANSLATION)
     return _CONTROL.sub("", _INVISIBLE.sub("", text))
 
 

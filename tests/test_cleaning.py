@@ -1,0 +1,164 @@
+"""Cleaning: site furniture goes, the article's own sentences stay, text comes out normalized."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer.cleaning import clean_text
+
+FIRST = "Banjir merendam ratusan rumah warga di Kecamatan Muara Gembong sejak Kamis malam."
+SECOND = "Petugas gabungan mengevakuasi warga lanjut usia dengan perahu karet."
+
+
+def article_lines(cleaned: str) -> list[str]:
+    return [line for line in cleaned.split("\n") if line]
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "Baca juga: Polisi Tangkap Pencuri Motor di Bekasi",
+        "Baca Juga:",
+        "BACA JUGA: Harga Cabai Rawit Tembus Rp 100 Ribu per Kilogram",
+        "Simak juga: Video Detik-detik Tanggul Jebol di Karawang",
+        "Simak juga video berikut ini",
+        "Lihat juga: Foto-foto Banjir di Jakarta Timur",
+        "[Gambas:Video 20detik]",
+        "ADVERTISEMENT",
+        "SCROLL TO CONTINUE WITH CONTENT",
+    ],
+)
+def test_promo_and_related_link_lines_are_dropped(junk: str) -> None:
+    cleaned = clean_text(f"{FIRST}\n{junk}\n{SECOND}")
+    assert article_lines(cleaned) == [FIRST, SECOND]
+
+
+def test_related_link_marker_inside_a_paragraph_is_cut_off() -> None:
+    raw = f"{FIRST} Baca juga: Kecelakaan Beruntun di Tol Cipali\n{SECOND}"
+    assert article_lines(clean_text(raw)) == [FIRST, SECOND]
+
+
+def test_several_furniture_lines_in_a_row_leave_only_the_article() -> None:
+    raw = "\n".join(
+        [
+            FIRST,
+            "ADVERTISEMENT",
+            "SCROLL TO CONTINUE WITH CONTENT",
+            "[Gambas:Video 20detik]",
+            "Simak juga video berikut ini",
+            SECOND,
+        ]
+    )
+    assert article_lines(clean_text(raw)) == [FIRST, SECOND]
+
+
+@pytest.mark.parametrize("tag", ["(vyp/kna)", "(rsa)", "(dal/wis)", "[ant]"])
+def test_trailing_editor_tag_is_removed(tag: str) -> None:
+    assert clean_text(f"{FIRST}\n{SECOND} {tag}") == f"{FIRST}\n{SECOND}"
+
+
+def test_editor_tag_at_the_end_of_a_paragraph_is_removed() -> None:
+    assert clean_text(f"{FIRST} (vyp)\n\n{SECOND}") == f"{FIRST}\n\n{SECOND}"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Warga melapor ke Badan Penanggulangan Bencana Daerah (BPBD)",
+        "Hujan deras kembali turun pada Senin (28/2)",
+    ],
+)
+def test_a_meaningful_trailing_parenthesis_is_kept(line: str) -> None:
+    assert clean_text(line) == line
+
+
+def test_bare_urls_are_removed_from_running_text() -> None:
+    raw = "Data lengkap dimuat di https://bpbd.bekasikab.go.id/laporan?id=3 dan www.bmkg.go.id kemarin."
+    cleaned = clean_text(raw)
+    assert "http" not in cleaned
+    assert "www." not in cleaned
+    assert ".go.id" not in cleaned
+    assert "  " not in cleaned
+    assert cleaned.startswith("Data lengkap dimuat di")
+    assert cleaned.endswith("kemarin.")
+
+
+def test_a_line_that_is_only_a_url_disappears() -> None:
+    raw = f"https://www.cnnindonesia.com/nasional/20230113-banjir-bekasi\n{FIRST}"
+    assert clean_text(raw) == FIRST
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    [
+        "Jakarta, CNN Indonesia --",
+        "JAKARTA, KOMPAS.com -",
+        "Jakarta (ANTARA) -",
+        "Liputan6.com, Jakarta -",
+        "TEMPO.CO, Jakarta -",
+        "Jakarta -",
+    ],
+)
+def test_leading_dateline_is_removed_and_the_sentence_kept(dateline: str) -> None:
+    assert clean_text(f"{dateline} {FIRST}\n{SECOND}") == f"{FIRST}\n{SECOND}"
+
+
+def test_only_the_first_line_can_carry_a_dateline() -> None:
+    later = "Bekasi, Jawa Barat - Petugas gabungan terus menyisir permukiman warga."
+    assert clean_text(f"{FIRST}\n{later}") == f"{FIRST}\n{later}"
+
+
+def test_curly_quotes_become_plain_quotes() -> None:
+    raw = "\u201cKami siap bertanding,\u201d kata pelatih. Pemain menjawab \u2018siap\u2019 dengan lantang."
+    assert clean_text(raw) == (
+        "\"Kami siap bertanding,\" kata pelatih. Pemain menjawab 'siap' dengan lantang."
+    )
+
+
+def test_low_and_guillemet_quotes_become_plain_quotes() -> None:
+    raw = "Ia menyebutnya \u201epemulihan\u201c dan \u00abtitik balik\u00bb bagi ekonomi daerah."
+    assert clean_text(raw) == 'Ia menyebutnya "pemulihan" dan "titik balik" bagi ekonomi daerah.'
+
+
+def test_runs_of_spaces_and_tabs_become_one_space() -> None:
+    raw = "Harga  beras\t\tnaik   lagi di  pasar tradisional."
+    assert clean_text(raw) == "Harga beras naik lagi di pasar tradisional."
+
+
+@pytest.mark.parametrize(
+    "space",
+    ["\u00a0", "\u202f", "\u2007", "\u2009", "\u2002", "\u3000"],
+    ids=["nbsp", "narrow-nbsp", "figure", "thin", "en", "ideographic"],
+)
+def test_unicode_spaces_become_plain_spaces(space: str) -> None:
+    raw = f"Harga{space}beras naik lagi di pasar tradisional."
+    assert clean_text(raw) == "Harga beras naik lagi di pasar tradisional."
+
+
+def test_invisible_characters_are_removed() -> None:
+    raw = "\ufeffPeme\u200brintah menyiapkan ban\u00adtuan untuk war\u200dga."
+    assert clean_text(raw) == "Pemerintah menyiapkan bantuan untuk warga."
+
+
+def test_control_characters_are_removed() -> None:
+    assert clean_text("Harga\x07 beras\x1b naik.") == "Harga beras naik."
+
+
+def test_runs_of_blank_lines_fold_into_one_paragraph_break() -> None:
+    raw = f"\n\n  {FIRST}   \n\n\n\n\n{SECOND}\n\n\n"
+    assert clean_text(raw) == f"{FIRST}\n\n{SECOND}"
+
+
+def test_a_hard_wrapped_sentence_is_joined_again() -> None:
+    raw = "Petugas gabungan mengevakuasi warga\nlanjut usia dengan perahu karet."
+    assert clean_text(raw) == SECOND
+
+
+def test_windows_line_endings_clean_like_unix_line_endings() -> None:
+    raw = f"Petugas gabungan mengevakuasi warga\nlanjut usia dengan perahu karet.\n{FIRST}"
+    assert clean_text(raw.replace("\n", "\r\n")) == clean_text(raw)
+
+
+def test_text_that_is_only_furniture_cleans_to_nothing() -> None:
+    raw = "Baca juga: Banjir Rendam Karawang\nADVERTISEMENT\nhttps://example.com/berita\n   \n"
+    assert clean_text(raw) == ""
