@@ -178,18 +178,20 @@ class DigestService:
 
     async def _digest(self, article: ArticleRecord, sentences: int) -> Answer:
         key = self._digest_key(article, sentences)
-        cached = await self._lookup(key)
-        if cached is not None:
-            return Answer(article, DigestView.from_json(cached), sentences, from_cache=True)
 
-        async def compute() -> DigestView:
+        # The lookup is inside the single flight too: a caller that looked while another
+        # was computing would otherwise miss and compute the same digest again.
+        async def look_up_or_compute() -> tuple[DigestView, bool]:
+            cached = await self._lookup(key)
+            if cached is not None:
+                return DigestView.from_json(cached), True
             self.computations += 1
             digest = await self._run(compute_digest, article.text, sentences)
             self._store_later(key, digest.to_json(), _ttl(article))
-            return digest
+            return digest, False
 
-        digest = await self._once(key, compute)
-        return Answer(article, digest, sentences, from_cache=False)
+        digest, from_cache = await self._once(key, look_up_or_compute)
+        return Answer(article, digest, sentences, from_cache=from_cache)
 
     def _remember(self, article: ArticleRecord) -> None:
         payload = json.dumps(asdict(article), ensure_ascii=False)
@@ -211,12 +213,13 @@ class DigestService:
         """
         normalized = normalize_url(url)
         article_id = _url_article_id(normalized)
-        article = await self.article(article_id)
-        if article is None:
-            article = await self._once(f"fetch:{article_id}", lambda: self._fetch(url, article_id))
+        article = await self._once(f"fetch:{article_id}", lambda: self._fetch(url, article_id))
         return await self._digest(article, sentences)
 
     async def _fetch(self, url: str, article_id: str) -> ArticleRecord:
+        known = await self.article(article_id)
+        if known is not None:
+            return known
         extracted = await fetch_article(
             url, self._fetch_policy, resolver=self._resolver, executor=self._executor
         )
