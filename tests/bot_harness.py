@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -13,7 +13,7 @@ from telegram.ext import Application
 from bot.app import build_application
 from bot.config import Config
 from handlers import RateLimiter, Services
-from tests.fake_bot_api import FakeBotApi
+from tests.fake_bot_api import FakeBotApi, JsonDict, RecordedCall
 
 TOKEN = "123456789:AAH-ringkas-test-token-0123456789"
 LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"),)
@@ -63,3 +63,26 @@ async def running_bot(
 
 def services_of(application: Application) -> Services:
     return application.bot_data["services"]
+
+
+def is_reply_to(sent: JsonDict) -> Callable[[RecordedCall], bool]:
+    """A successful sendMessage that answers the message `sent`."""
+
+    def matches(call: RecordedCall) -> bool:
+        if call.method != "sendMessage" or not call.ok:
+            return False
+        reply = call.result
+        return (
+            reply["chat"]["id"] == sent["chat"]["id"]
+            and reply.get("reply_to_message", {}).get("message_id") == sent["message_id"]
+        )
+
+    return matches
+
+
+def answers_to(api: FakeBotApi, sent: JsonDict) -> list[JsonDict]:
+    return [
+        message
+        for message in api.sent_messages(sent["chat"]["id"])
+        if message.get("reply_to_message", {}).get("message_id") == sent["message_id"]
+    ]

@@ -9,18 +9,8 @@ import pytest_asyncio
 from aiohttp import web
 
 from handlers import RateLimiter
-from tests.bot_harness import TOKEN, running_bot, services_of
+from tests.bot_harness import running_bot, services_of
 from tests.fake_bot_api import FakeBotApi
-
-
-@pytest_asyncio.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi(TOKEN)
-    await server.start()
-    try:
-        yield server
-    finally:
-        await server.stop()
 
 
 async def test_forwarded_article_gets_a_summary_with_buttons(

@@ -9,14 +9,13 @@ import logging
 import shutil
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_asyncio
 
-from tests.bot_harness import TOKEN, running_bot, services_of
+from tests.bot_harness import answers_to, is_reply_to, running_bot, services_of
 from tests.fake_bot_api import FakeBotApi, RecordedCall
 
 JsonDict = dict[str, Any]
@@ -43,40 +42,7 @@ connection.execute("ROLLBACK")
 """
 
 
-@pytest_asyncio.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi(TOKEN)
-    await server.start()
-    try:
-        yield server
-    finally:
-        await server.stop()
-
-
 # ---- helpers ---------------------------------------------------------------------------------
-
-
-def is_reply_to(sent: JsonDict) -> Callable[[RecordedCall], bool]:
-    """A successful sendMessage that answers the message `sent`."""
-
-    def matches(call: RecordedCall) -> bool:
-        if call.method != "sendMessage" or not call.ok:
-            return False
-        reply = call.result
-        return (
-            reply["chat"]["id"] == sent["chat"]["id"]
-            and reply.get("reply_to_message", {}).get("message_id") == sent["message_id"]
-        )
-
-    return matches
-
-
-def answers_to(api: FakeBotApi, sent: JsonDict) -> list[JsonDict]:
-    return [
-        message
-        for message in api.sent_messages(sent["chat"]["id"])
-        if message.get("reply_to_message", {}).get("message_id") == sent["message_id"]
-    ]
 
 
 async def summary_for(api: FakeBotApi, text: str, timeout: float = 5.0) -> JsonDict:

@@ -7,11 +7,9 @@ import os
 import signal
 import sqlite3
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 
 from tests.bot_harness import TOKEN
 from tests.fake_bot_api import FakeBotApi
@@ -35,16 +33,6 @@ async def run_cli(*args: str, env: dict[str, str], cwd: Path) -> tuple[int, str,
     )  # fmt: skip
     stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
     return process.returncode or 0, stdout.decode(), stderr.decode()
-
-
-@pytest_asyncio.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi(TOKEN)
-    await server.start()
-    try:
-        yield server
-    finally:
-        await server.stop()
 
 
 @pytest.mark.parametrize("token", ["", "not-a-token", "123:short"])
