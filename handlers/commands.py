@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from summarizer import MAX_SENTENCES, MIN_SENTENCES
@@ -17,7 +18,7 @@ from .requests import (
     message_content,
     rate_limited,
 )
-from .services import preferences, send_text, services_of
+from .services import ChatPreferences, Services, preferences, send_text, services_of
 
 log = logging.getLogger(__name__)
 
@@ -27,36 +28,48 @@ CACHE_RETENTION = {
 }
 
 
-def _user_language(update: Update) -> str | None:
+@dataclass(frozen=True)
+class Incoming:
+    """A message to answer, with what answering it needs."""
+
+    message: Message
+    services: Services
+    prefs: ChatPreferences
+    user_id: int | None
+
+    def text(self, key: str, /, **values: object) -> str:
+        return self.services.texts.text(self.prefs.interface, key, **values)
+
+    async def say(self, key: str, /, **values: object) -> None:
+        await send_text(self.message, self.text(key, **values))
+
+
+async def incoming(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Incoming | None:
+    message = update.effective_message
+    if message is None:
+        return None
     user = update.effective_user
-    return user.language_code if user else None
+    services = services_of(context)
+    prefs = await preferences(services, message.chat_id, user.language_code if user else None)
+    return Incoming(message, services, prefs, user.id if user else None)
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message = update.effective_message
-    if message is None:
-        return
-    services = services_of(context)
-    prefs = await preferences(services, message.chat_id, _user_language(update))
-    retention = CACHE_RETENTION[prefs.interface]
-    await send_text(message, services.texts.text(prefs.interface, "help", retention=retention))
+    if (this := await incoming(update, context)) is not None:
+        await this.say("help", retention=CACHE_RETENTION[this.prefs.interface])
 
 
 async def _summary_command(update: Update, context: ContextTypes.DEFAULT_TYPE, view: str) -> None:
-    message = update.effective_message
-    if message is None:
+    this = await incoming(update, context)
+    if this is None:
         return
-    services = services_of(context)
-    prefs = await preferences(services, message.chat_id, _user_language(update))
-    request = command_request(message)
+    request = command_request(this.message)
     if request is None:
-        usage = "usage_fakta" if view == VIEW_FACTS else "usage_ringkas"
-        await send_text(message, services.texts.text(prefs.interface, usage))
+        await this.say("usage_fakta" if view == VIEW_FACTS else "usage_ringkas")
         return
-    user_id = update.effective_user.id if update.effective_user else None
-    if await rate_limited(message, services, user_id, prefs.interface):
+    if await rate_limited(this.message, this.services, this.user_id, this.prefs.interface):
         return
-    await answer_request(message, context, request, prefs, view)
+    await answer_request(this.message, context, request, this.prefs, view)
 
 
 async def ringkas_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -68,65 +81,53 @@ async def fakta_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 async def panjang_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message = update.effective_message
-    if message is None:
+    this = await incoming(update, context)
+    if this is None:
         return
-    services = services_of(context)
-    prefs = await preferences(services, message.chat_id, _user_language(update))
     args = context.args or []
     if (
         len(args) != 1
         or not args[0].isdigit()
         or not MIN_SENTENCES <= int(args[0]) <= MAX_SENTENCES
     ):
-        usage = services.texts.text(prefs.interface, "usage_panjang", current=prefs.sentences)
-        await send_text(message, usage)
+        await this.say("usage_panjang", current=this.prefs.sentences)
         return
     count = int(args[0])
-    await services.storage.update_chat_settings(message.chat_id, summary_sentences=count)
-    await send_text(message, services.texts.text(prefs.interface, "length_set", count=count))
+    await this.services.storage.update_chat_settings(this.message.chat_id, summary_sentences=count)
+    await this.say("length_set", count=count)
 
 
 async def bahasa_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message = update.effective_message
-    if message is None:
+    this = await incoming(update, context)
+    if this is None:
         return
-    services = services_of(context)
     args = [arg.lower() for arg in context.args or []]
     if len(args) != 1 or args[0] not in ("id", "en"):
-        prefs = await preferences(services, message.chat_id, _user_language(update))
-        await send_text(message, services.texts.text(prefs.interface, "usage_bahasa"))
+        await this.say("usage_bahasa")
         return
-    await services.storage.update_chat_settings(message.chat_id, language=args[0])
-    await send_text(message, services.texts.text(args[0], "language_set"))
+    await this.services.storage.update_chat_settings(this.message.chat_id, language=args[0])
+    await send_text(this.message, this.services.texts.text(args[0], "language_set"))
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A command the bot does not know, in a private chat: point to what it does know."""
-    message = update.effective_message
-    if message is None:
-        return
-    services = services_of(context)
-    prefs = await preferences(services, message.chat_id, _user_language(update))
-    await send_text(message, services.texts.text(prefs.interface, "hint_short"))
+    if (this := await incoming(update, context)) is not None:
+        await this.say("hint_short")
 
 
 async def private_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Any message in a private chat: an article, a link, chit-chat, or something unreadable."""
-    message = update.effective_message
-    if message is None:
+    this = await incoming(update, context)
+    if this is None:
         return
-    services = services_of(context)
-    prefs = await preferences(services, message.chat_id, _user_language(update))
-    text, links = message_content(message)
+    text, links = message_content(this.message)
     if not text.strip() and not links:
-        await send_text(message, services.texts.text(prefs.interface, "no_text"))
+        await this.say("no_text")
         return
     request = SummaryRequest(text, links)
     if not links and not request.looks_like_article:
-        await send_text(message, services.texts.text(prefs.interface, "hint_short"))
+        await this.say("hint_short")
         return
-    user_id = update.effective_user.id if update.effective_user else None
-    if await rate_limited(message, services, user_id, prefs.interface):
+    if await rate_limited(this.message, this.services, this.user_id, this.prefs.interface):
         return
-    await answer_request(message, context, request, prefs)
+    await answer_request(this.message, context, request, this.prefs)
