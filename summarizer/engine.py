@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
 from .cleaning import clean_text
 from .facts import Fact, extract_facts
 from .language import LanguageGuess, detect_language
-from .ranking import score_sentences
+from .ranking import RankedSentence, score_sentences
 from .sentences import split_sentences
-from .words import LanguageTools, tools_for
+from .words import LanguageTools, tools_for, word_count
 
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"  # bump whenever summaries or facts change: it keys the cache
 DEFAULT_SENTENCES = 3
 MIN_SENTENCES, MAX_SENTENCES = 1, 10
 MIN_ARTICLE_WORDS = 15
 MIN_ARTICLE_SENTENCES = 2
 MIN_SUMMARY_SENTENCE_WORDS = 4
-NEAR_DUPLICATE_OVERLAP = 0.7
+NEAR_DUPLICATE_OVERLAP = 0.8
 # Longer input is cut (at a line break) before analysis: no news article is this long, and
 # it keeps the work on pasted books or log files bounded.
 MAX_ARTICLE_CHARS = 200_000
@@ -59,23 +60,42 @@ def _content_overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
+def _is_fragment(sentence: str) -> bool:
+    """A piece that starts in lower case: the tail of an overlong sentence cut at a clause."""
+    first_letter = next((ch for ch in sentence if ch.isalpha()), "")
+    return first_letter.islower()
+
+
 def select_summary(
     sentences: list[str], scores: list[float], count: int, tools: LanguageTools
 ) -> list[int]:
-    """Indices of the best `count` sentences, in article order, skipping near-duplicates."""
+    """Indices of the best `count` sentences, in article order, skipping near-duplicates.
+
+    Whole sentences go before fragments of cut sentences; what was skipped fills up the
+    summary only when an article has nothing else to offer.
+    """
     order = sorted(range(len(sentences)), key=lambda i: (-scores[i], i))
-    terms = {i: set(tools.content_terms(sentences[i])) for i in order[: count * 4]}
+    fragment = {i: _is_fragment(sentences[i]) for i in order}
+    candidates = order[: count * 4]
+    terms = {i: set(tools.content_terms(sentences[i])) for i in candidates}
     chosen: list[int] = []
-    for index in order[: count * 4]:
-        if len(chosen) == count:
-            break
-        if len(sentences[index].split()) < MIN_SUMMARY_SENTENCE_WORDS and len(sentences) > count:
-            continue
-        if any(_content_overlap(terms[index], terms[j]) >= NEAR_DUPLICATE_OVERLAP for j in chosen):
-            continue
-        chosen.append(index)
-    if len(chosen) < count:  # short articles: allow what was skipped rather than say less
-        chosen += [i for i in order if i not in chosen][: count - len(chosen)]
+    for allow_fragments in (False, True):
+        for index in candidates:
+            if len(chosen) == count:
+                break
+            if index in chosen or (fragment[index] and not allow_fragments):
+                continue
+            too_short = word_count(sentences[index]) < MIN_SUMMARY_SENTENCE_WORDS
+            if too_short and len(sentences) > count:
+                continue
+            if any(
+                _content_overlap(terms[index], terms[j]) >= NEAR_DUPLICATE_OVERLAP for j in chosen
+            ):
+                continue
+            chosen.append(index)
+    if len(chosen) < count:  # short or repetitive articles: say something rather than less
+        rest = sorted((i for i in order if i not in chosen), key=lambda i: fragment[i])
+        chosen += rest[: count - len(chosen)]
     return sorted(chosen)
 
 
@@ -101,9 +121,10 @@ def summarize(
     cleaned = clean_text(bounded)
     if not cleaned:
         raise ArticleError("empty", "the text is empty")
-    split = [s.text for s in split_sentences(cleaned)]
-    word_count = sum(len(s.split()) for s in split)
-    if len(split) < MIN_ARTICLE_SENTENCES or word_count < MIN_ARTICLE_WORDS:
+    pieces = split_sentences(cleaned)
+    split = [s.text for s in pieces]
+    words = sum(word_count(s) for s in split)
+    if len(split) < MIN_ARTICLE_SENTENCES or words < MIN_ARTICLE_WORDS:
         raise ArticleError(
             "too-short",
             f"the text is too short to summarize (need at least {MIN_ARTICLE_SENTENCES} "
@@ -111,8 +132,9 @@ def summarize(
         )
     guess = detect_language(cleaned, override=language)
     tools = tools_for(guess.code)
-    scores = score_sentences(split, tools)
+    scores = score_sentences([RankedSentence(s.text, s.paragraph) for s in pieces], tools)
     chosen = select_summary(split, scores, min(sentences, len(split)), tools)
     summary = tuple(split[i] for i in chosen)
-    facts = tuple(extract_facts(split, summary))
+    importance = [1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score)))) for score in scores]
+    facts = tuple(extract_facts(split, summary, importance=importance))
     return Digest(guess, summary, tuple(chosen), facts, len(split), truncated)

@@ -2,7 +2,8 @@
 
 A rule-based splitter: a boundary is sentence-final punctuation (with any closing quotes or
 brackets) followed by white space and something that can start a sentence, unless the word
-before the full stop is a known abbreviation, an initial or a list number. Line breaks
+before the full stop is a known abbreviation, an initial or a list number. Ideographic full
+stops (。！？) end a sentence with or without a space after them. Line breaks
 always end a sentence (the cleaner has already re-joined hard-wrapped lines). Sentences longer than
 `MAX_SENTENCE_CHARS` are cut at clause boundaries so that no single piece is unreadable.
 """
@@ -33,15 +34,19 @@ _AMBIGUOUS_ABBREVIATIONS = frozenset(
 # followed by a capital in the middle of a line; these are the exceptions that usually do.
 _DOTTED_FINAL = frozenset({"a.m.", "p.m."})
 
-_CLOSERS = "\"')]}"
+_CLOSERS = "\"')]}\u300d\u300f\uff09"
 _OPENERS = "\"'([{"
+# Full stops of spaced scripts: . ! ? … and Arabic ؟, Urdu ۔, Devanagari ।.
+_FINAL = ".!?\u2026\u061f\u06d4\u0964"
+# Ideographic full stops (。！？) end a sentence even with no space after them.
+_WIDE_FINAL = "\u3002\uff01\uff1f"
 _BOUNDARY = re.compile(
-    r"""(?P<end>(?:\.{3}|\u2026|[.!?])[.!?\u2026]*[\"')\]}]*)   # final punctuation, closers
-        (?P<space>\s+)
-        (?=[\"'(\[]*[A-Z0-9\u00C0-\u024F\u0400-\u04FF])            # can start a sentence
+    rf"""(?P<end>(?:\.{{3}}|[{_FINAL}])[{_FINAL}]*[{re.escape(_CLOSERS)}]*)(?P<space>\s+)(?=\S)
+      | (?P<wide>[{_WIDE_FINAL}]+[{re.escape(_CLOSERS)}]*)(?P<wide_space>\s*)(?=\S)
     """,
     re.VERBOSE,
 )
+_EDITOR_TAG = re.compile(r"[(\[][a-z*][\w*/ .-]{0,30}[)\]]")
 _WORD_BEFORE = re.compile(r"(\S+)$")
 _DOTTED_ABBREVIATION = re.compile(r"^(?:[A-Za-z]{1,3}\.){2,}$")
 _INITIAL = re.compile(r"^[A-Z]\.$")
@@ -59,8 +64,8 @@ class Sentence:
     end: int
 
 
-def _is_boundary(before: str, end_punctuation: str) -> bool:
-    """Decide whether `before` + `end_punctuation` ends a sentence."""
+def _is_boundary(before: str, end_punctuation: str, after: str) -> bool:
+    """Decide whether `before` + `end_punctuation` ends a sentence that `after` follows."""
     if not end_punctuation.startswith(".") or end_punctuation.startswith("..."):
         return True
     match = _WORD_BEFORE.search(before)
@@ -71,7 +76,7 @@ def _is_boundary(before: str, end_punctuation: str) -> bool:
     if bare in _TITLE_ABBREVIATIONS:
         return False
     if bare in _AMBIGUOUS_ABBREVIATIONS:
-        return True
+        return not after.startswith(("(", "["))  # "PT Astra International Tbk. (ASII)"
     dotted = word + "."
     if _DOTTED_ABBREVIATION.match(dotted):
         return dotted.lower() in _DOTTED_FINAL
@@ -81,14 +86,29 @@ def _is_boundary(before: str, end_punctuation: str) -> bool:
     return not (_LIST_NUMBER.match(dotted) and before.strip() == word)
 
 
+def _can_start_sentence(rest: str) -> bool:
+    """Whether text after a full stop can open a sentence: a capital, a digit, a letter of a
+    script without case (Arabic, Hebrew, Thai, CJK...), or an editor's tag like "(ant/rsa)"."""
+    if _EDITOR_TAG.match(rest):
+        return True
+    first = rest.lstrip(_OPENERS)[:1]
+    return first.isupper() or first.isdigit() or (first.isalpha() and not first.islower())
+
+
 def _split_line(line: str) -> list[tuple[int, int]]:
     """Sentence spans (start, end) within one line of text."""
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _BOUNDARY.finditer(line):
-        end_text = match.group("end")
-        punctuation = end_text.rstrip(_CLOSERS)
-        if _is_boundary(line[start : match.start("end")], punctuation):
+        if match.group("wide"):
+            spans.append((start, match.end("wide")))
+            start = match.end("wide_space")
+            continue
+        punctuation = match.group("end").rstrip(_CLOSERS)
+        after = line[match.end("space") :]
+        if not _can_start_sentence(after):
+            continue
+        if _is_boundary(line[start : match.start("end")], punctuation, after):
             spans.append((start, match.end("end")))
             start = match.end("space")
     if start < len(line):

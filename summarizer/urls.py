@@ -92,7 +92,7 @@ def normalize_url(url: str) -> str:
     """A canonical form of `url` for cache keys: lowercase scheme and host, no fragment, no
     default port, no tracking parameters, query parameters sorted, "/" for an empty path.
 
-    A link without a scheme is taken as https. Input that cannot be parsed as a URL is
+    A link without a scheme is taken as https. Input that is not an http(s) link is
     returned stripped and otherwise unchanged.
     """
     raw = (url or "").strip()
@@ -103,6 +103,8 @@ def normalize_url(url: str) -> str:
         port = parts.port
     except ValueError:
         return (url or "").strip()
+    if parts.scheme.lower() not in _DEFAULT_PORTS or not parts.hostname:
+        return (url or "").strip()  # not an http(s) link: nothing to normalize
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").rstrip(".")
     if ":" in host:

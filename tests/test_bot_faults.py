@@ -9,7 +9,7 @@ import logging
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -177,9 +177,12 @@ async def test_polling_recovers_after_a_failed_get_updates(
 # ---- storage faults --------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def locked_by_another_process(path: Path, locking_mode: str) -> Iterator[None]:
-    """Another process holds BEGIN EXCLUSIVE on the file until the block ends."""
+@contextlib.asynccontextmanager
+async def locked_by_another_process(path: Path, locking_mode: str) -> AsyncIterator[None]:
+    """Another process holds BEGIN EXCLUSIVE on the file until the block ends.
+
+    The event loop keeps running meanwhile: the bot may be finishing a cache write.
+    """
     holder = subprocess.Popen(
         [sys.executable, "-c", LOCK_HOLDER, str(path), locking_mode],
         stdin=subprocess.PIPE,
@@ -188,10 +191,10 @@ def locked_by_another_process(path: Path, locking_mode: str) -> Iterator[None]:
     )
     try:
         assert holder.stdout is not None
-        assert holder.stdout.readline().strip() == "locked"
+        assert (await asyncio.to_thread(holder.stdout.readline)).strip() == "locked"
         yield
     finally:
-        holder.communicate("release\n", timeout=10)
+        await asyncio.to_thread(holder.communicate, "release\n", 10)
 
 
 @contextlib.contextmanager
@@ -209,11 +212,10 @@ def immutable(path: Path) -> Iterator[None]:
 async def test_users_get_answers_while_another_process_holds_the_write_lock(
     api: FakeBotApi, tmp_path: Path, sample_article: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """The first write waits out the 5 s busy timeout (not configurable from the bot yet)."""
     database = tmp_path / "ringkas.db"
     async with running_bot(api, database):
         await summary_for(api, sample_article)
-        with locked_by_another_process(database, "NORMAL"):
+        async with locked_by_another_process(database, "NORMAL"):
             await summary_for(api, SECOND_ARTICLE, timeout=15)
             await summary_for(api, sample_article, timeout=15)
     assert any("locked" in line for line in log_lines(caplog, "storage", logging.WARNING))

@@ -1,0 +1,217 @@
+"""Key facts: short verbatim spans carrying figures, dates, quotes and who said what."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer import Digest, summarize
+from summarizer.cleaning import clean_text
+from summarizer.facts import extract_facts
+from summarizer.sentences import split_sentences
+
+FACT_KINDS = {"number", "money", "date", "quote", "actor", "place"}
+MAX_FACT_CHARS = 200
+
+SUBSIDY = """Pemerintah mengalokasikan anggaran subsidi energi sebesar Rp 1,3 triliun untuk menstabilkan harga gas elpiji di daerah terpencil. Kebijakan ini mulai berlaku pada 1 Maret 2023.
+
+Menteri Keuangan Sri Mulyani menjelaskan bahwa subsidi tersebut akan disalurkan secara bertahap melalui PT Pertamina. "Kami ingin memastikan masyarakat kecil tetap bisa membeli gas dengan harga terjangkau," kata Sri Mulyani di Jakarta, Rabu (15/2).
+
+Menurut data Badan Pusat Statistik, harga gas elpiji di wilayah timur Indonesia naik hingga 50 persen dalam enam bulan terakhir. Kenaikan itu membuat banyak pedagang kecil kesulitan menjalankan usaha.
+
+Ekonom Universitas Indonesia Faisal Basri menilai langkah pemerintah sudah tepat, tetapi belum cukup. "Subsidi harus tepat sasaran agar tidak dinikmati oleh orang mampu," ujar Faisal Basri.
+
+Sebanyak 2,5 juta rumah tangga diperkirakan akan menerima manfaat dari program ini. Pemerintah juga akan menambah 300 pangkalan elpiji baru di Papua dan Maluku.
+
+Sri Mulyani menambahkan bahwa evaluasi program akan dilakukan setiap tiga bulan. Hasil evaluasi pertama dijadwalkan diumumkan pada Juni 2023.
+"""
+
+EARTHQUAKE = """A magnitude 6.2 earthquake struck the southern coast of the island early on Sunday, damaging more than 1,200 homes. The quake hit at a depth of 10 kilometres, according to the national geological agency.
+
+At least 14 people were killed and 230 others were injured, disaster agency spokesman Abdul Muhari said on Monday. "Our teams are still searching the collapsed buildings for survivors," Abdul Muhari told reporters in the provincial capital.
+
+The government has set aside $25 million for emergency aid and reconstruction. About 40 percent of the damaged houses are beyond repair, officials estimate.
+
+Electricity was restored to most districts by Monday evening. Schools in the worst-hit areas will stay closed until March 15.
+
+Aftershocks continued through the night and frightened residents slept outside their homes. The agency warned that stronger tremors could follow in the coming days.
+"""
+
+
+def sentences_of(article: str) -> list[str]:
+    return [sentence.text for sentence in split_sentences(clean_text(article))]
+
+
+def assert_facts_are_well_formed(article: str, digest: Digest) -> None:
+    cleaned = clean_text(article)
+    split = sentences_of(article)
+    texts = [fact.text for fact in digest.facts]
+    assert len(texts) == len(set(texts)), "two facts are identical"
+    for fact in digest.facts:
+        assert fact.kind in FACT_KINDS
+        assert 0 < len(fact.text) <= MAX_FACT_CHARS
+        assert 0 <= fact.sentence < digest.sentences_total
+        assert fact.text in split[fact.sentence]
+        assert fact.text in cleaned
+
+
+@pytest.mark.parametrize("article", [SUBSIDY, EARTHQUAKE], ids=["indonesian", "english"])
+@pytest.mark.parametrize("count", [1, 3, 10])
+def test_a_normal_article_gets_three_to_seven_well_formed_facts(article: str, count: int) -> None:
+    digest = summarize(article, sentences=count)
+    assert 3 <= len(digest.facts) <= 7
+    assert_facts_are_well_formed(article, digest)
+
+
+def test_the_sample_article_gets_three_to_seven_well_formed_facts(sample_article: str) -> None:
+    digest = summarize(sample_article)
+    assert 3 <= len(digest.facts) <= 7
+    assert_facts_are_well_formed(sample_article, digest)
+
+
+def test_facts_come_in_article_order() -> None:
+    facts = summarize(SUBSIDY).facts
+    sentence_order = [fact.sentence for fact in facts]
+    assert sentence_order == sorted(sentence_order)
+
+
+@pytest.mark.parametrize("article", [SUBSIDY, EARTHQUAKE], ids=["indonesian", "english"])
+def test_facts_do_not_repeat_the_summary(article: str) -> None:
+    digest = summarize(article)
+    assert not {fact.text for fact in digest.facts} & set(digest.summary)
+
+
+def test_facts_skip_summary_sentences_when_there_are_other_candidates() -> None:
+    sentences = sentences_of(SUBSIDY)
+    summary = sentences[:3]
+    facts = extract_facts(sentences, summary)
+    assert len(facts) >= 3
+    assert not {fact.text for fact in facts} & set(summary)
+
+
+def test_money_is_a_fact_with_its_unit() -> None:
+    facts = extract_facts(sentences_of(SUBSIDY))
+    assert any(fact.kind == "money" and "Rp 1,3 triliun" in fact.text for fact in facts)
+
+
+def test_a_percentage_is_a_fact_with_its_unit() -> None:
+    facts = extract_facts(sentences_of(SUBSIDY))
+    assert any("50 persen" in fact.text for fact in facts)
+
+
+def test_casualty_figures_are_a_number_fact() -> None:
+    sentences = [
+        "Sedikitnya 12 orang tewas dan 30 lainnya luka-luka dalam kecelakaan bus di Tol Cipali.",
+        "Bus yang membawa rombongan peziarah itu terguling setelah menabrak pembatas jalan.",
+        "Polisi masih menyelidiki penyebab kecelakaan tersebut.",
+        "Para korban luka dibawa ke rumah sakit terdekat untuk mendapat perawatan.",
+    ]
+    facts = extract_facts(sentences)
+    assert any(
+        fact.kind == "number" and "12 orang tewas" in fact.text and fact.sentence == 0
+        for fact in facts
+    )
+
+
+def test_a_figure_in_an_overlong_sentence_is_cut_out_with_its_unit() -> None:
+    long_sentence = (
+        "Dalam rapat kerja dengan Komisi XI DPR, Menteri Keuangan Sri Mulyani menyampaikan bahwa "
+        "pemerintah telah menyiapkan dana cadangan sebesar Rp 1,3 triliun untuk program bantuan "
+        "sosial bagi keluarga miskin, sementara sisa anggaran tahun ini akan dialihkan ke "
+        "pembangunan jalan dan jembatan di daerah tertinggal yang selama ini sulit dijangkau."
+    )
+    assert len(long_sentence) > MAX_FACT_CHARS
+    sentences = [
+        "Pemerintah menggelar rapat koordinasi dengan para kepala daerah.",
+        long_sentence,
+        "Rapat itu berlangsung hingga malam hari tanpa jeda.",
+    ]
+    money = [fact for fact in extract_facts(sentences) if fact.kind == "money"]
+    assert len(money) == 1
+    assert "Rp 1,3 triliun" in money[0].text
+    assert len(money[0].text) <= MAX_FACT_CHARS
+    assert money[0].text in long_sentence
+
+
+@pytest.mark.parametrize(
+    ("date", "sentence"),
+    [
+        ("1 Maret 2023", "Kebijakan subsidi elpiji yang baru mulai berlaku pada 1 Maret 2023."),
+        (
+            "Minggu (5/3)",
+            "Kecelakaan bus rombongan peziarah itu terjadi pada Minggu (5/3) dini hari.",
+        ),
+        ("March 15", "Schools in the worst-hit areas will stay closed until March 15."),
+    ],
+)
+def test_dates_are_facts(date: str, sentence: str) -> None:
+    sentences = [
+        "Warga bergotong royong membersihkan selokan yang tersumbat sampah.",
+        sentence,
+        "Mereka berharap lingkungan menjadi lebih bersih dan sehat.",
+    ]
+    facts = extract_facts(sentences)
+    assert any(fact.kind == "date" and date in fact.text for fact in facts)
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        '"Kami berharap pasokan sayur kembali normal minggu depan," kata Budi Santoso.',
+        '"Kerugian pedagang cukup besar karena banyak barang rusak," ujar Siti Rahmawati.',
+        "Menurut Budi Santoso, sebagian pedagang sudah meminta keringanan sewa kios.",
+        '"We are still searching the collapsed buildings," Abdul Muhari told reporters.',
+    ],
+    ids=["kata", "ujar", "menurut", "english"],
+)
+def test_attributed_statements_are_quote_facts(quote: str) -> None:
+    sentences = [
+        "Pasar induk kembali ramai setelah banjir surut.",
+        quote,
+        "Para pedagang mulai membersihkan kios dari lumpur dan sampah.",
+        "Pengelola pasar belum memberikan tanggapan atas permintaan tersebut.",
+    ]
+    facts = extract_facts(sentences)
+    assert any(fact.kind == "quote" and fact.sentence == 1 for fact in facts)
+
+
+def test_english_money_and_percentages_are_facts() -> None:
+    facts = extract_facts(sentences_of(EARTHQUAKE))
+    assert any(fact.kind == "money" and "$25 million" in fact.text for fact in facts)
+    assert any("14 people" in fact.text for fact in facts)
+
+
+def test_text_without_figures_or_dates_gets_no_figure_or_date_facts() -> None:
+    sentences = [
+        "Warga bergotong royong membersihkan selokan yang tersumbat sampah.",
+        "Kegiatan itu diikuti oleh anak muda dan orang tua dari kampung sekitar.",
+        "Mereka berharap lingkungan menjadi lebih bersih dan sehat.",
+    ]
+    kinds = {fact.kind for fact in extract_facts(sentences)}
+    assert not kinds & {"number", "money", "date"}
+
+
+def test_a_month_is_not_a_place() -> None:
+    sentences = [
+        "The consultation on the new tram route will open in January.",
+        "Residents can send their comments by post or online.",
+        "The council will publish all comments afterwards on its website.",
+    ]
+    assert all(fact.kind != "place" for fact in extract_facts(sentences))
+
+
+@pytest.mark.parametrize("article", [SUBSIDY, EARTHQUAKE], ids=["indonesian", "english"])
+@pytest.mark.parametrize("count", [1, 3, 5])
+def test_a_repeated_paragraph_never_gives_the_same_fact_twice(article: str, count: int) -> None:
+    paragraphs = article.strip().split("\n\n")
+    for repeated in range(len(paragraphs)):
+        repeating = "\n\n".join([*paragraphs, paragraphs[repeated]])
+        texts = [fact.text for fact in summarize(repeating, sentences=count).facts]
+        assert len(texts) == len(set(texts)), f"paragraph {repeated} repeated: {texts}"
+
+
+@pytest.mark.parametrize("article", [SUBSIDY, EARTHQUAKE], ids=["indonesian", "english"])
+@pytest.mark.parametrize("count", [1, 3, 5])
+def test_an_article_pasted_twice_never_gives_the_same_fact_twice(article: str, count: int) -> None:
+    digest = summarize(f"{article}\n\n{article}", sentences=count)
+    texts = [fact.text for fact in digest.facts]
+    assert len(texts) == len(set(texts))

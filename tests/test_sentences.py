@@ -1,0 +1,207 @@
+"""Sentence splitting: where Indonesian and English news sentences end, and where they do not."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from summarizer.sentences import MAX_SENTENCE_CHARS, split_sentences
+
+
+def texts_of(text: str) -> list[str]:
+    return [sentence.text for sentence in split_sentences(text)]
+
+
+@pytest.mark.parametrize(
+    "sentences",
+    [
+        ["Dr. Andi Wijaya dan Prof. Budi Santoso hadir dalam seminar itu.", "Keduanya pakar gizi."],
+        ["Pengajian dipimpin H. Ahmad Fauzi dan Hj. Siti Aminah.", "Ratusan jemaah datang."],
+        ["Terdakwa didampingi advokat Rina Wulandari S.H. M.H. dalam sidang.", "Sidang ditunda."],
+        ["Rektor, Prof. Dr. Ari Kuncoro, S.E., M.A., M.B.A., membuka acara.", "Acara meriah."],
+        ["Lulusan program M.Si. IPB itu kini meneliti padi di BRIN.", "Hasilnya terbit."],
+        ["Laba PT. Telkom Indonesia Tbk. mencapai Rp 20 triliun.", "Investor menyambut baik."],
+        ["Saham PT Astra International Tbk. (ASII) naik 2 persen.", "Investor menyambut baik."],
+        ["Kantornya di Jl. Gatot Subroto No. 12, Kec. Setiabudi.", "Gedung itu baru."],
+        ["Posko didirikan di Kab. Bogor dan Kab. Bekasi.", "Relawan berdatangan."],
+        ["Mereka membawa beras, minyak, gula, dll.", "Bantuan itu dibagikan."],
+        ["Mereka membawa beras, minyak, gula, dsb.", "Bantuan itu dibagikan."],
+        ["Donasi dikirim ke rekening a.n. Yayasan Peduli Banjir.", "Terima kasih."],
+        ["Pendaftaran dibuka 1 s.d. 5 Maret.", "Semua warga boleh ikut."],
+        ["Mr. Smith met senators from the U.S. Senate on Monday.", "He spoke for an hour."],
+        ["He works for the U.S. Department of State.", "He lives in Washington."],
+    ],
+    ids=[
+        "dr-prof",
+        "h-hj",
+        "sh-mh",
+        "academic-titles",
+        "msi-before-capital",
+        "pt-tbk",
+        "tbk-before-ticker",
+        "jl-no-kec",
+        "kab",
+        "dll",
+        "dsb",
+        "a.n.",
+        "s.d.",
+        "mr-us",
+        "us-before-capital",
+    ],
+)
+def test_abbreviations_do_not_end_a_sentence(sentences: list[str]) -> None:
+    assert texts_of(" ".join(sentences)) == sentences
+
+
+@pytest.mark.parametrize(
+    "sentences",
+    [
+        ["Berat sapi kurban itu 176,6 kilogram.", "Harganya mencapai Rp 85 juta."],
+        ["Harganya Rp 1.500.000 per ekor.", "Pembeli tetap ramai."],
+        ["Harganya Rp 1.500.000.", "Pembeli tetap ramai."],
+        ["Inflation rose 3.5% in January.", "Prices kept climbing."],
+        ["Ekonomi tumbuh 5,31 persen pada 2022.", "Angka itu di atas target."],
+        ["Rapat dimulai pukul 10.30 WIB.", "Semua anggota hadir."],
+    ],
+    ids=["decimal-comma", "thousands", "thousands-at-end", "decimal-point", "percent", "time"],
+)
+def test_numbers_with_separators_stay_inside_their_sentence(sentences: list[str]) -> None:
+    assert texts_of(" ".join(sentences)) == sentences
+
+
+def test_day_and_date_in_parentheses_stay_inside_their_sentence() -> None:
+    sentences = [
+        "Rapat digelar Senin (28/2) di Istana Negara.",
+        "Hasilnya diumumkan Selasa (1/3).",
+        "Semua pihak setuju.",
+    ]
+    assert texts_of(" ".join(sentences)) == sentences
+
+
+@pytest.mark.parametrize(
+    "sentences",
+    [
+        ["Presiden Susilo B. Yudhoyono hadir di acara itu.", "Ia memberi sambutan."],
+        ["Novel karya J. K. Rowling laris di Jakarta.", "Tokonya kehabisan stok."],
+        ["Tersangka berinisial A. S. ditangkap polisi.", "Ia kini ditahan."],
+    ],
+)
+def test_initials_do_not_end_a_sentence(sentences: list[str]) -> None:
+    assert texts_of(" ".join(sentences)) == sentences
+
+
+def test_quoted_speech_keeps_its_quotes_and_attribution() -> None:
+    sentences = [
+        '"Kami siap bertanding," kata pelatih Shin Tae-yong.',
+        '"Semua pemain dalam kondisi fit."',
+        "Latihan berjalan lancar.",
+    ]
+    assert texts_of(" ".join(sentences)) == sentences
+
+
+def test_a_question_inside_quotes_ends_with_its_closing_quote() -> None:
+    sentences = ['Wartawan bertanya, "Kapan bantuan datang?"', "Pejabat itu diam saja."]
+    assert texts_of(" ".join(sentences)) == sentences
+
+
+def test_exclamation_and_question_marks_end_sentences() -> None:
+    sentences = ["Tolong!", "Apakah ada yang mendengar?", "Tidak ada jawaban."]
+    assert texts_of(" ".join(sentences)) == sentences
+
+
+def test_an_ellipsis_before_a_capital_ends_the_sentence() -> None:
+    for ellipsis in ("...", "\u2026"):
+        sentences = [f"Ia ragu{ellipsis}", "Lalu ia pergi tanpa pamit."]
+        assert texts_of(" ".join(sentences)) == sentences
+
+
+def test_an_ellipsis_before_a_lower_case_word_does_not() -> None:
+    assert texts_of("Ia ragu... lalu pergi tanpa pamit. Semua diam.") == [
+        "Ia ragu... lalu pergi tanpa pamit.",
+        "Semua diam.",
+    ]
+
+
+def test_a_line_break_always_ends_a_sentence() -> None:
+    text = (
+        "Judul tanpa titik\nPetugas mengevakuasi warga dengan perahu karet\nBanjir surut sore hari."
+    )
+    assert texts_of(text) == [
+        "Judul tanpa titik",
+        "Petugas mengevakuasi warga dengan perahu karet",
+        "Banjir surut sore hari.",
+    ]
+
+
+def test_a_line_break_ends_a_sentence_even_after_an_abbreviation() -> None:
+    assert texts_of("Acara dibuka oleh Dr.\nTamu undangan berdatangan.") == [
+        "Acara dibuka oleh Dr.",
+        "Tamu undangan berdatangan.",
+    ]
+
+
+def test_a_blank_line_starts_a_new_paragraph() -> None:
+    text = "Banjir melanda Bekasi.\n\nWarga mengungsi. Posko dibuka.\nBantuan datang."
+    assert [s.paragraph for s in split_sentences(text)] == [0, 1, 1, 1]
+
+
+def test_every_sentence_is_a_verbatim_span_of_the_text() -> None:
+    text = (
+        "  Jakarta dilanda banjir.   Warga mengungsi ke masjid! \n\n"
+        '"Kami butuh selimut," ujar Siti. Bantuan Rp 1.500.000 datang Senin (28/2).\n'
+        "Dr. Andi memeriksa pengungsi..."
+    )
+    sentences = split_sentences(text)
+    assert len(sentences) == 5
+    for sentence in sentences:
+        assert text[sentence.start : sentence.end] == sentence.text
+        assert sentence.text == sentence.text.strip()
+
+
+def test_sentences_come_in_text_order_without_overlapping() -> None:
+    text = "Satu kalimat. Dua kalimat!\nTiga kalimat?\n\nEmpat kalimat."
+    sentences = split_sentences(text)
+    for before, after in itertools.pairwise(sentences):
+        assert before.end <= after.start
+
+
+def test_an_overlong_run_without_punctuation_is_cut_into_readable_pieces() -> None:
+    text = "a" * 50_000
+    pieces = split_sentences(text)
+    assert len(pieces) > 1
+    assert all(len(piece.text) <= MAX_SENTENCE_CHARS for piece in pieces)
+    assert "".join(piece.text for piece in pieces) == text
+
+
+def test_an_overlong_sentence_of_words_is_cut_between_words() -> None:
+    words = [f"kata{index}" for index in range(7_000)]
+    text = " ".join(words)  # about 50,000 characters, no punctuation
+    pieces = split_sentences(text)
+    assert len(pieces) > 1
+    assert all(len(piece.text) <= MAX_SENTENCE_CHARS for piece in pieces)
+    assert " ".join(piece.text for piece in pieces).split() == words
+
+
+def test_text_without_words_has_no_sentences() -> None:
+    assert split_sentences("") == []
+    assert split_sentences(" \n\n \n") == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*"aB1 .,!?\"'()\n\u2026", "Dr.", "U.S.", "...", "kata ", "Rp 1.500"]),
+        max_size=120,
+    ).map("".join)
+)
+def test_any_text_splits_into_verbatim_ordered_spans(text: str) -> None:
+    previous_end = 0
+    for sentence in split_sentences(text):
+        assert text[sentence.start : sentence.end] == sentence.text
+        assert sentence.text.strip() == sentence.text != ""
+        assert sentence.start >= previous_end
+        assert len(sentence.text) <= MAX_SENTENCE_CHARS
+        previous_end = sentence.end
