@@ -14,7 +14,7 @@ from dataclasses import dataclass
 MAX_FACT_CHARS = 200
 MIN_FACTS = 3
 MAX_FACTS = 7
-MAX_FACT_SENTENCES = 200
+MAX_FACT_SENTENCES = 120
 MIN_FACT_WORDS = 5
 # A bullet needs some ordinary words besides names and figures to say something.
 MIN_LOWER_WORDS = 2

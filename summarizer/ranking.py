@@ -4,7 +4,8 @@ News puts the essentials first, so position is a strong prior; sumy's centrality
 sentences carry the article's main vocabulary. A small logistic scorer, trained offline on
 IndoSum (bench/train_scorer.py), weighs these features; its weights live in
 `scorer_weights.py`. Work is bounded: only the first `MAX_RANKED_SENTENCES` sentences take
-part in the quadratic centrality computations.
+part in the quadratic centrality computations, and only the first `MAX_SCORED_SENTENCES`
+are scored.
 """
 
 from __future__ import annotations
@@ -26,7 +27,11 @@ with without_optional_scipy():
     from sumy.models.dom import Sentence as SumySentence
     from sumy.summarizers.lex_rank import LexRankSummarizer
 
-MAX_RANKED_SENTENCES = 120
+# Sumy's LexRank is quadratic in pure Python: only the first sentences take part (no IndoSum
+# article is longer; a long article's essentials are at its start anyway).
+MAX_RANKED_SENTENCES = 60
+# Sentences past this are not scored at all: they rank below every scored one.
+MAX_SCORED_SENTENCES = 150
 
 _QUOTE_START = re.compile(r"^[\"'\u201c\u2018]")
 _QUOTE_ANYWHERE = re.compile(r"[\"\u201c\u201d]")
@@ -169,9 +174,10 @@ def _top_three(values: Sequence[float]) -> set[int]:
 
 
 def sentence_features(
-    sentences: Sequence[RankedSentence], tools: LanguageTools
+    sentences: Sequence[RankedSentence], tools: LanguageTools, total: int | None = None
 ) -> list[list[float]]:
-    """One row of `FEATURE_NAMES` values per sentence."""
+    """One row of `FEATURE_NAMES` values per sentence; `total` sentences in the whole article
+    when only its beginning is given."""
     texts = [s.text for s in sentences]
     lexrank = _windowed(lexrank_scores, texts, tools)
     terms = [Counter(tools.content_terms(t)) for t in texts]
@@ -183,7 +189,7 @@ def sentence_features(
     mean_length = sum(min(c, 60) for c in word_counts) / max(len(texts), 1) / 60
     quoted_states = _quote_states(sentences)
     lexrank_top = _top_three(lexrank)
-    count = len(sentences)
+    count = total or len(sentences)
     rows = []
     for index, sentence in enumerate(sentences):
         text = sentence.text
@@ -252,4 +258,7 @@ def linear_scores(
 
 def score_sentences(sentences: Sequence[RankedSentence], tools: LanguageTools) -> list[float]:
     """Higher is more summary-worthy; comparable within one article only."""
-    return linear_scores(sentence_features(sentences, tools))
+    scored = linear_scores(
+        sentence_features(sentences[:MAX_SCORED_SENTENCES], tools, len(sentences))
+    )
+    return scored + [-math.inf] * (len(sentences) - len(scored))
