@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
+from telegram.error import InvalidToken, NetworkError, TimedOut
 from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
 
 from handlers import DigestService, RateLimiter, Services, register
@@ -128,9 +129,23 @@ def webhook_secret(token: str) -> str:
     return hashlib.sha256(f"ringkas-webhook:{token}".encode()).hexdigest()[:48]
 
 
+class StartupError(RuntimeError):
+    """The bot could not start (Telegram unreachable, or the token refused); one line."""
+
+
 def run(config: Config) -> None:
     """Run until SIGINT/SIGTERM: polling, or a webhook server when WEBHOOK_URL is set."""
-    application = build_application(config)
+    try:
+        _run(build_application(config), config)
+    except InvalidToken:
+        raise StartupError("Telegram refused TELEGRAM_BOT_TOKEN (revoked or mistyped?)") from None
+    except (NetworkError, TimedOut) as error:
+        raise StartupError(
+            f"cannot reach the Telegram Bot API at {config.base_url}: {error}"
+        ) from None
+
+
+def _run(application: Application, config: Config) -> None:
     if config.webhook_url:
         application.run_webhook(
             listen="0.0.0.0",

@@ -26,6 +26,7 @@ from .config import (
 )
 
 EXIT_OK = 0
+EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
 MAX_INPUT_BYTES = 50 * 1024 * 1024
 
@@ -219,15 +220,32 @@ async def _read_stats(path: Path | None) -> StorageStats:
         await storage.close()
 
 
+class _ConciseFormatter(logging.Formatter):
+    """Errors in one line (type and message); full tracebacks only at DEBUG level."""
+
+    def formatException(self, exc_info: Any) -> str:
+        _, error, _ = exc_info
+        return f"  {type(error).__name__}: {error}"
+
+
+def configure_logging(level: int) -> None:
+    handler = logging.StreamHandler()
+    formatter_class = logging.Formatter if level <= logging.DEBUG else _ConciseFormatter
+    handler.setFormatter(formatter_class("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
+    logging.getLogger("httpx").setLevel(max(level, logging.WARNING))
+
+
 def command_run(args: argparse.Namespace) -> int:
     config = load_config(read_environment())
-    logging.basicConfig(
-        level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("httpx").setLevel(max(config.log_level, logging.WARNING))
-    from .app import run  # Telegram machinery loads only for this command
+    configure_logging(config.log_level)
+    from .app import StartupError, run  # Telegram machinery loads only for this command
 
-    run(config)
+    try:
+        run(config)
+    except StartupError as error:
+        print(f"ringkasbot: {error}", file=sys.stderr)
+        return EXIT_FAILURE
     return EXIT_OK
 
 

@@ -109,3 +109,17 @@ async def test_stats_without_a_database_says_so(tmp_path: Path) -> None:
     )
     assert code == 2
     assert "no database" in stderr
+
+
+async def test_an_unreachable_bot_api_is_one_clear_line_not_a_traceback(tmp_path: Path) -> None:
+    env = bot_environment(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_BASE_URL="http://127.0.0.1:9/bot",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'ringkas.db'}",
+    )
+    code, _, stderr = await run_cli("run", env=env, cwd=tmp_path)
+    assert code == 1
+    assert "Traceback" not in stderr
+    assert (
+        stderr.strip().splitlines()[-1].startswith("ringkasbot: cannot reach the Telegram Bot API")
+    )
