@@ -199,7 +199,7 @@ class DigestService:
 
     async def from_text(self, text: str, sentences: int) -> Answer:
         """Summarize pasted or forwarded text. Raises summarizer.ArticleError."""
-        cleaned = clean_text(text)
+        cleaned = await self._run(clean_text, text)  # CPU work stays off the event loop
         article = ArticleRecord(_text_article_id(cleaned), cleaned)
         answer = await self._digest(article, sentences)
         if not answer.from_cache:
