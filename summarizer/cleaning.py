@@ -44,7 +44,7 @@ _CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 # Whole lines that are site furniture, not article text (matched case-insensitively).
 _JUNK_LINE = re.compile(
     r"""^\W*(?:
-        (?:baca|simak|lihat|tonton|saksikan|cek)\s+(?:juga|pula|video|selengkapnya)\b.*
+        (?:baca|simak|lihat|tonton|saksikan|cek)[\s_]+(?:juga|pula|video|selengkapnya)\b.*
       | \[?gambas:.*
       | advertisement\W*
       | iklan\W*
@@ -60,6 +60,10 @@ _JUNK_LINE = re.compile(
 
 # A related-link marker inside a line ("... terluka. Baca juga: Judul lain"): cut from it.
 _INLINE_RELATED = re.compile(r"\s*\b(?:Baca|Simak|Lihat)\s+[Jj]uga\s*:.*$")
+# The same in brackets, mid-sentence: "naik tajam (Baca: Harga cabai turun) dan ...".
+_BRACKETED_RELATED = re.compile(
+    r"\s*[(\[]\s*(?:Baca|Simak|Lihat)(?:\s+[Jj]uga)?\s*:[^)\]]*[)\]]", re.IGNORECASE
+)
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 
@@ -74,7 +78,7 @@ _DATELINE = re.compile(
         (?:\s*\([A-Za-z.\s]{2,20}\))?                                 # "(ANTARA)"
         (?:\s*,\s*[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,3})?         # ", CNN Indonesia"
         (?:\s*\([A-Za-z.\s]{2,20}\))?
-    )\s*(?:--|-|\u2013|\u2014)\s+(?=["'(]?[A-Z0-9])""",
+    )\s*(?:(?:--|-)\s+|[\u2013\u2014]\s*)(?=["'(]?[A-Z0-9])""",
     re.VERBOSE,
 )
 _MAX_DATELINE_CHARS = 45
@@ -104,6 +108,7 @@ def _strip_dateline(line: str) -> str:
 
 def _clean_line(line: str) -> str:
     line = _URL.sub("", line)
+    line = _BRACKETED_RELATED.sub("", line)
     line = _INLINE_RELATED.sub("", line)
     line = _SPACES.sub(" ", line).strip()
     if _JUNK_LINE.match(line):

@@ -162,3 +162,23 @@ def test_windows_line_endings_clean_like_unix_line_endings() -> None:
 def test_text_that_is_only_furniture_cleans_to_nothing() -> None:
     raw = "Baca juga: Banjir Rendam Karawang\nADVERTISEMENT\nhttps://example.com/berita\n   \n"
     assert clean_text(raw) == ""
+
+
+def test_a_dateline_whose_dash_touches_the_first_word_is_removed() -> None:
+    raw = "JAKARTA (Pos Kota) \u2013Presiden Joko Widodo meresmikan jalan tol baru di Bekasi."
+    assert clean_text(raw) == "Presiden Joko Widodo meresmikan jalan tol baru di Bekasi."
+
+
+def test_a_hyphenated_place_pair_is_not_taken_for_a_dateline() -> None:
+    raw = "Jakarta-Bandung kini hanya dua jam perjalanan dengan kereta cepat."
+    assert clean_text(raw) == raw
+
+
+def test_related_link_lines_written_with_an_underscore_are_dropped() -> None:
+    raw = "Harga cabai naik tajam.\nBaca_Juga: Harga Bawang Turun\nPedagang mengeluh."
+    assert "Baca" not in clean_text(raw)
+
+
+def test_a_bracketed_related_link_inside_a_sentence_is_dropped() -> None:
+    raw = "Harga cabai naik tajam (Baca: Harga Bawang Turun) dan pedagang mengeluh."
+    assert clean_text(raw) == "Harga cabai naik tajam dan pedagang mengeluh."
