@@ -108,7 +108,7 @@ def build_application(
         Application.builder()
         .token(config.token)
         .base_url(base_url)
-        .base_file_url(base_url.replace("/bot", "/file/bot", 1))
+        .base_file_url(file_url_for(base_url))
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
@@ -123,6 +123,12 @@ def build_application(
     register(application)
     application.add_error_handler(_on_error)
     return application
+
+
+def file_url_for(base_url: str) -> str:
+    """Telegram's file URL beside its API URL: ".../bot" becomes ".../file/bot"."""
+    head, separator, tail = base_url.rpartition("/bot")
+    return f"{head}/file/bot{tail}" if separator else base_url
 
 
 def webhook_secret(token: str) -> str:

@@ -163,6 +163,8 @@ def _summarize_link(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def command_summarize(args: argparse.Namespace) -> int:
+    if args.jsonl and args.source != "-":
+        raise InputError("--jsonl reads JSON lines from standard input; leave out the file")
     if args.jsonl:
         return _summarize_batch(args, sys.stdout)
     if _is_link(args.source):

@@ -64,6 +64,12 @@ def _http_url(name: str, value: str) -> str:
     return value
 
 
+def _https_url(name: str, value: str) -> str:
+    if urlsplit(value).scheme != "https" or not urlsplit(value).netloc:
+        raise ConfigError(f"{name} must be an https URL (Telegram only calls https), got {value!r}")
+    return value
+
+
 def _port(value: str) -> int:
     try:
         port = int(value)
@@ -104,7 +110,7 @@ def load_config(values: Mapping[str, str]) -> Config:
             "TELEGRAM_BASE_URL", values.get("TELEGRAM_BASE_URL") or DEFAULT_BASE_URL
         ),
         database_path=database_path_from(values),
-        webhook_url=_http_url("WEBHOOK_URL", webhook_url) if webhook_url else None,
+        webhook_url=_https_url("WEBHOOK_URL", webhook_url) if webhook_url else None,
         port=_port(values.get("PORT") or str(DEFAULT_PORT)),
         allowed_networks=allowed_networks_from(values),
         log_level=_log_level(values.get("LOG_LEVEL", "INFO")),

@@ -23,12 +23,18 @@ __all__ = ["DigestService", "RateLimiter", "Services", "register"]
 
 def register(application: Application) -> None:
     """Attach every handler. They find their `Services` in `application.bot_data["services"]`."""
-    application.add_handler(CommandHandler(["start", "help"], help_command))
-    application.add_handler(CommandHandler("ringkas", ringkas_command))
-    application.add_handler(CommandHandler("fakta", fakta_command))
-    application.add_handler(CommandHandler("panjang", panjang_command))
-    application.add_handler(CommandHandler("bahasa", bahasa_command))
+    # An edited message is not a new request (it would be answered twice).
+    fresh = ~filters.UpdateType.EDITED
+    commands = {
+        ("start", "help"): help_command,
+        ("ringkas",): ringkas_command,
+        ("fakta",): fakta_command,
+        ("panjang",): panjang_command,
+        ("bahasa",): bahasa_command,
+    }
+    for names, callback in commands.items():
+        application.add_handler(CommandHandler(list(names), callback, filters=fresh))
     application.add_handler(CallbackQueryHandler(button_pressed))
-    private = filters.ChatType.PRIVATE & ~filters.UpdateType.EDITED
+    private = filters.ChatType.PRIVATE & fresh
     application.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
     application.add_handler(MessageHandler(private & ~filters.COMMAND, private_message))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 
 from telegram import Message, Update
@@ -21,6 +22,8 @@ from .requests import (
 from .services import ChatPreferences, Services, preferences, send_text, services_of
 
 log = logging.getLogger(__name__)
+
+_LENGTH = re.compile(r"[0-9]{1,2}")  # ASCII digits only: "²".isdigit() is true, int("²") fails
 
 CACHE_RETENTION = {
     "id": "paling lama 7 hari (tautan: 24 jam)",
@@ -85,14 +88,10 @@ async def panjang_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if this is None:
         return
     args = context.args or []
-    if (
-        len(args) != 1
-        or not args[0].isdigit()
-        or not MIN_SENTENCES <= int(args[0]) <= MAX_SENTENCES
-    ):
+    count = int(args[0]) if len(args) == 1 and _LENGTH.fullmatch(args[0]) else 0
+    if not MIN_SENTENCES <= count <= MAX_SENTENCES:
         await this.say("usage_panjang", current=this.prefs.sentences)
         return
-    count = int(args[0])
     await this.services.storage.update_chat_settings(this.message.chat_id, summary_sentences=count)
     await this.say("length_set", count=count)
 

@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 LINK_TTL_SECONDS = 24 * 3600
+# Pages are fetched and parsed at most this many at a time (each may be megabytes).
+MAX_CONCURRENT_FETCHES = 8
 TEXT_TTL_SECONDS = 7 * 24 * 3600
 
 
@@ -80,6 +82,17 @@ class Answer:
     from_cache: bool
 
 
+def _readable(payload: str | None) -> DigestView | None:
+    """A cached digest, or None when there is none or it no longer fits `DigestView`."""
+    if payload is None:
+        return None
+    try:
+        return DigestView.from_json(payload)
+    except (ValueError, TypeError, KeyError):
+        log.warning("ignoring an unreadable cached digest")
+        return None
+
+
 def _ttl(article: ArticleRecord) -> float:
     return LINK_TTL_SECONDS if article.url else TEXT_TTL_SECONDS
 
@@ -120,6 +133,7 @@ class DigestService:
         self._fetch_policy = fetch_policy
         self._resolver = resolver
         self._in_flight: dict[str, asyncio.Future[Any]] = {}
+        self._fetch_slots = asyncio.Semaphore(MAX_CONCURRENT_FETCHES)
         # Cache writes run behind the reply (a slow or locked disk must not delay answers);
         # until one lands, its payload is served from here.
         self._unwritten: dict[str, str] = {}
@@ -154,6 +168,8 @@ class DigestService:
         async def write() -> None:
             try:
                 await self._storage.put_cached(key, payload, ttl)
+            except Exception as error:  # the answer went out; a lost cache entry is no harm
+                log.warning("cache write failed: %s", type(error).__name__)
             finally:
                 self._unwritten.pop(key, None)
 
@@ -182,9 +198,9 @@ class DigestService:
         # The lookup is inside the single flight too: a caller that looked while another
         # was computing would otherwise miss and compute the same digest again.
         async def look_up_or_compute() -> tuple[DigestView, bool]:
-            cached = await self._lookup(key)
+            cached = _readable(await self._lookup(key))
             if cached is not None:
-                return DigestView.from_json(cached), True
+                return cached, True
             self.computations += 1
             digest = await self._run(compute_digest, article.text, sentences)
             self._store_later(key, digest.to_json(), _ttl(article))
@@ -202,7 +218,8 @@ class DigestService:
         cleaned = await self._run(clean_text, text)  # CPU work stays off the event loop
         article = ArticleRecord(_text_article_id(cleaned), cleaned)
         answer = await self._digest(article, sentences)
-        if not answer.from_cache:
+        # The buttons need the article; a cached digest may outlive a lost article write.
+        if not answer.from_cache or await self.article(article.article_id) is None:
             self._remember(article)
         return answer
 
@@ -220,9 +237,10 @@ class DigestService:
         known = await self.article(article_id)
         if known is not None:
             return known
-        extracted = await fetch_article(
-            url, self._fetch_policy, resolver=self._resolver, executor=self._executor
-        )
+        async with self._fetch_slots:
+            extracted = await fetch_article(
+                url, self._fetch_policy, resolver=self._resolver, executor=self._executor
+            )
         article = ArticleRecord(
             article_id,
             extracted.text,

@@ -9,9 +9,12 @@ from typing import Protocol
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from summarizer import MAX_SENTENCES
+
 from .digests import Answer
 
 MAX_MESSAGE_CHARS = 4096
+MAX_TITLE_CHARS = 300
 FACT_ICONS = {
     "number": "🔢",
     "money": "💰",
@@ -47,7 +50,9 @@ def split_blocks(blocks: list[str], limit: int = MAX_MESSAGE_CHARS) -> tuple[str
     parts: list[str] = []
     current = ""
     for block in blocks:
-        while len(block) > limit:  # only a pathological single block; cut it on a space
+        # No block is this long (sentences, facts and titles are capped well below the
+        # limit); should one be, it is cut on a space rather than refused by Telegram.
+        while len(block) > limit:
             cut = block.rfind(" ", 0, limit) if " " in block[:limit] else limit
             cut = cut if cut > 0 else limit
             if current:
@@ -66,12 +71,17 @@ def split_blocks(blocks: list[str], limit: int = MAX_MESSAGE_CHARS) -> tuple[str
     return tuple(parts)
 
 
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
 def _header(answer: Answer, texts: Texts, ui: str, title_key: str) -> list[str]:
     article = answer.article
     blocks = [f"<b>{escape(texts.text(ui, title_key))}</b>"]
     if article.title:
-        source = ", ".join(escape(part) for part in (article.site, article.date) if part)
-        line = f"<b>{escape(article.title)}</b>"
+        parts = (article.site, article.date)
+        source = ", ".join(escape(_shortened(part, 80)) for part in parts if part)
+        line = f"<b>{escape(_shortened(article.title, MAX_TITLE_CHARS))}</b>"
         blocks.append(f"{line}\n<i>{source}</i>" if source else line)
     return blocks
 
@@ -133,7 +143,7 @@ def keyboard(answer: Answer, texts: Texts, ui: str, view: str) -> InlineKeyboard
         )
     )
     row = [toggle]
-    longest = min(10, answer.digest.sentences_total)
+    longest = min(MAX_SENTENCES, answer.digest.sentences_total)
     if count < longest:
         row.append(
             InlineKeyboardButton(

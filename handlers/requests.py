@@ -50,7 +50,8 @@ class SummaryRequest:
         """The text without its links."""
         prose = self.text
         for link in self.links:
-            prose = prose.replace(link, " ")
+            # find_urls writes bare links ("kompas.com/...") with "https://" in front.
+            prose = prose.replace(link, " ").replace(link.removeprefix("https://"), " ")
         return prose.strip()
 
 

@@ -14,6 +14,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.ext import ContextTypes
 
 from storage import Storage
+from summarizer import DEFAULT_SENTENCES
 
 from .digests import DigestService
 from .limits import RateLimiter
@@ -24,7 +25,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 SEND_ATTEMPTS = 3
-DEFAULT_SUMMARY_SENTENCES = 3
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ async def preferences(
     """The chat's saved settings, else the user's Telegram language and the default length."""
     saved = await services.storage.get_chat_settings(chat_id)
     interface = services.texts.interface_language(saved.language or user_language)
-    return ChatPreferences(interface, saved.summary_sentences or DEFAULT_SUMMARY_SENTENCES)
+    return ChatPreferences(interface, saved.summary_sentences or DEFAULT_SENTENCES)
 
 
 async def with_retries(

@@ -40,6 +40,8 @@ _QUOTE_TRANSLATION = str.maketrans(
 # Zero-width and other invisible format characters that break word matching.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+# Lone surrogates (from broken JSON or UTF-16 input) cannot be encoded, stored or sent.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # Whole lines that are site furniture, not article text (matched case-insensitively).
 _JUNK_LINE = re.compile(
@@ -92,7 +94,7 @@ def normalize_characters(text: str) -> str:
     """Unicode NFC, plain quotes and spaces, no control or invisible characters."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
     text = text.translate(_QUOTE_TRANSLATION)
-    return _CONTROL.sub("", _INVISIBLE.sub("", text))
+    return _SURROGATE.sub("", _CONTROL.sub("", _INVISIBLE.sub("", text)))
 
 
 def _strip_dateline(line: str) -> str:

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import functools
 import ipaddress
 import re
 import socket
+import ssl
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -275,7 +277,7 @@ class _VettedTransport(httpx.AsyncBaseTransport):
 
     def __init__(self, backend: _VettingBackend) -> None:
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+            ssl_context=_ssl_context(),
             max_connections=4,
             keepalive_expiry=5.0,
             network_backend=backend,
@@ -332,6 +334,12 @@ def _checked_url(raw: str | httpx.URL) -> httpx.URL:
 # --- body reading and decoding ---------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1)
+def _ssl_context() -> ssl.SSLContext:
+    """Loading the CA bundle takes a while: once per process, not once per fetch."""
+    return httpx.create_ssl_context(trust_env=False)
+
+
 class _CappedDecoder:
     """Content-Encoding decoder that never produces more than `limit` bytes of output."""
 
@@ -367,6 +375,8 @@ class _CappedDecoder:
             self._append(output)
             data = self._decompressor.unconsumed_tail
             if not data and self._decompressor.eof:
+                if self._encoding not in ("gzip", "x-gzip"):
+                    return  # a deflate stream has ended: trailing bytes are not content
                 data = self._decompressor.unused_data  # concatenated gzip members
                 if data:
                     self._decompressor = self._new_decompressor()
@@ -402,7 +412,7 @@ async def _read_capped_body(response: httpx.Response, limit: int) -> bytes:
             decoder.feed(raw_chunk)
     except zlib.error as error:
         raise FetchError(
-            FetchErrorCode.CONNECTION_ERROR, f"page body is corrupt ({content_encoding}): {error}"
+            FetchErrorCode.HTTP_ERROR, f"page body is corrupt ({content_encoding}): {error}"
         ) from None
     return decoder.body()
 

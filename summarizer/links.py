@@ -7,15 +7,21 @@ from concurrent.futures import Executor
 from dataclasses import replace
 
 from .cleaning import clean_text
+from .engine import MAX_ARTICLE_CHARS
 from .extract import Article, extract_article
 from .fetch import FetchPolicy, Resolver, fetch_page
 
 DEFAULT_POLICY = FetchPolicy()
 
 
+# Extraction time grows with the page: a 5 MB page takes seconds. Articles sit near the top
+# of their pages, so only this much HTML is parsed, and the text is cut like the engine's.
+MAX_EXTRACTED_HTML_CHARS = 2_000_000
+
+
 def _extract_clean(html: str, url: str) -> Article:
-    article = extract_article(html, url)
-    return replace(article, text=clean_text(article.text))
+    article = extract_article(html[:MAX_EXTRACTED_HTML_CHARS], url)
+    return replace(article, text=clean_text(article.text)[:MAX_ARTICLE_CHARS])
 
 
 async def fetch_article(

@@ -8,6 +8,7 @@ so its results are cached; English and the other Snowball languages use snowball
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -84,11 +85,16 @@ def _has_no_affix(word: str) -> bool:
     )
 
 
+# Engine work runs on several threads; the stemmers are not written for that.
+_SASTRAWI_LOCK = threading.Lock()
+
+
 @lru_cache(maxsize=200_000)
 def _stem_indonesian(word: str) -> str:
     if _has_no_affix(word):
         return word
-    return _sastrawi()(word) or word
+    with _SASTRAWI_LOCK:
+        return _sastrawi()(word) or word
 
 
 def _identity(word: str) -> str:
@@ -96,8 +102,15 @@ def _identity(word: str) -> str:
 
 
 def _snowball(language: str) -> Callable[[str], str]:
+    # A snowballstemmer object keeps its state between calls: one thread at a time.
     stemmer = snowballstemmer.stemmer(language)
-    return lru_cache(maxsize=100_000)(stemmer.stemWord)
+    lock = threading.Lock()
+
+    def stem(word: str) -> str:
+        with lock:
+            return stemmer.stemWord(word)
+
+    return lru_cache(maxsize=100_000)(stem)
 
 
 @lru_cache(maxsize=64)

@@ -255,3 +255,25 @@ async def test_identical_articles_arriving_together_are_computed_once(
         await api.wait_for_messages(second["chat"]["id"], 1)
         computations = services_of(application).digests.computations
     assert computations == 1
+
+
+async def test_panjang_with_a_non_ascii_digit_gets_the_usage(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    async with running_bot(api, tmp_path / "ringkas.db"):
+        sent = api.command("/panjang ²")
+        [reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
+    assert "/panjang N" in reply["text"]
+
+
+async def test_an_edited_command_is_not_answered_again(
+    api: FakeBotApi, tmp_path: Path, sample_article: str
+) -> None:
+    async with running_bot(api, tmp_path / "ringkas.db"):
+        sent = api.command("/ringkas " + sample_article)
+        await api.wait_for_messages(sent["chat"]["id"], 1)
+        api.inject_update({"edited_message": sent | {"edit_date": sent["date"] + 5}})
+        api.private_text("/help")
+        replies = await api.wait_for_messages(sent["chat"]["id"], 2)
+    assert "Ringkasan" in replies[0]["text"]
+    assert "Ringkasan" not in replies[1]["text"]

@@ -123,3 +123,10 @@ async def test_an_unreachable_bot_api_is_one_clear_line_not_a_traceback(tmp_path
     assert (
         stderr.strip().splitlines()[-1].startswith("ringkasbot: cannot reach the Telegram Bot API")
     )
+
+
+async def test_a_plain_http_webhook_url_is_refused(tmp_path: Path) -> None:
+    env = bot_environment(TELEGRAM_BOT_TOKEN=TOKEN, WEBHOOK_URL="http://example.org/hook")
+    code, _, stderr = await run_cli("run", env=env, cwd=tmp_path)
+    assert code == 2
+    assert "WEBHOOK_URL must be an https URL" in stderr

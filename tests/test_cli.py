@@ -352,3 +352,11 @@ def test_python_m_bot_reports_bad_input_in_one_line() -> None:
     assert completed.stdout == b""
     assert completed.stderr.startswith(b"ringkasbot: ")
     assert completed.stderr.count(b"\n") == 1
+
+
+def test_jsonl_with_a_file_argument_is_refused_with_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = main(["summarize", "seeds/rusia-ukraina-negosiasi.txt", "--jsonl"])
+    assert code == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1

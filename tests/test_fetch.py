@@ -80,6 +80,12 @@ def gzip_bomb() -> bytes:
     return b"".join(parts)
 
 
+def raw_deflate(data: bytes) -> bytes:
+    """Deflate without the zlib header, as some servers send it."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush()
+
+
 def build_app() -> web.Application:
     app = web.Application()
     routes = {
@@ -96,6 +102,9 @@ def build_app() -> web.Application:
         "/big": lambda r: html_response("<p>" + "x" * 20_000 + "</p>"),
         "/gzip": lambda r: html_response(gzip.compress(PAGE.encode()), content_encoding="gzip"),
         "/deflate": lambda r: html_response(DEFLATED_PAGE, content_encoding="deflate"),
+        "/raw-deflate-with-trailer": lambda r: html_response(
+            raw_deflate(PAGE.encode()) + b"trailing junk", content_encoding="deflate"
+        ),
         "/bomb": lambda r: html_response(gzip_bomb(), content_encoding="gzip"),
         "/latin1": lambda r: html_response(LATIN1_PAGE),
         "/latin1-says-utf8": lambda r: html_response(LATIN1_PAGE, "text/html; charset=utf-8"),
@@ -186,7 +195,7 @@ async def test_sends_the_policy_user_agent(server: str) -> None:
     assert "Ringkas/0.1 (+news summary bot)" in page.html
 
 
-@pytest.mark.parametrize("path", ["/gzip", "/deflate"])
+@pytest.mark.parametrize("path", ["/gzip", "/deflate", "/raw-deflate-with-trailer"])
 async def test_decodes_compressed_pages(server: str, path: str) -> None:
     page = await fetch_page(f"{server}{path}", ALLOW_LOOPBACK)
     assert page.html == PAGE
