@@ -81,7 +81,10 @@ _TITLE_BEFORE = re.compile(
     r"spokesman|coach|penasihat|pengamat|peneliti|ekonom)\b[\w\s.]{0,40}$",
     re.IGNORECASE,
 )
-_CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s+(?:-|--|\u2013|\u2014)\s+")
+# A dash between two figures is a range ("5.894 - 5.922", "Rp 13.469 - Rp13.529"), not a break.
+_CLAUSE_BREAK = re.compile(
+    r"[,;:]\s+|(?<![\d%])\s+(?:-|--|\u2013|\u2014)\s+(?!(?:Rp\s?|US\$|\$)?\d)"
+)
 
 # How much a reader gains from each kind of fact, before the sentence's importance weighs it.
 _KIND_WEIGHT = {

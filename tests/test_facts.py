@@ -215,3 +215,14 @@ def test_an_article_pasted_twice_never_gives_the_same_fact_twice(article: str, c
     digest = summarize(f"{article}\n\n{article}", sentences=count)
     texts = [fact.text for fact in digest.facts]
     assert len(texts) == len(set(texts))
+
+
+def test_a_range_between_two_figures_is_not_cut_into_two_facts() -> None:
+    sentences = [
+        "Indeks harga saham ditutup menguat 9,55 poin ke level 5.914 setelah bergerak di antara "
+        "5.894 - 5.922 pada awal pekan ini, Senin (9/10), di tengah sentimen positif dari luar.",
+        "Investor membukukan transaksi sebesar Rp 4,55 triliun dengan volume 6,31 miliar saham.",
+    ]
+    facts = extract_facts(sentences)
+    assert not any(fact.text.startswith("5.922") for fact in facts)
+    assert not any(fact.text.endswith("5.894") for fact in facts)
