@@ -11,6 +11,15 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .vocabulary import (
+    ENGLISH_MONTHS,
+    ENGLISH_WEEKDAYS,
+    INDONESIAN_MONTHS,
+    INDONESIAN_WEEKDAYS,
+    MONTH_ABBREVIATIONS,
+    SPEECH_VERBS,
+)
+
 MAX_FACT_CHARS = 200
 MIN_FACTS = 3
 MAX_FACTS = 7
@@ -42,15 +51,8 @@ _NUMBER = re.compile(
     r"|millions)\b",
     re.IGNORECASE,
 )
-_MONTHS = (
-    r"Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember|"
-    r"January|February|March|May|June|July|August|October|December|"
-    r"Jan|Feb|Mar|Apr|Jun|Jul|Agu|Agt|Aug|Sep|Sept|Okt|Oct|Nov|Des|Dec"
-)
-_WEEKDAYS = (
-    r"Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Sabtu|Minggu|Ahad|"
-    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
-)
+_MONTHS = f"{INDONESIAN_MONTHS}|{ENGLISH_MONTHS}|{MONTH_ABBREVIATIONS}"
+_WEEKDAYS = f"{INDONESIAN_WEEKDAYS}|Ahad|{ENGLISH_WEEKDAYS}"
 _DATE = re.compile(
     rf"\b(?:{_WEEKDAYS})\b(?:\s*\(\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?\))?"
     rf"|\b\d{{1,2}}\s+(?:{_MONTHS})\.?(?:\s+\d{{4}})?\b"
@@ -62,11 +64,9 @@ _DATE = re.compile(
 )
 _CALENDAR_DATE = re.compile(rf"\d\s+(?:{_MONTHS})|(?:{_MONTHS})\s+\d")
 _CLOCK_TIME = re.compile(r"\d[.:]\d")
+# Facts also take "menurut ..." and "according to ..." as who said what.
 _ATTRIBUTION = re.compile(
-    r"\b(?:kata|ujar|ucap|tutur|jelas|terang|ungkap|sebut|tegas|imbuh|tambah|papar|klaim|"
-    r"lanjut|pungkas|katakan|menurut|mengatakan|menyebutkan|menjelaskan|menegaskan|"
-    r"mengungkapkan|menuturkan|menerangkan|said|says|told|according\s+to|stated|added)"
-    r"(?:nya)?\b",
+    rf"\b(?:{SPEECH_VERBS}|klaim|katakan|menurut|menerangkan|according\s+to|stated)(?:nya)?\b",
     re.IGNORECASE,
 )
 _QUOTED = re.compile(r'"[^"]{12,}"?')

@@ -20,6 +20,7 @@ import numpy
 
 from ._light_imports import without_optional_scipy
 from .scorer_weights import BIAS, WEIGHTS
+from .vocabulary import ENGLISH_WEEKDAYS, INDONESIAN_MONTHS, INDONESIAN_WEEKDAYS, SPEECH_VERBS
 from .words import LanguageTools, words_of
 
 with without_optional_scipy():
@@ -36,17 +37,8 @@ MAX_SCORED_SENTENCES = 150
 _QUOTE_START = re.compile(r"^[\"'\u201c\u2018]")
 _QUOTE_ANYWHERE = re.compile(r"[\"\u201c\u201d]")
 _DIGIT = re.compile(r"\d")
-_ATTRIBUTION = re.compile(
-    r"\b(?:kata|ujar|ucap|tutur|jelas|terang|ungkap|sebut|tegas|imbuh|tambah|papar|lanjut|"
-    r"pungkas|mengatakan|menyebutkan|menjelaskan|menegaskan|mengungkapkan|menuturkan|"
-    r"said|says|told|added)(?:nya)?\b",
-    re.IGNORECASE,
-)
-_DATE_WORD = re.compile(
-    r"\b(?:Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Sabtu|Minggu|Januari|Februari|Maret|April|Mei|"
-    r"Juni|Juli|Agustus|September|Oktober|November|Desember|Monday|Tuesday|Wednesday|Thursday|"
-    r"Friday|Saturday|Sunday)\b"
-)
+_ATTRIBUTION = re.compile(rf"\b(?:{SPEECH_VERBS})(?:nya)?\b", re.IGNORECASE)
+_DATE_WORD = re.compile(rf"\b(?:{INDONESIAN_WEEKDAYS}|{INDONESIAN_MONTHS}|{ENGLISH_WEEKDAYS})\b")
 
 
 @dataclass(frozen=True)
