@@ -149,16 +149,9 @@ def _summarize_link(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         out.write(json.dumps(digest.to_dict(), ensure_ascii=False) + "\n")
         return EXIT_OK
-    header = [
-        line
-        for line in (article.title, ", ".join(filter(None, (article.site, article.date))))
-        if line
-    ]
-    out.write(
-        "\n".join([*header, "", format_digest(digest)]) + "\n"
-        if header
-        else format_digest(digest) + "\n"
-    )
+    source = ", ".join(part for part in (article.site, article.date) if part)
+    header = [line for line in (article.title, source) if line]
+    out.write("\n".join([*header, *([""] if header else []), format_digest(digest)]) + "\n")
     return EXIT_OK
 
 
