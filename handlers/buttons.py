@@ -3,61 +3,80 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
-from telegram import Update
+from telegram import CallbackQuery, Message, Update
 from telegram.ext import ContextTypes
 
 from summarizer import MAX_SENTENCES, MIN_SENTENCES
 
-from .render import VIEW_FACTS, VIEW_SUMMARY, parse_callback_data, render
+from .render import VIEW_FACTS, VIEW_SUMMARY, Reply, parse_callback_data, render
 from .services import preferences, services_of, with_retries
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ButtonPress:
+    view: str
+    sentences: int
+    article_id: str
+
+
+def _pressed(query: CallbackQuery) -> ButtonPress | None:
+    """What a button asks for; None for data no button of ours carries."""
+    parsed = parse_callback_data(query.data or "")
+    if parsed is None:
+        return None
+    view, sentences, article_id = parsed
+    if view not in (VIEW_SUMMARY, VIEW_FACTS) or not MIN_SENTENCES <= sentences <= MAX_SENTENCES:
+        return None
+    return ButtonPress(view, sentences, article_id)
+
+
+async def _notify(query: CallbackQuery, text: str | None = None) -> None:
+    """Answer the callback query (Telegram shows a spinner until then), with an alert if any."""
+    await with_retries("answerCallbackQuery", query.answer, text, show_alert=text is not None)
+
+
+async def _show(message: Message, reply: Reply) -> None:
+    """Edit the summary message in place; parts that no longer fit follow as new messages."""
+    single = len(reply.parts) == 1
+    await with_retries(
+        "editMessageText",
+        message.edit_text,
+        reply.parts[0],
+        reply_markup=reply.keyboard if single else None,
+    )
+    for number, part in enumerate(reply.parts[1:], 2):
+        markup = reply.keyboard if number == len(reply.parts) else None
+        await with_retries("sendMessage", message.reply_html, part, reply_markup=markup)
 
 
 async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     if query is None:
         return
-    services = services_of(context)
     message = query.message
-    chat_id = message.chat.id if message is not None else query.from_user.id
-    prefs = await preferences(services, chat_id, query.from_user.language_code)
-    ui = prefs.interface
-    parsed = parse_callback_data(query.data or "")
-    valid = (
-        parsed is not None
-        and parsed[0] in (VIEW_SUMMARY, VIEW_FACTS)
-        and MIN_SENTENCES <= parsed[1] <= MAX_SENTENCES
-    )
-    if not valid or message is None or not hasattr(message, "edit_text"):
-        await with_retries("answerCallbackQuery", query.answer)
+    press = _pressed(query)
+    if press is None or not isinstance(message, Message):
+        await _notify(query)  # stale or forged data, or a message we can no longer edit
         return
+    services = services_of(context)
+    prefs = await preferences(services, message.chat.id, query.from_user.language_code)
+    ui = prefs.interface
     wait = services.limiter.retry_after(query.from_user.id)
     if wait:
-        notice = services.texts.text(ui, "rate_limited", seconds=wait)
-        await with_retries("answerCallbackQuery", query.answer, notice, show_alert=True)
+        await _notify(query, services.texts.text(ui, "rate_limited", seconds=wait))
         return
-    view, sentences, article_id = parsed
     try:
-        answer = await services.digests.from_article_id(article_id, sentences)
+        answer = await services.digests.from_article_id(press.article_id, press.sentences)
     except Exception:
-        log.exception("button %r failed in chat %s", query.data, chat_id)
-        await with_retries("answerCallbackQuery", query.answer, services.texts.text(ui, "error"))
+        log.exception("button for article %s failed in chat %s", press.article_id, message.chat.id)
+        await _notify(query, services.texts.text(ui, "error"))
         return
     if answer is None:
-        expired = services.texts.text(ui, "expired")
-        await with_retries("answerCallbackQuery", query.answer, expired, show_alert=True)
+        await _notify(query, services.texts.text(ui, "expired"))
         return
-    await with_retries("answerCallbackQuery", query.answer)
-    reply = render(answer, services.texts, ui, view)
-    last = len(reply.parts) == 1
-    await with_retries(
-        "editMessageText",
-        message.edit_text,
-        reply.parts[0],
-        reply_markup=reply.keyboard if last else None,
-    )
-    for index, part in enumerate(reply.parts[1:], 2):
-        markup = reply.keyboard if index == len(reply.parts) else None
-        await with_retries("sendMessage", message.reply_html, part, reply_markup=markup)
+    await _notify(query)
+    await _show(message, render(answer, services.texts, ui, press.view))
