@@ -1168,6 +1168,7 @@ class FakeBotApi:
             "username": bot_username,
         }
         self.calls: list[RecordedCall] = []
+        self.webhook_url = ""  # set by setWebhook; updates are then posted by the test itself
         self._methods: dict[str, tuple[str, MethodHandler]] = {
             name.lower(): (name, handler) for name, handler in self._method_table().items()
         }
@@ -1196,6 +1197,7 @@ class FakeBotApi:
         return {
             "getMe": self._get_me,
             "getUpdates": self._get_updates,
+            "setWebhook": self._set_webhook,
             "deleteWebhook": self._delete_webhook,
             "getWebhookInfo": self._get_webhook_info,
             "setMyCommands": self._set_my_commands,
@@ -1761,14 +1763,24 @@ class FakeBotApi:
         elif offset < 0:
             self._queue = self._queue[offset:]
 
+    async def _set_webhook(self, params: JsonDict) -> bool:
+        url = str(params.get("url", ""))
+        if not url.startswith("https://"):
+            raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        self.webhook_url = url
+        if params.get("drop_pending_updates"):
+            self._queue.clear()
+        return True
+
     async def _delete_webhook(self, params: JsonDict) -> bool:
+        self.webhook_url = ""
         if params.get("drop_pending_updates"):
             self._queue.clear()
         return True
 
     async def _get_webhook_info(self, params: JsonDict) -> JsonDict:
         return {
-            "url": "",
+            "url": self.webhook_url,
             "has_custom_certificate": False,
             "pending_update_count": len(self._queue),
         }

@@ -5,16 +5,36 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sqlite3
 import sys
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from tests.bot_harness import TOKEN
 from tests.fake_bot_api import FakeBotApi
 
 PROJECT = Path(__file__).resolve().parent.parent
+
+
+async def post_when_listening(url: str, update: dict, headers: dict[str, str]) -> int:
+    """POST an update to the bot's webhook server, which may still be starting up."""
+    async with aiohttp.ClientSession() as session:
+        for _ in range(100):
+            try:
+                async with session.post(url, json=update, headers=headers) as response:
+                    return response.status
+            except aiohttp.ClientConnectorError:
+                await asyncio.sleep(0.1)
+    raise TimeoutError(f"nothing listens at {url}")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def bot_environment(**values: str) -> dict[str, str]:
@@ -130,3 +150,41 @@ async def test_a_plain_http_webhook_url_is_refused(tmp_path: Path) -> None:
     code, _, stderr = await run_cli("run", env=env, cwd=tmp_path)
     assert code == 2
     assert "WEBHOOK_URL must be an https URL" in stderr
+
+
+async def test_webhook_mode_registers_its_url_and_answers_posted_updates(
+    api: FakeBotApi, tmp_path: Path, sample_article: str
+) -> None:
+    port = free_port()
+    env = bot_environment(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_BASE_URL=api.base_url,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'ringkas.db'}",
+        WEBHOOK_URL="https://ringkas.example/telegram/hook",
+        PORT=str(port),
+        PYTHONPATH=str(PROJECT),
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        registered = await api.wait_for("setWebhook", timeout=30)
+        message = api.private_text(sample_article)  # known to the fake API, posted by us
+        update = {"update_id": 1, "message": message}
+        headers = {"X-Telegram-Bot-Api-Secret-Token": registered.params["secret_token"]}
+        url = f"http://127.0.0.1:{port}/telegram/hook"
+        refused_status = await post_when_listening(url, update | {"update_id": 2}, {})
+        accepted_status = await post_when_listening(url, update, headers)
+        [reply] = await api.wait_for_messages(message["chat"]["id"], 1, timeout=30)
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert registered.params["url"] == "https://ringkas.example/telegram/hook"
+    assert refused_status == 403  # without the secret token
+    assert accepted_status == 200
+    assert "Ringkasan" in reply["text"]
+    assert process.returncode == 0
