@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from summarizer.extract import NotAnArticle, extract_article
-from summarizer.fetch import decode_html
+from web.charset import decode_html
+from web.extract import NotAnArticle, extract_article
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "html"
 _TOKEN = re.compile(r"\w+")

@@ -1,6 +1,6 @@
 """Load benchmark: the real bot process against the local fake Bot API, with simulated users.
 
-The bench process serves the fake Telegram Bot API (tests.fake_bot_api.FakeBotApi) and a small
+The bench process serves the fake Telegram Bot API (testkit.fake_bot_api.FakeBotApi) and a small
 news site on 127.0.0.1, starts the bot as its own process (`python -m bot run`) pointed at
 both, and injects private messages open-loop at a fixed rate: new IndoSum articles, repeats of
 earlier ones, long articles (several IndoSum articles joined) and links to the local site.
@@ -65,7 +65,7 @@ if str(PROJECT_ROOT) not in sys.path:
 from aiohttp import web  # noqa: E402
 
 from bench.common import DEFAULT_DATA, detokenize, load_articles  # noqa: E402
-from tests.fake_bot_api import FakeBotApi, RecordedCall  # noqa: E402
+from testkit.fake_bot_api import FakeBotApi, RecordedCall  # noqa: E402
 
 TOKEN = "987654321:AAH-ringkas-load-bench-token-0123"
 FIRST_USER_ID = 7_000_001

@@ -6,30 +6,27 @@ import asyncio
 import hashlib
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, TimedOut
-from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
+from telegram.ext import AIORateLimiter, Application, Defaults
 
-from handlers import DigestService, RateLimiter, Services, register
+from handlers import CONTEXT_TYPES, BotData, Context, Services, register
+from service import DigestService, RateLimiter
 from storage import Storage
-from summarizer.fetch import FetchPolicy, Resolver
 from summarizer.language import warm_up as warm_up_language
 from summarizer.words import warm_up as warm_up_words
+from web import Resolver
 
 from . import texts
-from .config import Config
+from .settings import Settings
 
 log = logging.getLogger(__name__)
 
-ENGINE_THREADS = 2
-# A chat bot should not wait long for its cache: past this, a locked database is skipped.
-DATABASE_BUSY_TIMEOUT_MS = 1000
-PURGE_INTERVAL_SECONDS = 3600
-CONCURRENT_UPDATES = 64
-FLOOD_RETRIES = 3
+RingkasApplication = Application[Any, Context, Any, Any, BotData, Any]
 
 
 def _warm_up() -> None:
@@ -38,7 +35,7 @@ def _warm_up() -> None:
     warm_up_words("en")
 
 
-async def _register_commands(application: Application) -> None:
+async def _register_commands(application: RingkasApplication) -> None:
     bot = application.bot
     for language in texts.INTERFACE_LANGUAGES:
         commands = [
@@ -53,14 +50,14 @@ async def _register_commands(application: Application) -> None:
             log.warning("could not register the %s command menu: %s", language, error)
 
 
-async def _purge_periodically(storage: Storage) -> None:
+async def _purge_periodically(storage: Storage, interval_seconds: float) -> None:
     """Expired cache entries go away while the bot runs, not only at start."""
     while True:
-        await asyncio.sleep(PURGE_INTERVAL_SECONDS)
+        await asyncio.sleep(interval_seconds)
         await storage.purge_expired()
 
 
-async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _on_error(update: object, context: Context) -> None:
     where = ""
     if isinstance(update, Update):
         chat = update.effective_chat
@@ -69,44 +66,51 @@ async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def build_application(
-    config: Config,
+    settings: Settings,
     *,
     resolver: Resolver | None = None,
     rate_limit: RateLimiter | None = None,
-    busy_timeout_ms: int = DATABASE_BUSY_TIMEOUT_MS,
-) -> Application:
+) -> RingkasApplication:
     """A ready-to-run application; storage opens on start and closes on shutdown."""
-    executor = ThreadPoolExecutor(max_workers=ENGINE_THREADS, thread_name_prefix="engine")
-    policy = FetchPolicy(allowed_networks=config.allowed_networks)
+    executor = ThreadPoolExecutor(max_workers=settings.engine_threads, thread_name_prefix="engine")
     background: list[asyncio.Task[None]] = []
 
-    async def start(application: Application) -> None:
-        storage = await Storage.open(config.database_path, busy_timeout_ms=busy_timeout_ms)
+    async def start(application: RingkasApplication) -> None:
+        storage = await Storage.open(
+            settings.database_path, busy_timeout_ms=settings.database_busy_timeout_ms
+        )
         if storage.degraded_reason:
             log.warning("cache degraded: %s; answering without it", storage.degraded_reason)
-        digests = DigestService(storage, executor, policy, resolver=resolver)
-        application.bot_data["services"] = Services(
-            digests, storage, texts, rate_limit or RateLimiter()
+        digests = DigestService(
+            storage, executor, settings.fetch_policy(), settings.digest_limits(), resolver=resolver
         )
+        limiter = rate_limit or RateLimiter(
+            settings.rate_limit_requests, settings.rate_limit_period_seconds
+        )
+        application.bot_data.services = Services(digests, storage, texts, limiter)
         await asyncio.get_running_loop().run_in_executor(executor, _warm_up)
         await _register_commands(application)
-        background.append(asyncio.create_task(_purge_periodically(storage)))
+        purge = _purge_periodically(storage, settings.purge_interval_seconds)
+        # A plain task: Application.create_task only tracks tasks made while it runs, and
+        # this endless loop is cancelled in `stop` rather than awaited.
+        background.append(asyncio.create_task(purge, name="purge-expired"))
         log.info("Ringkas is up as @%s", application.bot.username)
 
-    async def stop(application: Application) -> None:
+    async def stop(application: RingkasApplication) -> None:
         for task in background:
             task.cancel()
-        services: Services | None = application.bot_data.get("services")
-        if services is not None:
+        if application.bot_data.started:
+            services = application.bot_data.services
             await services.digests.flush()
             await services.storage.close()
         executor.shutdown(wait=True, cancel_futures=True)
         log.info("Ringkas stopped; the database is closed")
 
-    base_url = config.base_url
+    base_url = settings.base_url
     application = (
         Application.builder()
-        .token(config.token)
+        .token(settings.token)
+        .context_types(CONTEXT_TYPES)
         .base_url(base_url)
         .base_file_url(file_url_for(base_url))
         .defaults(
@@ -114,8 +118,8 @@ def build_application(
                 parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
             )
         )
-        .rate_limiter(AIORateLimiter(max_retries=FLOOD_RETRIES))
-        .concurrent_updates(CONCURRENT_UPDATES)
+        .rate_limiter(AIORateLimiter(max_retries=settings.flood_retries))
+        .concurrent_updates(settings.concurrent_updates)
         .post_init(start)
         .post_shutdown(stop)
         .build()
@@ -139,26 +143,26 @@ class StartupError(RuntimeError):
     """The bot could not start (Telegram unreachable, or the token refused); one line."""
 
 
-def run(config: Config) -> None:
+def run(settings: Settings) -> None:
     """Run until SIGINT/SIGTERM: polling, or a webhook server when WEBHOOK_URL is set."""
     try:
-        _run(build_application(config), config)
+        _run(build_application(settings), settings)
     except InvalidToken:
         raise StartupError("Telegram refused TELEGRAM_BOT_TOKEN (revoked or mistyped?)") from None
     except (NetworkError, TimedOut) as error:
         raise StartupError(
-            f"cannot reach the Telegram Bot API at {config.base_url}: {error}"
+            f"cannot reach the Telegram Bot API at {settings.base_url}: {error}"
         ) from None
 
 
-def _run(application: Application, config: Config) -> None:
-    if config.webhook_url:
+def _run(application: RingkasApplication, settings: Settings) -> None:
+    if settings.webhook_url:
         application.run_webhook(
-            listen="0.0.0.0",
-            port=config.port,
-            url_path=urlsplit(config.webhook_url).path.lstrip("/"),
-            webhook_url=config.webhook_url,
-            secret_token=webhook_secret(config.token),
+            listen=settings.listen_address,
+            port=settings.port,
+            url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
+            webhook_url=settings.webhook_url,
+            secret_token=webhook_secret(settings.token),
             allowed_updates=Update.ALL_TYPES,
         )
     else:

@@ -1,4 +1,8 @@
-"""The `ringkasbot` command line: summarize without Telegram, run the bot, inspect the cache."""
+"""The `ringkasbot` command line: summarize without Telegram, run the bot, inspect the cache.
+
+Every command answers through the same `DigestService` as the bot (`bot.offline`), so the
+command line and the bot can never give different answers for the same input.
+"""
 
 from __future__ import annotations
 
@@ -11,19 +15,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from storage import Storage, StorageStats
-from summarizer import MAX_SENTENCES, MIN_SENTENCES, ArticleError, Digest, summarize
-from summarizer.extract import Article, NotAnArticle
-from summarizer.fetch import FetchError, FetchPolicy
-from summarizer.links import fetch_article
+from service import Answer, ArticleRecord, DigestService
+from storage import StorageStats
+from summarizer import MAX_SENTENCES, MIN_SENTENCES, ArticleError, Digest
+from web import FetchError, NotAnArticle
 
-from .config import (
-    ConfigError,
-    allowed_networks_from,
-    database_path_from,
-    load_config,
-    read_environment,
-)
+from .offline import offline_service, read_stats
+from .settings import ConfigError, load_settings, read_environment
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -96,9 +94,18 @@ def format_digest(digest: Digest) -> str:
     return "\n".join(lines)
 
 
+def _offline_settings() -> Any:
+    return load_settings(read_environment(), require_token=False)
+
+
+async def _summarize_text(text: str, args: argparse.Namespace) -> Answer:
+    async with offline_service(_offline_settings()) as service:
+        return await service.from_text(text, args.sentences, language=args.lang)
+
+
 def _summarize_one(args: argparse.Namespace, out: TextIO) -> int:
     text = read_input(args.source)
-    digest = summarize(text, sentences=args.sentences, language=args.lang)
+    digest = asyncio.run(_summarize_text(text, args)).digest
     if args.json:
         out.write(json.dumps(digest.to_dict(), ensure_ascii=False) + "\n")
     else:
@@ -106,7 +113,9 @@ def _summarize_one(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _batch_record(line: str, args: argparse.Namespace) -> dict[str, Any]:
+async def _batch_record(
+    service: DigestService, line: str, args: argparse.Namespace
+) -> dict[str, Any]:
     try:
         record = json.loads(line)
     except json.JSONDecodeError as error:
@@ -118,18 +127,24 @@ def _batch_record(line: str, args: argparse.Namespace) -> dict[str, Any]:
     if not isinstance(text, str):
         return result | {"error": "missing 'text' (a string)"}
     try:
-        digest = summarize(text, sentences=args.sentences, language=args.lang)
+        answer = await service.from_text(text, args.sentences, language=args.lang)
     except ArticleError as error:
         return result | {"error": str(error)}
-    return result | digest.to_dict()
+    return result | answer.digest.to_dict()
+
+
+async def _summarize_lines(args: argparse.Namespace, out: TextIO) -> None:
+    async with offline_service(_offline_settings()) as service:
+        for raw in sys.stdin.buffer:
+            line = raw.decode("utf-8", errors="replace")
+            if line.strip():
+                record = await _batch_record(service, line, args)
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                out.flush()
 
 
 def _summarize_batch(args: argparse.Namespace, out: TextIO) -> int:
-    stream = (raw.decode("utf-8", errors="replace") for raw in sys.stdin.buffer)
-    for line in stream:
-        if line.strip():
-            out.write(json.dumps(_batch_record(line, args), ensure_ascii=False) + "\n")
-            out.flush()
+    asyncio.run(_summarize_lines(args, out))
     return EXIT_OK
 
 
@@ -137,15 +152,19 @@ def _is_link(source: str) -> bool:
     return source.lower().startswith(("http://", "https://"))
 
 
-def _fetch_article(url: str) -> Article:
-    values = read_environment()
-    policy = FetchPolicy(allowed_networks=allowed_networks_from(values))
-    return asyncio.run(fetch_article(url, policy))
+async def _extract(url: str) -> ArticleRecord:
+    async with offline_service(_offline_settings()) as service:
+        return await service.extract(url)
+
+
+async def _summarize_url(url: str, args: argparse.Namespace) -> Answer:
+    async with offline_service(_offline_settings()) as service:
+        return await service.from_url(url, args.sentences, language=args.lang)
 
 
 def _summarize_link(args: argparse.Namespace, out: TextIO) -> int:
-    article = _fetch_article(args.source)
-    digest = summarize(article.text, sentences=args.sentences, language=args.lang)
+    answer = asyncio.run(_summarize_url(args.source, args))
+    article, digest = answer.article, answer.digest
     if args.json:
         out.write(json.dumps(digest.to_dict(), ensure_ascii=False) + "\n")
         return EXIT_OK
@@ -166,7 +185,7 @@ def command_summarize(args: argparse.Namespace) -> int:
 
 
 def command_extract(args: argparse.Namespace) -> int:
-    article = _fetch_article(args.url)
+    article = asyncio.run(_extract(args.url))
     if args.json:
         fields = {
             "title": article.title,
@@ -187,10 +206,10 @@ def command_extract(args: argparse.Namespace) -> int:
 
 
 def command_stats(args: argparse.Namespace) -> int:
-    path = database_path_from(read_environment())
+    path = _offline_settings().database_path
     if path is not None and not path.exists():
         raise InputError(f"no database at {path} yet (it is created when the bot first runs)")
-    stats = asyncio.run(_read_stats(path))
+    stats: StorageStats = asyncio.run(read_stats(_offline_settings()))
     hit_rate = "-" if stats.hit_rate is None else f"{stats.hit_rate:.1%}"
     rows = [
         ("Database", str(path) if path else "in memory"),
@@ -205,14 +224,6 @@ def command_stats(args: argparse.Namespace) -> int:
     width = max(len(label) for label, _ in rows)
     sys.stdout.write("".join(f"{label:<{width}}  {value}\n" for label, value in rows))
     return EXIT_OK
-
-
-async def _read_stats(path: Path | None) -> StorageStats:
-    storage = await Storage.open(path)
-    try:
-        return await storage.stats()
-    finally:
-        await storage.close()
 
 
 class _ConciseFormatter(logging.Formatter):
@@ -232,12 +243,12 @@ def configure_logging(level: int) -> None:
 
 
 def command_run(args: argparse.Namespace) -> int:
-    config = load_config(read_environment())
-    configure_logging(config.log_level)
+    settings = load_settings(read_environment())
+    configure_logging(settings.log_level)
     from .app import StartupError, run  # Telegram machinery loads only for this command
 
     try:
-        run(config)
+        run(settings)
     except StartupError as error:
         print(f"ringkasbot: {error}", file=sys.stderr)
         return EXIT_FAILURE

@@ -1,10 +1,12 @@
-"""Telegram update handlers: thin, they call the engine and storage."""
+"""Telegram update handlers: they translate updates into service calls and render replies."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from .buttons import button_pressed
+from .buttons import button_pressed, stale_button
 from .commands import (
     bahasa_command,
     fakta_command,
@@ -14,15 +16,14 @@ from .commands import (
     ringkas_command,
     unknown_command,
 )
-from .digests import DigestService
-from .limits import RateLimiter
-from .services import Services
+from .render import BUTTON_DATA_PATTERN
+from .services import CONTEXT_TYPES, BotData, Context, Services
 
-__all__ = ["DigestService", "RateLimiter", "Services", "register"]
+__all__ = ["CONTEXT_TYPES", "BotData", "Context", "Services", "register"]
 
 
-def register(application: Application) -> None:
-    """Attach every handler. They find their `Services` in `application.bot_data["services"]`."""
+def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Attach every handler. They find their `Services` in `context.bot_data.services`."""
     # An edited message is not a new request (it would be answered twice).
     fresh = ~filters.UpdateType.EDITED
     commands = {
@@ -34,7 +35,8 @@ def register(application: Application) -> None:
     }
     for names, callback in commands.items():
         application.add_handler(CommandHandler(list(names), callback, filters=fresh))
-    application.add_handler(CallbackQueryHandler(button_pressed))
+    application.add_handler(CallbackQueryHandler(button_pressed, pattern=BUTTON_DATA_PATTERN))
+    application.add_handler(CallbackQueryHandler(stale_button))
     private = filters.ChatType.PRIVATE & fresh
     application.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
     application.add_handler(MessageHandler(private & ~filters.COMMAND, private_message))

@@ -6,12 +6,11 @@ import logging
 from dataclasses import dataclass
 
 from telegram import CallbackQuery, Message, Update
-from telegram.ext import ContextTypes
 
 from summarizer import MAX_SENTENCES, MIN_SENTENCES
 
 from .render import VIEW_FACTS, VIEW_SUMMARY, Reply, parse_callback_data, render
-from .services import preferences, services_of, with_retries
+from .services import Context, preferences, services_of, with_retries
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +52,13 @@ async def _show(message: Message, reply: Reply) -> None:
         await with_retries("sendMessage", message.reply_html, part, reply_markup=markup)
 
 
-async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def stale_button(update: Update, context: Context) -> None:
+    """Data no button of ours carries (an old layout, or forged): stop the spinner."""
+    if update.callback_query is not None:
+        await _notify(update.callback_query)
+
+
+async def button_pressed(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None:
         return

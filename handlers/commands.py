@@ -7,7 +7,6 @@ import re
 from dataclasses import dataclass
 
 from telegram import Message, Update
-from telegram.ext import ContextTypes
 
 from summarizer import MAX_SENTENCES, MIN_SENTENCES
 
@@ -17,9 +16,8 @@ from .requests import (
     answer_request,
     command_request,
     message_content,
-    rate_limited,
 )
-from .services import ChatPreferences, Services, preferences, send_text, services_of
+from .services import ChatPreferences, Context, Services, preferences, send_text, services_of
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +45,7 @@ class Incoming:
         await send_text(self.message, self.text(key, **values))
 
 
-async def incoming(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Incoming | None:
+async def incoming(update: Update, context: Context) -> Incoming | None:
     message = update.effective_message
     if message is None:
         return None
@@ -57,12 +55,12 @@ async def incoming(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Incomi
     return Incoming(message, services, prefs, user.id if user else None)
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def help_command(update: Update, context: Context) -> None:
     if (this := await incoming(update, context)) is not None:
         await this.say("help", retention=CACHE_RETENTION[this.prefs.interface])
 
 
-async def _summary_command(update: Update, context: ContextTypes.DEFAULT_TYPE, view: str) -> None:
+async def _summary_command(update: Update, context: Context, view: str) -> None:
     this = await incoming(update, context)
     if this is None:
         return
@@ -70,20 +68,18 @@ async def _summary_command(update: Update, context: ContextTypes.DEFAULT_TYPE, v
     if request is None:
         await this.say("usage_fakta" if view == VIEW_FACTS else "usage_ringkas")
         return
-    if await rate_limited(this.message, this.services, this.user_id, this.prefs.interface):
-        return
-    await answer_request(this.message, context, request, this.prefs, view)
+    await answer_request(this.message, context, request, this.prefs, this.user_id, view)
 
 
-async def ringkas_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def ringkas_command(update: Update, context: Context) -> None:
     await _summary_command(update, context, VIEW_SUMMARY)
 
 
-async def fakta_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def fakta_command(update: Update, context: Context) -> None:
     await _summary_command(update, context, VIEW_FACTS)
 
 
-async def panjang_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def panjang_command(update: Update, context: Context) -> None:
     this = await incoming(update, context)
     if this is None:
         return
@@ -96,7 +92,7 @@ async def panjang_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await this.say("length_set", count=count)
 
 
-async def bahasa_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def bahasa_command(update: Update, context: Context) -> None:
     this = await incoming(update, context)
     if this is None:
         return
@@ -108,13 +104,13 @@ async def bahasa_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await send_text(this.message, this.services.texts.text(args[0], "language_set"))
 
 
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_command(update: Update, context: Context) -> None:
     """A command the bot does not know, in a private chat: point to what it does know."""
     if (this := await incoming(update, context)) is not None:
         await this.say("hint_short")
 
 
-async def private_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def private_message(update: Update, context: Context) -> None:
     """Any message in a private chat: an article, a link, chit-chat, or something unreadable."""
     this = await incoming(update, context)
     if this is None:
@@ -127,6 +123,4 @@ async def private_message(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if not links and not request.looks_like_article:
         await this.say("hint_short")
         return
-    if await rate_limited(this.message, this.services, this.user_id, this.prefs.interface):
-        return
-    await answer_request(this.message, context, request, this.prefs)
+    await answer_request(this.message, context, request, this.prefs, this.user_id)

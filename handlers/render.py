@@ -9,9 +9,8 @@ from typing import Protocol
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from service import Answer
 from summarizer import MAX_SENTENCES
-
-from .digests import Answer
 
 MAX_MESSAGE_CHARS = 4096
 MAX_TITLE_CHARS = 300
@@ -25,6 +24,8 @@ FACT_ICONS = {
 }
 VIEW_SUMMARY = "s"
 VIEW_FACTS = "f"
+# Callback data of our buttons: view, summary length, article id (see `callback_data`).
+BUTTON_DATA_PATTERN = r"^[sf]:(?:[1-9]|10):[tu][0-9a-f]{31}$"
 
 
 class Texts(Protocol):
@@ -87,17 +88,17 @@ def _header(answer: Answer, texts: Texts, ui: str, title_key: str) -> list[str]:
 
 
 def _notes(answer: Answer, texts: Texts, ui: str) -> list[str]:
-    digest = answer.digest
+    language = answer.digest.language
     notes = []
-    if digest.language is None:
+    if language.code is None:
         notes.append(texts.text(ui, "unknown_language"))
-    elif not digest.language_first_class:
-        name = texts.language_name(ui, digest.language)
+    elif not language.is_first_class:
+        name = texts.language_name(ui, language.code)
         notes.append(texts.text(ui, "generic_language", language=escape(name)))
-    elif digest.language != ui:
-        name = texts.language_name(ui, digest.language)
+    elif language.code != ui:
+        name = texts.language_name(ui, language.code)
         notes.append(texts.text(ui, "article_language", language=escape(name)))
-    if digest.truncated:
+    if answer.digest.truncated or answer.article.truncated:
         notes.append(texts.text(ui, "truncated"))
     return [f"<i>{note}</i>" for note in notes]
 

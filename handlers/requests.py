@@ -9,16 +9,21 @@ from dataclasses import dataclass
 
 from telegram import Message, MessageEntity
 from telegram.constants import ChatAction
-from telegram.ext import ContextTypes
 
+from service import Answer
 from summarizer import MAX_SENTENCES, MIN_SENTENCES, ArticleError
-from summarizer.extract import NotAnArticle
-from summarizer.fetch import FetchError, FetchErrorCode
-from summarizer.urls import find_urls
+from web import FetchError, FetchErrorCode, NotAnArticle, find_urls
 
-from .digests import Answer
 from .render import VIEW_SUMMARY, render
-from .services import ChatPreferences, Services, send_reply, send_text, services_of, with_retries
+from .services import (
+    ChatPreferences,
+    Context,
+    Services,
+    send_reply,
+    send_text,
+    services_of,
+    with_retries,
+)
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +91,7 @@ def command_request(message: Message) -> SummaryRequest | None:
     return None
 
 
-async def _with_typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int, work: asyncio.Task):
+async def _with_typing(context: Context, chat_id: int, work: asyncio.Task):
     """Await `work`, showing "typing..." if it takes longer than a moment."""
     done, _ = await asyncio.wait({work}, timeout=TYPING_DELAY_SECONDS)
     if not done:
@@ -111,14 +116,20 @@ def _failure_text(services: Services, ui: str, error: Exception) -> str:
 
 async def answer_request(
     message: Message,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: Context,
     request: SummaryRequest,
     prefs: ChatPreferences,
+    user_id: int | None,
     view: str = VIEW_SUMMARY,
 ) -> None:
-    """Summarize the request and reply: the summary (or facts), or a friendly explanation."""
+    """Summarize the request and reply: the summary (or facts), or a friendly explanation.
+
+    This is the one gate of the per-user rate limit for messages (buttons share its limiter).
+    """
     services = services_of(context)
     ui = prefs.interface
+    if await rate_limited(message, services, user_id, ui):
+        return
     sentences = request.sentences or prefs.sentences
     use_link = bool(request.links) and not request.looks_like_article
     prefix = []

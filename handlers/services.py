@@ -1,4 +1,8 @@
-"""What the handlers share: the digest service, storage, texts and limits, plus safe sending."""
+"""What the handlers share: the digest service, storage, texts and limits, plus safe sending.
+
+They reach it through PTB's typed context: `context.bot_data` is a `BotData`, whose
+`services` the application sets when it starts.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +15,12 @@ from typing import Any, TypeVar
 
 from telegram import Message, ReplyParameters
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.ext import ContextTypes
+from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
+from service import DigestService, RateLimiter
 from storage import Storage
 from summarizer import DEFAULT_SENTENCES
 
-from .digests import DigestService
-from .limits import RateLimiter
 from .render import Reply, Texts
 
 log = logging.getLogger(__name__)
@@ -35,8 +38,33 @@ class Services:
     limiter: RateLimiter
 
 
-def services_of(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    return context.application.bot_data["services"]
+class BotData:
+    """`context.bot_data`: the services, set once the application has started."""
+
+    def __init__(self) -> None:
+        self._services: Services | None = None
+
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            raise RuntimeError("the application has not started: no services yet")
+        return self._services
+
+    @services.setter
+    def services(self, services: Services) -> None:
+        self._services = services
+
+    @property
+    def started(self) -> bool:
+        return self._services is not None
+
+
+Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
+CONTEXT_TYPES = ContextTypes(context=CallbackContext, bot_data=BotData)
+
+
+def services_of(context: Context) -> Services:
+    return context.bot_data.services
 
 
 @dataclass(frozen=True)

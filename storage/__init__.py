@@ -1,7 +1,6 @@
 """Storage layer: SQLite (aiosqlite) result cache, chat settings and usage stats."""
 
 from storage.database import SCHEMA_VERSION, parse_database_url
-from storage.keys import text_cache_key, url_cache_key
 from storage.settings import ChatSettings
 from storage.store import UNCHANGED, Storage, StorageStats
 
@@ -12,6 +11,4 @@ __all__ = [
     "Storage",
     "StorageStats",
     "parse_database_url",
-    "text_cache_key",
-    "url_cache_key",
 ]

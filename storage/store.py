@@ -85,7 +85,7 @@ class Storage:
         cls,
         path: Path | None,
         *,
-        busy_timeout_ms: int = 5000,
+        busy_timeout_ms: int,
         clock: Callable[[], float] = time.time,
     ) -> Storage:
         """Open or create the database at `path` (None: in memory). Never raises on faults.

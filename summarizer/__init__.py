@@ -1,4 +1,4 @@
-"""Ringkas's engine: pure functions from article text (or a page) to a summary and key facts."""
+"""Ringkas's engine: text in, digest out. No sockets, no asyncio, no files, no SQL."""
 
 from .engine import (
     DEFAULT_SENTENCES,
@@ -6,8 +6,11 @@ from .engine import (
     MAX_SENTENCES,
     MIN_SENTENCES,
     ArticleError,
+    CleanText,
     Digest,
+    clean_article,
     summarize,
+    summarize_clean,
 )
 from .facts import Fact
 from .language import LanguageGuess, detect_language
@@ -18,9 +21,12 @@ __all__ = [
     "MAX_SENTENCES",
     "MIN_SENTENCES",
     "ArticleError",
+    "CleanText",
     "Digest",
     "Fact",
     "LanguageGuess",
+    "clean_article",
     "detect_language",
     "summarize",
+    "summarize_clean",
 ]

@@ -130,8 +130,26 @@ def _join_hard_wraps(lines: list[str]) -> list[str]:
     return joined
 
 
+# Stripping can uncover more to strip ("JAKARTA - Bekasi - ..." has two datelines), so the
+# cleaning repeats until nothing changes: a second clean_text() of its own output is a no-op.
+_MAX_CLEANING_PASSES = 4
+
+
 def clean_text(text: str) -> str:
-    """Clean raw article text, keeping its line structure (runs of blank lines become one)."""
+    """Clean raw article text, keeping its line structure (runs of blank lines become one).
+
+    Idempotent: clean_text(clean_text(t)) == clean_text(t).
+    """
+    cleaned = _clean_once(text)
+    for _ in range(_MAX_CLEANING_PASSES - 1):
+        again = _clean_once(cleaned)
+        if again == cleaned:
+            break
+        cleaned = again
+    return cleaned
+
+
+def _clean_once(text: str) -> str:
     text = normalize_characters(text)
     lines = [_clean_line(line) for line in text.split("\n")]
     # Only the first line of an article can carry a dateline.

@@ -45,6 +45,7 @@ class Digest:
     truncated: bool = False
 
     def to_dict(self) -> dict[str, Any]:
+        """The public JSON form (`ringkasbot summarize --json`)."""
         return {
             "language": self.language.code,
             "language_confidence": self.language.confidence,
@@ -52,6 +53,43 @@ class Digest:
             "facts": [{"text": f.text, "kind": f.kind, "sentence": f.sentence} for f in self.facts],
             "sentences_total": self.sentences_total,
         }
+
+    def to_record(self) -> dict[str, Any]:
+        """Everything the digest holds, as plain data (`from_record` reads it back)."""
+        return self.to_dict() | {
+            "language_source": self.language.source,
+            "summary_indices": list(self.summary_indices),
+            "truncated": self.truncated,
+        }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Digest:
+        """Raises KeyError, TypeError or ValueError for a record of another shape."""
+        language = LanguageGuess(
+            record["language"], float(record["language_confidence"]), record["language_source"]
+        )
+        return cls(
+            language=language,
+            summary=tuple(str(sentence) for sentence in record["summary"]),
+            summary_indices=tuple(int(index) for index in record["summary_indices"]),
+            facts=tuple(
+                Fact(str(f["text"]), str(f["kind"]), int(f["sentence"])) for f in record["facts"]
+            ),
+            sentences_total=int(record["sentences_total"]),
+            truncated=bool(record["truncated"]),
+        )
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """Article text as the engine reads it: cleaned once, and cut when far too long.
+
+    Cleaning is not idempotent (a second pass can strip what the first uncovered), so text
+    is cleaned exactly once: by `clean_article`, before keying a cache or summarizing.
+    """
+
+    text: str
+    truncated: bool = False
 
 
 def _content_overlap(a: set[str], b: set[str]) -> float:
@@ -112,13 +150,25 @@ def check_sentence_count(count: int) -> int:
     return count
 
 
+def clean_article(text: str) -> CleanText:
+    """Bound and clean raw article text, once."""
+    bounded, truncated = _bounded(text)
+    return CleanText(clean_text(bounded), truncated)
+
+
 def summarize(
     text: str, *, sentences: int = DEFAULT_SENTENCES, language: str | None = None
 ) -> Digest:
     """Summarize raw article text. Raises ArticleError for empty or too-short text."""
+    return summarize_clean(clean_article(text), sentences=sentences, language=language)
+
+
+def summarize_clean(
+    article: CleanText, *, sentences: int = DEFAULT_SENTENCES, language: str | None = None
+) -> Digest:
+    """Summarize text that `clean_article` cleaned. Raises ArticleError (empty, too short)."""
     check_sentence_count(sentences)
-    bounded, truncated = _bounded(text)
-    cleaned = clean_text(bounded)
+    cleaned, truncated = article.text, article.truncated
     if not cleaned:
         raise ArticleError("empty", "the text is empty")
     pieces = split_sentences(cleaned)

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from tests.bot_harness import TOKEN
-from tests.fake_bot_api import FakeBotApi
+from testkit.fake_bot_api import FakeBotApi
+from testkit.harness import TOKEN
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -1,0 +1,186 @@
+"""Every setting and tunable, with its one default: from environment variables and `.env`.
+
+The lower layers (service, web, storage) take their values as arguments and define no
+defaults of their own, so a tunable is changed here and only here.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from dotenv import dotenv_values
+
+from service import DigestLimits
+from storage import parse_database_url
+from web import FetchPolicy, parse_allowed_networks
+
+DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_DATABASE_URL = "sqlite:///ringkas.db"
+_TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    # From the environment (README, "Running the bot").
+    token: str = ""
+    base_url: str = DEFAULT_BASE_URL
+    database_path: Path | None = Path("ringkas.db")
+    webhook_url: str | None = None
+    listen_address: str = "0.0.0.0"
+    port: int = 8443
+    allowed_networks: tuple[Network, ...] = ()
+    log_level: int = logging.INFO
+
+    # Engine and event loop.
+    engine_threads: int = 2
+    concurrent_updates: int = 64
+    # A chat bot should not wait long for its cache: past this, a locked database is skipped.
+    database_busy_timeout_ms: int = 1000
+    purge_interval_seconds: float = 3600.0
+
+    # Cache lifetimes and fetching (see SECURITY.md).
+    link_ttl_seconds: float = 24 * 3600
+    text_ttl_seconds: float = 7 * 24 * 3600
+    # Pages are fetched and parsed at most this many at a time (each may be megabytes).
+    max_concurrent_fetches: int = 8
+    fetch_max_bytes: int = 5_000_000
+    fetch_max_redirects: int = 3
+    fetch_connect_timeout: float = 5.0
+    fetch_read_timeout: float = 10.0
+    fetch_total_timeout: float = 20.0
+    fetch_user_agent: str = "Ringkas/0.1 (+news summary bot)"
+
+    # Per-user request limit.
+    rate_limit_requests: int = 10
+    rate_limit_period_seconds: float = 60.0
+
+    # Talking to Telegram.
+    send_attempts: int = 3
+    flood_retries: int = 3
+    typing_delay_seconds: float = 0.3
+
+    def fetch_policy(self) -> FetchPolicy:
+        return FetchPolicy(
+            allowed_networks=self.allowed_networks,
+            max_bytes=self.fetch_max_bytes,
+            max_redirects=self.fetch_max_redirects,
+            connect_timeout=self.fetch_connect_timeout,
+            read_timeout=self.fetch_read_timeout,
+            total_timeout=self.fetch_total_timeout,
+            user_agent=self.fetch_user_agent,
+        )
+
+    def digest_limits(self) -> DigestLimits:
+        return DigestLimits(
+            link_ttl_seconds=self.link_ttl_seconds,
+            text_ttl_seconds=self.text_ttl_seconds,
+            max_concurrent_fetches=self.max_concurrent_fetches,
+        )
+
+
+DEFAULTS = Settings()
+
+
+def read_environment(
+    environ: Mapping[str, str] | None = None, dotenv_path: Path = Path(".env")
+) -> dict[str, str]:
+    """The process environment over the `.env` file's values (the environment wins)."""
+    values = {k: v for k, v in dotenv_values(dotenv_path).items() if v is not None}
+    values.update(os.environ if environ is None else environ)
+    return values
+
+
+def _token(values: Mapping[str, str]) -> str:
+    token = values.get("TELEGRAM_BOT_TOKEN", "").strip()
+    if not token:
+        raise ConfigError("TELEGRAM_BOT_TOKEN is not set (get a token from @BotFather)")
+    if not _TOKEN.match(token):
+        raise ConfigError("TELEGRAM_BOT_TOKEN does not look like a bot token (123456:ABC-...)")
+    return token
+
+
+def _http_url(name: str, value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"{name} must be an http(s) URL, got {value!r}")
+    return value
+
+
+def _https_url(name: str, value: str) -> str:
+    if urlsplit(value).scheme != "https" or not urlsplit(value).netloc:
+        raise ConfigError(f"{name} must be an https URL (Telegram only calls https), got {value!r}")
+    return value
+
+
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise ConfigError(f"PORT must be a number, got {value!r}") from None
+    if not 1 <= port <= 65535:
+        raise ConfigError(f"PORT must be 1 to 65535, got {port}")
+    return port
+
+
+def _listen_address(value: str) -> str:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        raise ConfigError(
+            f"LISTEN_ADDRESS must be an IP address such as 127.0.0.1 or 0.0.0.0, got {value!r}"
+        ) from None
+
+
+def _log_level(value: str) -> int:
+    level = logging.getLevelName(value.strip().upper() or "INFO")
+    if not isinstance(level, int):
+        raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {value!r}")
+    return level
+
+
+def database_path_from(values: Mapping[str, str]) -> Path | None:
+    try:
+        return parse_database_url(values.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
+    except ValueError as error:
+        raise ConfigError(f"DATABASE_URL: {error}") from None
+
+
+def allowed_networks_from(values: Mapping[str, str]) -> tuple[Network, ...]:
+    try:
+        return parse_allowed_networks(values.get("FETCH_ALLOWED_NETWORKS", ""))
+    except ValueError as error:
+        raise ConfigError(f"FETCH_ALLOWED_NETWORKS: {error}") from None
+
+
+def load_settings(values: Mapping[str, str], *, require_token: bool = True) -> Settings:
+    """Validate settings. Raises ConfigError with a one-line message.
+
+    Without `require_token` (the offline commands), a missing token is allowed.
+    """
+    webhook_url = values.get("WEBHOOK_URL", "").strip() or None
+    token = _token(values) if require_token or values.get("TELEGRAM_BOT_TOKEN") else ""
+    return Settings(
+        token=token,
+        base_url=_http_url(
+            "TELEGRAM_BASE_URL", values.get("TELEGRAM_BASE_URL") or DEFAULTS.base_url
+        ),
+        database_path=database_path_from(values),
+        webhook_url=_https_url("WEBHOOK_URL", webhook_url) if webhook_url else None,
+        listen_address=_listen_address(values.get("LISTEN_ADDRESS") or DEFAULTS.listen_address),
+        port=_port(values.get("PORT") or str(DEFAULTS.port)),
+        allowed_networks=allowed_networks_from(values),
+        log_level=_log_level(values.get("LOG_LEVEL", "INFO")),
+    )

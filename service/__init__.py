@@ -1,0 +1,9 @@
+"""The Telegram-free service: clean once, key once, cache, single flight, limits.
+
+The bot's handlers and the command line both answer through `DigestService`.
+"""
+
+from .digests import Answer, ArticleRecord, DigestLimits, DigestService
+from .limits import RateLimiter
+
+__all__ = ["Answer", "ArticleRecord", "DigestLimits", "DigestService", "RateLimiter"]

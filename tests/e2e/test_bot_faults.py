@@ -1,0 +1,253 @@
+"""Faults around the running bot: Telegram errors and lost connections, and a database that is
+locked, read-only or corrupt. Users still get their answers and the bot keeps serving."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import shutil
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from testkit.fake_bot_api import FakeBotApi, RecordedCall
+from testkit.harness import answers_to, is_reply_to, running_bot, services_of
+
+JsonDict = dict[str, Any]
+
+SECOND_ARTICLE = (
+    "Pemerintah Kota Bandung meresmikan jembatan layang baru di kawasan Kiaracondong pada "
+    "Senin pagi. Jembatan sepanjang 1,2 kilometer itu dibangun selama dua tahun dengan biaya "
+    "Rp 480 miliar dari anggaran daerah dan pusat. Wali kota mengatakan jembatan tersebut "
+    "diharapkan mengurangi kemacetan di perlintasan kereta api yang selama ini dikeluhkan "
+    "warga. Menurut Dinas Perhubungan, sekitar 60.000 kendaraan melintas di kawasan itu "
+    "setiap hari. Warga menyambut baik peresmian jembatan, meski sebagian pedagang khawatir "
+    "kehilangan pembeli karena arus kendaraan kini tidak lagi melewati pasar."
+)
+
+LOCK_HOLDER = """
+import sqlite3, sys
+connection = sqlite3.connect(sys.argv[1], isolation_level=None)
+connection.execute(f"PRAGMA locking_mode = {sys.argv[2]}")
+connection.execute("BEGIN EXCLUSIVE")
+connection.execute("PRAGMA user_version")
+print("locked", flush=True)
+sys.stdin.readline()
+connection.execute("ROLLBACK")
+"""
+
+
+# ---- helpers ---------------------------------------------------------------------------------
+
+
+async def summary_for(api: FakeBotApi, text: str, timeout: float = 5.0) -> JsonDict:
+    """Send `text` privately and return the bot's (single-part) summary of it."""
+    sent = api.private_text(text)
+    await api.wait_for(is_reply_to(sent), timeout=timeout)
+    [reply] = answers_to(api, sent)
+    assert "Ringkasan" in reply["text"], reply["text"]
+    return reply
+
+
+def log_lines(caplog: pytest.LogCaptureFixture, logger_prefix: str, level: int) -> list[str]:
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.name.startswith(logger_prefix) and record.levelno >= level
+    ]
+
+
+async def wait_until(condition: Callable[[], object], timeout: float) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError(f"condition not met within {timeout}s")
+        await asyncio.sleep(0.05)
+
+
+def failed_calls(api: FakeBotApi, method: str) -> list[RecordedCall]:
+    return [call for call in api.calls_to(method) if call.fault is not None]
+
+
+# ---- Telegram faults on sendMessage ----------------------------------------------------------
+
+
+async def test_a_flood_limit_on_send_message_delays_the_reply_until_retry_after(
+    api: FakeBotApi, tmp_path: Path, sample_article: str
+) -> None:
+    async with running_bot(api, tmp_path / "ringkas.db"):
+        api.fail_next("sendMessage", status=429, retry_after=1)
+        reply = await summary_for(api, sample_article)
+    [refused] = failed_calls(api, "sendMessage")
+    delivered = next(call for call in api.calls_to("sendMessage") if call.ok)
+    assert refused.status == 429
+    assert delivered.result["message_id"] == reply["message_id"]
+    assert delivered.time - refused.time >= 1.0, "Telegram's retry_after is respected"
+
+
+@pytest.mark.parametrize("status", [500, 502])
+async def test_a_server_error_on_send_message_is_retried_with_a_log_line(
+    api: FakeBotApi,
+    tmp_path: Path,
+    sample_article: str,
+    caplog: pytest.LogCaptureFixture,
+    status: int,
+) -> None:
+    async with running_bot(api, tmp_path / "ringkas.db"):
+        api.fail_next("sendMessage", status=status)
+        await summary_for(api, sample_article)
+        await summary_for(api, SECOND_ARTICLE)
+    assert [call.status for call in failed_calls(api, "sendMessage")] == [status]
+    assert any("sendMessage" in line for line in log_lines(caplog, "handlers", logging.WARNING))
+
+
+async def test_a_reply_that_keeps_failing_is_dropped_with_a_log_line_and_polling_goes_on(
+    api: FakeBotApi, tmp_path: Path, sample_article: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with running_bot(api, tmp_path / "ringkas.db"):
+        api.fail_next("sendMessage", status=500, times=10)
+        lost = api.private_text(sample_article)
+        await wait_until(lambda: log_lines(caplog, "handlers", logging.ERROR), timeout=10)
+        attempts = len(failed_calls(api, "sendMessage"))
+        answered = answers_to(api, lost)
+        api.reset()  # Telegram is back (the remaining faults are forgotten)
+        await summary_for(api, SECOND_ARTICLE)
+    assert answered == []
+    assert 1 < attempts < 10, "retried a few times, then gave up"
+    [gave_up] = log_lines(caplog, "handlers", logging.ERROR)
+    assert "sendMessage" in gave_up and "dropped" in gave_up
+
+
+async def test_a_connection_dropped_before_telegram_answers_is_retried_once(
+    api: FakeBotApi, tmp_path: Path, sample_article: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with running_bot(api, tmp_path / "ringkas.db"):
+        api.drop_next("sendMessage")
+        sent = api.private_text(sample_article)
+        await api.wait_for(is_reply_to(sent), timeout=5)
+        await summary_for(api, SECOND_ARTICLE)
+    assert len(answers_to(api, sent)) == 1
+    assert [call.fault for call in failed_calls(api, "sendMessage")] == ["dropped"]
+    assert any("sendMessage" in line for line in log_lines(caplog, "handlers", logging.WARNING))
+
+
+async def test_a_reply_whose_answer_is_lost_still_reaches_the_user(
+    api: FakeBotApi, tmp_path: Path, sample_article: str
+) -> None:
+    async with running_bot(api, tmp_path / "ringkas.db"):
+        api.drop_next("sendMessage", after_processing=True)
+        sent = api.private_text(sample_article)
+        await api.wait_for(is_reply_to(sent), timeout=5)
+        await summary_for(api, SECOND_ARTICLE)
+    assert answers_to(api, sent)
+    assert all("Ringkasan" in answer["text"] for answer in answers_to(api, sent))
+
+
+# ---- Telegram faults on getUpdates -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "inject_fault",
+    [
+        pytest.param(lambda api: api.fail_next("getUpdates", status=500), id="500"),
+        pytest.param(lambda api: api.fail_next("getUpdates", status=502), id="502"),
+        pytest.param(lambda api: api.drop_next("getUpdates"), id="dropped"),
+    ],
+)
+async def test_polling_recovers_after_a_failed_get_updates(
+    api: FakeBotApi,
+    tmp_path: Path,
+    sample_article: str,
+    caplog: pytest.LogCaptureFixture,
+    inject_fault: Callable[[FakeBotApi], None],
+) -> None:
+    async with running_bot(api, tmp_path / "ringkas.db"):
+        inject_fault(api)
+        await api.wait_for(lambda call: call.method == "getUpdates" and call.fault, timeout=5)
+        await summary_for(api, sample_article)
+    logged = log_lines(caplog, "telegram.ext", logging.WARNING)
+    assert any("polling" in line for line in logged), "the polling error is logged"
+
+
+# ---- storage faults --------------------------------------------------------------------------
+
+
+@contextlib.asynccontextmanager
+async def locked_by_another_process(path: Path, locking_mode: str) -> AsyncIterator[None]:
+    """Another process holds BEGIN EXCLUSIVE on the file until the block ends.
+
+    The event loop keeps running meanwhile: the bot may be finishing a cache write.
+    """
+    holder = subprocess.Popen(
+        [sys.executable, "-c", LOCK_HOLDER, str(path), locking_mode],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert (await asyncio.to_thread(holder.stdout.readline)).strip() == "locked"
+        yield
+    finally:
+        await asyncio.to_thread(holder.communicate, "release\n", 10)
+
+
+@contextlib.contextmanager
+def immutable(path: Path) -> Iterator[None]:
+    """Make `path` read-only even for root (`chattr +i`); skip the test where that is impossible."""
+    chattr = shutil.which("chattr")
+    if chattr is None or subprocess.run([chattr, "+i", str(path)], capture_output=True).returncode:
+        pytest.skip("cannot set the immutable attribute here")
+    try:
+        yield
+    finally:
+        subprocess.run([chattr, "-i", str(path)], check=True)
+
+
+async def test_users_get_answers_while_another_process_holds_the_write_lock(
+    api: FakeBotApi, tmp_path: Path, sample_article: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    database = tmp_path / "ringkas.db"
+    async with running_bot(api, database):
+        await summary_for(api, sample_article)
+        async with locked_by_another_process(database, "NORMAL"):
+            await summary_for(api, SECOND_ARTICLE, timeout=15)
+            await summary_for(api, sample_article, timeout=15)
+    assert any("locked" in line for line in log_lines(caplog, "storage", logging.WARNING))
+
+
+async def test_a_read_only_database_still_answers_from_its_cache_and_beyond(
+    api: FakeBotApi, tmp_path: Path, sample_article: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    database = tmp_path / "ringkas.db"
+    async with running_bot(api, database):
+        first = await summary_for(api, sample_article)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["ringkas.db"]
+    with immutable(database):
+        async with running_bot(api, database) as application:
+            cached = await summary_for(api, sample_article)
+            await summary_for(api, SECOND_ARTICLE)
+            computations = services_of(application).digests.computations
+    assert cached["text"] == first["text"]
+    assert computations == 1, "the first article came from the read-only cache"
+    assert any("read-only" in line for line in log_lines(caplog, "", logging.WARNING))
+
+
+async def test_a_corrupt_database_is_moved_aside_and_the_cache_works_again(
+    api: FakeBotApi, tmp_path: Path, sample_article: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    database = tmp_path / "ringkas.db"
+    database.write_bytes(b"\x00\xffRINGKAS? not a database\x13\x37" * 512)
+    async with running_bot(api, database) as application:
+        first = await summary_for(api, sample_article)
+        again = await summary_for(api, sample_article)
+        computations = services_of(application).digests.computations
+    assert again["text"] == first["text"]
+    assert computations == 1, "the second answer came from the recreated cache"
+    assert list(tmp_path.glob("ringkas.db.corrupt-*"))
+    assert any("corrupt" in line for line in log_lines(caplog, "", logging.WARNING))

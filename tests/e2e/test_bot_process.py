@@ -1,0 +1,190 @@
+"""`ringkasbot run` as a real process: configuration errors, serving, and a clean SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sqlite3
+import sys
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from testkit.fake_bot_api import FakeBotApi
+from testkit.harness import TOKEN
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+async def post_when_listening(url: str, update: dict, headers: dict[str, str]) -> int:
+    """POST an update to the bot's webhook server, which may still be starting up."""
+    async with aiohttp.ClientSession() as session:
+        for _ in range(100):
+            try:
+                async with session.post(url, json=update, headers=headers) as response:
+                    return response.status
+            except aiohttp.ClientConnectorError:
+                await asyncio.sleep(0.1)
+    raise TimeoutError(f"nothing listens at {url}")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def bot_environment(**values: str) -> dict[str, str]:
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK"))
+    }
+    environment.update(values)
+    return environment
+
+
+async def run_cli(*args: str, env: dict[str, str], cwd: Path) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", *args,
+        cwd=cwd, env=env | {"PYTHONPATH": str(PROJECT)},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
+    return process.returncode or 0, stdout.decode(), stderr.decode()
+
+
+@pytest.mark.parametrize("token", ["", "not-a-token", "123:short"])
+async def test_run_without_a_valid_token_is_one_line_and_status_2(
+    tmp_path: Path, token: str
+) -> None:
+    code, _, stderr = await run_cli(
+        "run", env=bot_environment(TELEGRAM_BOT_TOKEN=token), cwd=tmp_path
+    )
+    assert code == 2
+    assert len(stderr.strip().splitlines()) == 1
+    assert "TELEGRAM_BOT_TOKEN" in stderr
+
+
+async def test_run_reads_its_settings_from_a_dotenv_file(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("TELEGRAM_BOT_TOKEN=123456:x\n", encoding="utf-8")
+    code, _, stderr = await run_cli("run", env=bot_environment(), cwd=tmp_path)
+    assert code == 2
+    assert "does not look like a bot token" in stderr
+
+
+async def test_sigterm_stops_the_bot_cleanly_and_keeps_the_database(
+    api: FakeBotApi, tmp_path: Path, sample_article: str
+) -> None:
+    database = tmp_path / "data" / "ringkas.db"
+    env = bot_environment(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_BASE_URL=api.base_url,
+        DATABASE_URL=f"sqlite:///{database}",
+        PYTHONPATH=str(PROJECT),
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        sent = api.private_text(sample_article)
+        [reply] = await api.wait_for_messages(sent["chat"]["id"], 1, timeout=30)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert "Ringkasan" in reply["text"]
+    assert process.returncode == 0
+    assert b"Traceback" not in stderr
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert connection.execute("SELECT count(*) FROM cache_entries").fetchone()[0] >= 1
+
+
+async def test_stats_reports_the_cache_and_the_chats_served(
+    api: FakeBotApi, tmp_path: Path, sample_article: str
+) -> None:
+    from testkit.harness import running_bot
+
+    database = tmp_path / "ringkas.db"
+    async with running_bot(api, database):
+        for _ in range(2):
+            sent = api.private_text(sample_article)
+            await api.wait_for_messages(sent["chat"]["id"], len(api.sent_messages()) + 1)
+    code, stdout, _ = await run_cli(
+        "stats", env=bot_environment(DATABASE_URL=f"sqlite:///{database}"), cwd=tmp_path
+    )
+    assert code == 0
+    assert "Chats served" in stdout and " 1\n" in stdout
+    assert "Hit rate" in stdout
+
+
+async def test_stats_without_a_database_says_so(tmp_path: Path) -> None:
+    code, _, stderr = await run_cli(
+        "stats", env=bot_environment(DATABASE_URL="sqlite:///missing.db"), cwd=tmp_path
+    )
+    assert code == 2
+    assert "no database" in stderr
+
+
+async def test_an_unreachable_bot_api_is_one_clear_line_not_a_traceback(tmp_path: Path) -> None:
+    env = bot_environment(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_BASE_URL="http://127.0.0.1:9/bot",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'ringkas.db'}",
+    )
+    code, _, stderr = await run_cli("run", env=env, cwd=tmp_path)
+    assert code == 1
+    assert "Traceback" not in stderr
+    assert (
+        stderr.strip().splitlines()[-1].startswith("ringkasbot: cannot reach the Telegram Bot API")
+    )
+
+
+async def test_a_plain_http_webhook_url_is_refused(tmp_path: Path) -> None:
+    env = bot_environment(TELEGRAM_BOT_TOKEN=TOKEN, WEBHOOK_URL="http://example.org/hook")
+    code, _, stderr = await run_cli("run", env=env, cwd=tmp_path)
+    assert code == 2
+    assert "WEBHOOK_URL must be an https URL" in stderr
+
+
+async def test_webhook_mode_registers_its_url_and_answers_posted_updates(
+    api: FakeBotApi, tmp_path: Path, sample_article: str
+) -> None:
+    port = free_port()
+    env = bot_environment(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_BASE_URL=api.base_url,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'ringkas.db'}",
+        WEBHOOK_URL="https://ringkas.example/telegram/hook",
+        PORT=str(port),
+        PYTHONPATH=str(PROJECT),
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        registered = await api.wait_for("setWebhook", timeout=30)
+        message = api.private_text(sample_article)  # known to the fake API, posted by us
+        update = {"update_id": 1, "message": message}
+        headers = {"X-Telegram-Bot-Api-Secret-Token": registered.params["secret_token"]}
+        url = f"http://127.0.0.1:{port}/telegram/hook"
+        refused_status = await post_when_listening(url, update | {"update_id": 2}, {})
+        accepted_status = await post_when_listening(url, update, headers)
+        [reply] = await api.wait_for_messages(message["chat"]["id"], 1, timeout=30)
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert registered.params["url"] == "https://ringkas.example/telegram/hook"
+    assert refused_status == 403  # without the secret token
+    assert accepted_status == 200
+    assert "Ringkasan" in reply["text"]
+    assert process.returncode == 0
