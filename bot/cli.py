@@ -299,7 +299,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.handler(args)
+        code: int = args.handler(args)
+        return code
     except (InputError, ArticleError, ConfigError, FetchError, NotAnArticle, ValueError) as error:
         print(f"ringkasbot: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import re
 from dataclasses import dataclass
+from typing import TypeVar
 
 from telegram import Message, MessageEntity
 from telegram.constants import ChatAction
@@ -26,6 +27,8 @@ from .services import (
 )
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # Private messages shorter than this (links aside) are chit-chat, not articles. Chinese and
 # Japanese pack a word into a character or two, so their characters count more.
@@ -91,7 +94,7 @@ def command_request(message: Message) -> SummaryRequest | None:
     return None
 
 
-async def _with_typing(context: Context, chat_id: int, work: asyncio.Task):
+async def _with_typing(context: Context, chat_id: int, work: asyncio.Task[T]) -> T:
     """Await `work`, showing "typing..." if it takes longer than a moment."""
     done, _ = await asyncio.wait({work}, timeout=TYPING_DELAY_SECONDS)
     if not done:

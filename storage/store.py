@@ -112,7 +112,7 @@ class Storage:
         async with self._lock:
             db, self._db = self._db, None
             if db is None:  # closed meanwhile by a concurrent close()
-                return
+                return  # type: ignore[unreachable]  # mypy cannot see the concurrent close
             try:
                 await db.close()
             except (sqlite3.Error, ValueError) as exc:
@@ -185,17 +185,19 @@ class Storage:
         gives (the old ones, or defaults while the file is unreadable), so a caller can tell
         the user the change was not saved.
         """
-        changes: dict[str, int | str | None] = {}
-        if summary_sentences is not UNCHANGED:
-            changes["summary_sentences"] = summary_sentences
-        if language is not UNCHANGED:
-            changes["language"] = language
-        settings.validate_settings(replace(ChatSettings(chat_id), **changes))
+        def changed(current: ChatSettings) -> ChatSettings:
+            if not isinstance(summary_sentences, Unchanged):
+                current = replace(current, summary_sentences=summary_sentences)
+            if not isinstance(language, Unchanged):
+                current = replace(current, language=language)
+            return current
+
+        settings.validate_settings(changed(ChatSettings(chat_id)))
         now = self._clock()
 
         async def update(db: aiosqlite.Connection) -> ChatSettings:
             async with write_transaction(db):
-                updated = replace(await settings.read_settings(db, chat_id), **changes)
+                updated = changed(await settings.read_settings(db, chat_id))
                 await settings.write_settings(db, updated, now)
             return updated
 

@@ -64,7 +64,8 @@ class SentenceTokenizer:
 def _sastrawi() -> Callable[[str], str]:
     from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
-    return StemmerFactory().create_stemmer().stem
+    stem: Callable[[str], str] = StemmerFactory().create_stemmer().stem
+    return stem
 
 
 # Sastrawi only ever removes these prefixes, suffixes and infixes (after the first letter);
@@ -108,7 +109,7 @@ def _snowball(language: str) -> Callable[[str], str]:
 
     def stem(word: str) -> str:
         with lock:
-            return stemmer.stemWord(word)
+            return str(stemmer.stemWord(word))
 
     return lru_cache(maxsize=100_000)(stem)
 
