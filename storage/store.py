@@ -185,6 +185,7 @@ class Storage:
         gives (the old ones, or defaults while the file is unreadable), so a caller can tell
         the user the change was not saved.
         """
+
         def changed(current: ChatSettings) -> ChatSettings:
             if not isinstance(summary_sentences, Unchanged):
                 current = replace(current, summary_sentences=summary_sentences)
