@@ -1,0 +1,98 @@
+"""The command line and the bot give the same summary and facts for the same text.
+
+Both go through the service, which cleans the text once; texts with outlet datelines,
+editor tags and "Baca juga" lines are where the two once disagreed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from testkit.fake_bot_api import FakeBotApi
+from testkit.harness import running_bot
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+ENGLISH = (
+    "JAKARTA (Reuters) - Indonesia's central bank held its benchmark rate at 6.00% on "
+    "Wednesday, as expected, saying it wanted to keep the rupiah stable.\n\n"
+    "Bank Indonesia governor Perry Warjiyo told a news conference that inflation was within "
+    "the bank's target range of 1.5% to 3.5% this year.\n\n"
+    '"The decision is consistent with our pro-stability policy," Warjiyo said.\n\n'
+    "Read also: Rupiah weakens past 16,000 per dollar\n\n"
+    "All 29 economists polled by Reuters had expected the bank to hold its rate, and most "
+    "see cuts starting in the fourth quarter.\n\n"
+    "The rupiah has lost about 4% against the dollar since January."
+)
+
+EDITOR_TAGS = (
+    "Jakarta, CNN Indonesia -- Pemerintah menaikkan harga bahan bakar minyak bersubsidi "
+    "mulai Sabtu (3/9) pukul 14.30 WIB.\n\n"
+    "Baca juga: Daftar Harga BBM Terbaru di Seluruh SPBU\n\n"
+    "Harga Pertalite naik dari Rp7.650 menjadi Rp10.000 per liter, sementara Solar naik dari "
+    "Rp5.150 menjadi Rp6.800 per liter.\n\n"
+    '"Ini adalah pilihan terakhir pemerintah," kata Presiden Joko Widodo di Istana Merdeka.\n\n'
+    "Menurut Menteri Keuangan Sri Mulyani, anggaran subsidi energi tahun ini sudah mencapai "
+    "Rp502,4 triliun.\n\n"
+    "Pemerintah juga menyiapkan bantuan langsung tunai senilai Rp12,4 triliun untuk 20,65 "
+    "juta keluarga. (vyp/kna)"
+)
+
+
+def texts(sample_article: str) -> dict[str, str]:
+    return {
+        "double dateline": "JAKARTA - Bekasi - " + sample_article,
+        "editor tags and baca juga": EDITOR_TAGS,
+        "english wire": ENGLISH,
+    }
+
+
+def cli_digest(text: str) -> dict:
+    """What `ringkasbot summarize - --json` prints for `text`, run as its own process."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "bot", "summarize", "-", "--json"],
+        input=text.encode(),
+        capture_output=True,
+        cwd=PROJECT,
+        timeout=120,
+        check=True,
+    )
+    return json.loads(completed.stdout)
+
+
+_NUMBERED = re.compile(r"^\d+\. (.*)$")
+
+
+def summary_lines(reply_text: str) -> list[str]:
+    return [m.group(1) for line in reply_text.splitlines() if (m := _NUMBERED.match(line))]
+
+
+def fact_lines(reply_text: str, facts: list[dict]) -> list[str]:
+    shown = reply_text.splitlines()
+    return [fact["text"] for fact in facts if any(line.endswith(fact["text"]) for line in shown)]
+
+
+async def test_cli_and_bot_give_the_same_summary_and_facts(
+    api: FakeBotApi, tmp_path: Path, sample_article: str
+) -> None:
+    expected = {name: cli_digest(text) for name, text in texts(sample_article).items()}
+    async with running_bot(api, tmp_path / "ringkas.db"):
+        for name, text in texts(sample_article).items():
+            summary = api.private_text(text)
+            [summary_reply] = await api.wait_for_messages(summary["chat"]["id"], 1)
+            facts = api.command("/fakta " + text, user_id=summary["from"]["id"] + 1)
+            [facts_reply] = await api.wait_for_messages(facts["chat"]["id"], 1)
+            assert summary_lines(summary_reply["text"]) == expected[name]["summary"], name
+            assert fact_lines(facts_reply["text"], expected[name]["facts"]) == [
+                fact["text"] for fact in expected[name]["facts"]
+            ], name
+            api.reset()
+
+
+def test_the_double_dateline_is_gone_from_the_cli_summary(sample_article: str) -> None:
+    digest = cli_digest("JAKARTA - Bekasi - " + sample_article)
+    assert digest["summary"][0].startswith("Ketegangan")
