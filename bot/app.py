@@ -19,7 +19,7 @@ from service import DigestService, RateLimiter
 from storage import Storage
 from summarizer.language import warm_up as warm_up_language
 from summarizer.words import warm_up as warm_up_words
-from web import Resolver
+from web.policy import Resolver
 
 from . import texts
 from .settings import Settings

@@ -18,7 +18,7 @@ from typing import Any, TextIO
 from service import Answer, ArticleRecord, DigestService
 from storage import StorageStats
 from summarizer import MAX_SENTENCES, MIN_SENTENCES, ArticleError, Digest
-from web import FetchError, NotAnArticle
+from web.policy import FetchError, NotAnArticle
 
 from .offline import offline_service, read_stats
 from .settings import ConfigError, load_settings, read_environment

@@ -19,7 +19,7 @@ from dotenv import dotenv_values
 
 from service import DigestLimits
 from storage import parse_database_url
-from web import FetchPolicy, parse_allowed_networks
+from web.policy import FetchPolicy, parse_allowed_networks
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_DATABASE_URL = "sqlite:///ringkas.db"

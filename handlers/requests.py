@@ -13,7 +13,8 @@ from telegram.constants import ChatAction
 
 from service import Answer
 from summarizer import MAX_SENTENCES, MIN_SENTENCES, ArticleError
-from web import FetchError, FetchErrorCode, NotAnArticle, find_urls
+from web.policy import FetchError, FetchErrorCode, NotAnArticle
+from web.urls import find_urls
 
 from .render import VIEW_SUMMARY, render
 from .services import (

@@ -14,14 +14,17 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import asdict, dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from storage import Storage
 from summarizer import CleanText, Digest, clean_article, summarize_clean
-from web import Article, FetchPolicy, Resolver, fetch_article, normalize_url
+from web.policy import FetchPolicy, Resolver
 
 from .flight import SingleFlight
 from .keys import article_key, digest_key, is_link_article, link_article_id, text_article_id
+
+if TYPE_CHECKING:
+    from web.extract import Article
 
 log = logging.getLogger(__name__)
 
@@ -203,6 +206,8 @@ class DigestService:
 
         Raises web.FetchError or web.NotAnArticle.
         """
+        from web.urls import normalize_url  # the web stack loads only for links
+
         normalized = normalize_url(url)
         article_id = link_article_id(normalized)
         return await self._flight.run(
@@ -220,6 +225,8 @@ class DigestService:
         known = await self.article(article_id)
         if known is not None:
             return known
+        from web.pages import fetch_article
+
         async with self._fetch_slots:
             page = await fetch_article(
                 url, self._fetch_policy, resolver=self._resolver, executor=self._executor

@@ -18,6 +18,8 @@ from lxml import etree
 from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
+from .policy import NotAnArticle
+
 # Thresholds measured on saved Indonesian and English news pages with bench/extract.py.
 MIN_PROSE_TOTAL_WORDS = 20  # photo stories may carry a single two-sentence caption
 MIN_SENTENCES = 2
@@ -53,10 +55,6 @@ class Article:
     date: str | None  # ISO yyyy-mm-dd
     text: str  # paragraphs separated by a blank line
     url: str | None
-
-
-class NotAnArticle(Exception):
-    """The page has no article to summarize; str(error) is a short English reason."""
 
 
 def extract_article(html: str, url: str | None = None) -> Article:

@@ -61,3 +61,7 @@ def parse_allowed_networks(spec: str) -> tuple[IPNetwork, ...]:
                 "expected CIDRs like '127.0.0.0/8, 10.1.2.3/32'"
             ) from None
     return tuple(networks)
+
+
+class NotAnArticle(Exception):
+    """The page has no article to summarize; str(error) is a short English reason."""
