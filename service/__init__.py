@@ -4,6 +4,6 @@ The bot's handlers and the command line both answer through `DigestService`.
 """
 
 from .digests import Answer, ArticleRecord, DigestLimits, DigestService
-from .limits import RateLimiter
+from .limits import RateLimiter, Slot
 
-__all__ = ["Answer", "ArticleRecord", "DigestLimits", "DigestService", "RateLimiter"]
+__all__ = ["Answer", "ArticleRecord", "DigestLimits", "DigestService", "RateLimiter", "Slot"]

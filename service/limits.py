@@ -1,42 +1,88 @@
-"""Per-user request limits (in memory: a restart forgives everyone)."""
+"""Per-user request limits (in memory: a restart forgives everyone).
+
+A user may start `limit` requests in any `period`-second window. A request over the limit is
+not refused outright: it gets a later slot (when the window allows) as long as that slot is
+at most `max_wait` seconds away, so a burst of forwarded articles is answered at the allowed
+pace instead of being lost; beyond that it is dropped. Waiting requests hold no engine time,
+so one user can never have more than `limit` requests per `period` in the engine, however
+many they send.
+"""
 
 from __future__ import annotations
 
 import math
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+
+MAX_TRACKED_USERS = 10_000
+
+
+@dataclass(frozen=True)
+class Slot:
+    """When a request may start: `delay` seconds from now (0: at once)."""
+
+    delay: float
+
+    @property
+    def queued(self) -> bool:
+        return self.delay > 0
 
 
 class RateLimiter:
     """At most `limit` requests per user in any `period`-second window."""
 
     def __init__(
-        self, limit: int, period: float, clock: Callable[[], float] = time.monotonic
+        self,
+        limit: int,
+        period: float,
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        max_wait: float | None = None,
     ) -> None:
         self.limit = limit
         self.period = period
+        self.max_wait = period if max_wait is None else max_wait
         self._clock = clock
-        self._requests: dict[int, deque[float]] = {}
+        self._starts: dict[Hashable, deque[float]] = {}
 
-    def retry_after(self, user_id: int) -> int:
-        """0 and counts the request when allowed; else whole seconds until the next is allowed."""
+    def _recent(self, user: Hashable, now: float) -> deque[float]:
+        starts = self._starts.setdefault(user, deque())
+        while starts and starts[0] <= now - self.period:
+            starts.popleft()
+        return starts
+
+    def retry_after(self, user: Hashable) -> int:
+        """0 and counts the request when allowed now; else whole seconds until one would be."""
         now = self._clock()
-        recent = self._requests.setdefault(user_id, deque())
-        while recent and recent[0] <= now - self.period:
-            recent.popleft()
-        if len(recent) >= self.limit:
-            return max(1, math.ceil(recent[0] + self.period - now))
-        recent.append(now)
-        if len(self._requests) > 10_000:
-            self._forget_idle(now)
+        starts = self._recent(user, now)
+        if len(starts) >= self.limit:
+            return max(1, math.ceil(starts[-self.limit] + self.period - now))
+        starts.append(now)
+        self._forget_idle(now)
         return 0
 
+    def reserve(self, user: Hashable) -> Slot | None:
+        """The next start the window allows for this user, reserved; None when it is more than
+        `max_wait` seconds away (the request is then dropped, and counts for nothing)."""
+        now = self._clock()
+        starts = self._recent(user, now)
+        start = now if len(starts) < self.limit else starts[-self.limit] + self.period
+        start = max(start, starts[-1] if starts else now)
+        if start - now > self.max_wait:
+            return None
+        starts.append(start)
+        self._forget_idle(now)
+        return Slot(max(0.0, start - now))
+
     def _forget_idle(self, now: float) -> None:
+        if len(self._starts) <= MAX_TRACKED_USERS:
+            return
         idle = [
             user
-            for user, times in self._requests.items()
-            if not times or times[-1] <= now - self.period
+            for user, starts in self._starts.items()
+            if not starts or starts[-1] <= now - self.period
         ]
         for user in idle:
-            del self._requests[user]
+            del self._starts[user]
