@@ -14,7 +14,7 @@ from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, TimedOut
 from telegram.ext import AIORateLimiter, Application, Defaults
 
-from handlers import CONTEXT_TYPES, BotData, Context, Services, register
+from handlers import CONTEXT_TYPES, BotData, Context, Habits, Services, register
 from service import DigestService, RateLimiter
 from storage import Storage
 from summarizer.language import warm_up as warm_up_language
@@ -48,6 +48,20 @@ async def _register_commands(application: RingkasApplication) -> None:
             )
         except Exception as error:  # the menu is a nicety: never fail the start for it
             log.warning("could not register the %s command menu: %s", language, error)
+
+
+async def _register_descriptions(application: RingkasApplication) -> None:
+    """What Telegram shows before the first /start, in Indonesian and English."""
+    bot = application.bot
+    for language in texts.INTERFACE_LANGUAGES:
+        code = None if language == texts.DEFAULT_LANGUAGE else language
+        try:
+            await bot.set_my_description(texts.text(language, "description"), language_code=code)
+            await bot.set_my_short_description(
+                texts.text(language, "short_description"), language_code=code
+            )
+        except Exception as error:  # a nicety, like the command menu
+            log.warning("could not register the %s description: %s", language, error)
 
 
 async def _purge_periodically(storage: Storage, interval_seconds: float) -> None:
@@ -87,9 +101,11 @@ def build_application(
         limiter = rate_limit or RateLimiter(
             settings.rate_limit_requests, settings.rate_limit_period_seconds
         )
-        application.bot_data.services = Services(digests, storage, texts, limiter)
+        habits = Habits.create(settings.conversation_limits(), limiter)
+        application.bot_data.services = Services(digests, storage, texts, limiter, habits)
         await asyncio.get_running_loop().run_in_executor(executor, _warm_up)
         await _register_commands(application)
+        await _register_descriptions(application)
         purge = _purge_periodically(storage, settings.purge_interval_seconds)
         # A plain task: Application.create_task only tracks tasks made while it runs, and
         # this endless loop is cancelled in `stop` rather than awaited.

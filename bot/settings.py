@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
-from service import DigestLimits
+from service import ConversationLimits, DigestLimits
 from storage import parse_database_url
 from web.policy import FetchPolicy, parse_allowed_networks
 
@@ -67,6 +67,21 @@ class Settings:
     rate_limit_requests: int = 10
     rate_limit_period_seconds: float = 60.0
 
+    # Chat habits (README, "How Ringkas reads your messages").
+    # A client sends the parts of a split long paste back to back: after a part near the
+    # 4,096-character limit the bot waits this long for the next (handlers/pastes.py).
+    paste_join_window_seconds: float = 1.0
+    # A part sent with the others but delivered later still joins (updating the reply) so long.
+    paste_late_part_seconds: float = 30.0
+    max_links_per_message: int = 5
+    max_document_bytes: int = 20 * 1024 * 1024  # the Bot API's getFile limit for bots
+    max_document_pages: int = 50
+    max_document_chars: int = 100_000
+    admin_cache_seconds: float = 300.0
+    # Buttons re-render a known article (mostly cache hits): their own, looser limit.
+    button_rate_limit_requests: int = 60
+    button_rate_limit_period_seconds: float = 60.0
+
     # Talking to Telegram.
     send_attempts: int = 3
     flood_retries: int = 3
@@ -88,6 +103,19 @@ class Settings:
             link_ttl_seconds=self.link_ttl_seconds,
             text_ttl_seconds=self.text_ttl_seconds,
             max_concurrent_fetches=self.max_concurrent_fetches,
+        )
+
+    def conversation_limits(self) -> ConversationLimits:
+        return ConversationLimits(
+            join_window_seconds=self.paste_join_window_seconds,
+            late_part_seconds=self.paste_late_part_seconds,
+            max_links=self.max_links_per_message,
+            max_document_bytes=self.max_document_bytes,
+            max_document_pages=self.max_document_pages,
+            max_document_chars=self.max_document_chars,
+            admin_cache_seconds=self.admin_cache_seconds,
+            button_requests=self.button_rate_limit_requests,
+            button_period_seconds=self.button_rate_limit_period_seconds,
         )
 
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from .buttons import button_pressed, stale_button
 from .commands import (
@@ -12,22 +19,27 @@ from .commands import (
     fakta_command,
     help_command,
     panjang_command,
-    private_message,
     ringkas_command,
+    start_command,
     unknown_command,
 )
+from .groups import bot_added
+from .messages import edited_message, private_message
 from .render import BUTTON_DATA_PATTERN
 from .services import CONTEXT_TYPES, BotData, Context, Services
+from .state import Habits
 
-__all__ = ["CONTEXT_TYPES", "BotData", "Context", "Services", "register"]
+__all__ = ["CONTEXT_TYPES", "BotData", "Context", "Habits", "Services", "register"]
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Attach every handler. They find their `Services` in `context.bot_data.services`."""
-    # An edited message is not a new request (it would be answered twice).
+    # An edit is answered by `edited_message` (updating the earlier reply), not as new.
     fresh = ~filters.UpdateType.EDITED
+    application.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, edited_message))
     commands = {
-        ("start", "help"): help_command,
+        ("start",): start_command,
+        ("help",): help_command,
         ("ringkas",): ringkas_command,
         ("fakta",): fakta_command,
         ("panjang",): panjang_command,
@@ -40,3 +52,4 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     private = filters.ChatType.PRIVATE & fresh
     application.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
     application.add_handler(MessageHandler(private & ~filters.COMMAND, private_message))
+    application.add_handler(ChatMemberHandler(bot_added, ChatMemberHandler.MY_CHAT_MEMBER))

@@ -9,8 +9,9 @@ from telegram import CallbackQuery, Message, Update
 
 from summarizer import MAX_SENTENCES, MIN_SENTENCES
 
-from .render import VIEW_FACTS, VIEW_SUMMARY, Reply, parse_callback_data, render
-from .services import Context, preferences, services_of, with_retries
+from .groups import is_group
+from .render import VIEW_FACTS, VIEW_SUMMARY, Reply, Texts, parse_callback_data, render
+from .services import Context, Services, preferences, services_of, with_retries
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,26 @@ async def _show(message: Message, reply: Reply) -> None:
         await with_retries("sendMessage", message.reply_html, part, reply_markup=markup)
 
 
+def shown_language(message: Message, texts: Texts) -> str | None:
+    """The language a reply of ours is in, read from its heading."""
+    heading = (message.text or "").split("\n", 1)[0]
+    for language in ("id", "en"):
+        for key in ("summary_title", "facts_title"):
+            if heading == texts.text(language, key):
+                return language
+    return None
+
+
+async def interface_of(services: Services, message: Message, presser_language: str | None) -> str:
+    """In a group the shared message keeps the chat's language (its setting, else the one it is
+    shown in); the presser's own language counts only in a private chat."""
+    if not is_group(message.chat):
+        return (await preferences(services, message.chat.id, presser_language)).interface
+    saved = await services.storage.get_chat_settings(message.chat.id)
+    language = saved.language or shown_language(message, services.texts)
+    return services.texts.interface_language(language)
+
+
 async def stale_button(update: Update, context: Context) -> None:
     """Data no button of ours carries (an old layout, or forged): stop the spinner."""
     if update.callback_query is not None:
@@ -68,11 +89,12 @@ async def button_pressed(update: Update, context: Context) -> None:
         await _notify(query)  # stale or forged data, or a message we can no longer edit
         return
     services = services_of(context)
-    prefs = await preferences(services, message.chat.id, query.from_user.language_code)
-    ui = prefs.interface
-    wait = services.limiter.retry_after(query.from_user.id)
+    ui = await interface_of(services, message, query.from_user.language_code)
+    # Buttons re-render an article we already have (mostly from the cache): they have their
+    # own, looser limit and do not use up the one for new articles.
+    wait = services.habits.buttons.retry_after(query.from_user.id)
     if wait:
-        await _notify(query, services.texts.text(ui, "rate_limited", seconds=wait))
+        await _notify(query, services.texts.text(ui, "rate_limited_button", seconds=wait))
         return
     try:
         answer = await services.digests.from_article_id(press.article_id, press.sentences)
@@ -84,4 +106,5 @@ async def button_pressed(update: Update, context: Context) -> None:
         await _notify(query, services.texts.text(ui, "expired"))
         return
     await _notify(query)
-    await _show(message, render(answer, services.texts, ui, press.view))
+    extras = services.habits.extras.get(press.article_id)
+    await _show(message, render(answer, services.texts, ui, press.view, extras=extras))

@@ -1,4 +1,4 @@
-"""Command and message handlers: /start, /help, /ringkas, /fakta, /panjang, /bahasa, articles."""
+"""Command handlers: /start, /help, /ringkas, /fakta, /panjang, /bahasa."""
 
 from __future__ import annotations
 
@@ -10,18 +10,19 @@ from telegram import Message, Update
 
 from summarizer import MAX_SENTENCES, MIN_SENTENCES
 
+from .answering import Job, answer_plan, signature
+from .documents import document_of
+from .edits import Answered
+from .groups import is_group, may_change_settings
+from .links import Plan, Target, TargetKind, document_plan, plan_request
 from .render import VIEW_FACTS, VIEW_SUMMARY
-from .requests import (
-    SummaryRequest,
-    answer_request,
-    command_request,
-    message_content,
-)
+from .requests import command_request
 from .services import ChatPreferences, Context, Services, preferences, send_text, services_of
 
 log = logging.getLogger(__name__)
 
 _LENGTH = re.compile(r"[0-9]{1,2}")  # ASCII digits only: "²".isdigit() is true, int("²") fails
+_SUMMARY_COMMAND = re.compile(r"^/(ringkas|fakta)(?:@\w+)?(?:\s|$)", re.IGNORECASE)
 
 CACHE_RETENTION = {
     "id": "paling lama 7 hari (tautan: 24 jam)",
@@ -44,6 +45,9 @@ class Incoming:
     async def say(self, key: str, /, **values: object) -> None:
         await send_text(self.message, self.text(key, **values))
 
+    def job(self, view: str = VIEW_SUMMARY, sentences: int | None = None) -> Job:
+        return Job(self.message, self.prefs, self.user_id, view, sentences)
+
 
 async def incoming(update: Update, context: Context) -> Incoming | None:
     message = update.effective_message
@@ -55,20 +59,63 @@ async def incoming(update: Update, context: Context) -> Incoming | None:
     return Incoming(message, services, prefs, user.id if user else None)
 
 
+async def respond(
+    this: Incoming, context: Context, job: Job, plan: Plan, empty_text: str | None = None
+) -> None:
+    """Answer a plan and remember the replies, so that an edit can update them."""
+    sent = await answer_plan(context, job, plan, empty_text=empty_text)
+    answered = Answered(signature(plan, job), sent)
+    this.services.habits.replies.put(this.message.chat_id, this.message.message_id, answered)
+
+
+async def start_command(update: Update, context: Context) -> None:
+    """A greeting with one example; in a group, how the bot is used there."""
+    if (this := await incoming(update, context)) is not None:
+        await this.say("start_group" if is_group(this.message.chat) else "start")
+
+
 async def help_command(update: Update, context: Context) -> None:
     if (this := await incoming(update, context)) is not None:
-        await this.say("help", retention=CACHE_RETENTION[this.prefs.interface])
+        await this.say(
+            "help",
+            retention=CACHE_RETENTION[this.prefs.interface],
+            max_links=this.services.habits.limits.max_links,
+        )
+
+
+def summary_command_view(message: Message) -> str | None:
+    """VIEW_SUMMARY for /ringkas, VIEW_FACTS for /fakta, None for anything else."""
+    match = _SUMMARY_COMMAND.match(message.text or message.caption or "")
+    if match is None:
+        return None
+    return VIEW_FACTS if match.group(1).lower() == "fakta" else VIEW_SUMMARY
+
+
+def command_plan(message: Message, max_links: int) -> tuple[Plan, int | None] | None:
+    """What "/ringkas [N] [text or link]" (or the message it replies to) asks for; None: nothing.
+
+    A document replied to is read; a short text is still tried (and called too short).
+    """
+    request = command_request(message)
+    if request is None:
+        document = document_of(message.reply_to_message)
+        return (document_plan(document), None) if document is not None else None
+    plan = plan_request(request, max_links)
+    if plan.empty:
+        plan = Plan((Target(TargetKind.TEXT, request.text),))
+    return plan, request.sentences
 
 
 async def _summary_command(update: Update, context: Context, view: str) -> None:
     this = await incoming(update, context)
     if this is None:
         return
-    request = command_request(this.message)
-    if request is None:
+    planned = command_plan(this.message, this.services.habits.limits.max_links)
+    if planned is None:
         await this.say("usage_fakta" if view == VIEW_FACTS else "usage_ringkas")
         return
-    await answer_request(this.message, context, request, this.prefs, this.user_id, view)
+    plan, sentences = planned
+    await respond(this, context, this.job(view, sentences), plan)
 
 
 async def ringkas_command(update: Update, context: Context) -> None:
@@ -79,6 +126,16 @@ async def fakta_command(update: Update, context: Context) -> None:
     await _summary_command(update, context, VIEW_FACTS)
 
 
+async def _settings_allowed(this: Incoming, context: Context) -> bool:
+    """In groups only admins change settings; others are told so, politely."""
+    allowed = await may_change_settings(this.message, context)
+    if allowed is None:
+        await this.say("admin_check_failed")
+    elif not allowed:
+        await this.say("admins_only")
+    return bool(allowed)
+
+
 async def panjang_command(update: Update, context: Context) -> None:
     this = await incoming(update, context)
     if this is None:
@@ -87,6 +144,8 @@ async def panjang_command(update: Update, context: Context) -> None:
     count = int(args[0]) if len(args) == 1 and _LENGTH.fullmatch(args[0]) else 0
     if not MIN_SENTENCES <= count <= MAX_SENTENCES:
         await this.say("usage_panjang", current=this.prefs.sentences)
+        return
+    if not await _settings_allowed(this, context):
         return
     await this.services.storage.update_chat_settings(this.message.chat_id, summary_sentences=count)
     await this.say("length_set", count=count)
@@ -100,6 +159,8 @@ async def bahasa_command(update: Update, context: Context) -> None:
     if len(args) != 1 or args[0] not in ("id", "en"):
         await this.say("usage_bahasa")
         return
+    if not await _settings_allowed(this, context):
+        return
     await this.services.storage.update_chat_settings(this.message.chat_id, language=args[0])
     await send_text(this.message, this.services.texts.text(args[0], "language_set"))
 
@@ -108,19 +169,3 @@ async def unknown_command(update: Update, context: Context) -> None:
     """A command the bot does not know, in a private chat: point to what it does know."""
     if (this := await incoming(update, context)) is not None:
         await this.say("hint_short")
-
-
-async def private_message(update: Update, context: Context) -> None:
-    """Any message in a private chat: an article, a link, chit-chat, or something unreadable."""
-    this = await incoming(update, context)
-    if this is None:
-        return
-    text, links = message_content(this.message)
-    if not text.strip() and not links:
-        await this.say("no_text")
-        return
-    request = SummaryRequest(text, links)
-    if not links and not request.looks_like_article:
-        await this.say("hint_short")
-        return
-    await answer_request(this.message, context, request, this.prefs, this.user_id)

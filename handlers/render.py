@@ -12,8 +12,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from service import Answer
 from summarizer import MAX_SENTENCES
 
+from .sources import reader_date, site_name
+
 MAX_MESSAGE_CHARS = 4096
 MAX_TITLE_CHARS = 300
+# Facts shown under the summary in the first reply; the facts button shows them all.
+COMPACT_FACTS = 3
 FACT_ICONS = {
     "number": "🔢",
     "money": "💰",
@@ -36,6 +40,16 @@ class Texts(Protocol):
     def language_name(self, interface: str, code: str) -> str: ...
 
     def interface_language(self, code: str | None) -> str: ...
+
+    def month_name(self, language: str, month: int) -> str: ...
+
+
+@dataclass(frozen=True)
+class Extras:
+    """What a reply shows beyond the article record: a pasted text's source link, a note."""
+
+    source_url: str | None = None
+    notes: tuple[tuple[str, tuple[tuple[str, object], ...]], ...] = ()  # (text key, values)
 
 
 @dataclass(frozen=True)
@@ -76,18 +90,32 @@ def _shortened(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
-def _header(answer: Answer, texts: Texts, ui: str, title_key: str) -> list[str]:
+def _link(url: str, label: str) -> str:
+    return f'<a href="{escape(url, quote=True)}">{label}</a>'
+
+
+def _header(answer: Answer, texts: Texts, ui: str, title_key: str, extras: Extras) -> list[str]:
     article = answer.article
     blocks = [f"<b>{escape(texts.text(ui, title_key))}</b>"]
     if article.title:
-        parts = (article.site, article.date)
+        title = escape(_shortened(article.title, MAX_TITLE_CHARS))
+        line = f"<b>{_link(article.url, title) if article.url else title}</b>"
+        parts = (
+            site_name(article.site, article.url),
+            reader_date(article.date, ui, texts.month_name),
+        )
         source = ", ".join(escape(_shortened(part, 80)) for part in parts if part)
-        line = f"<b>{escape(_shortened(article.title, MAX_TITLE_CHARS))}</b>"
         blocks.append(f"{line}\n<i>{source}</i>" if source else line)
+    if extras.source_url:
+        name = site_name(None, extras.source_url) or extras.source_url
+        label = escape(_shortened(name, 80))
+        blocks.append(
+            f"<i>{escape(texts.text(ui, 'source'))}: {_link(extras.source_url, label)}</i>"
+        )
     return blocks
 
 
-def _notes(answer: Answer, texts: Texts, ui: str) -> list[str]:
+def _notes(answer: Answer, texts: Texts, ui: str, extras: Extras) -> list[str]:
     language = answer.digest.language
     notes = []
     if language.code is None:
@@ -100,22 +128,49 @@ def _notes(answer: Answer, texts: Texts, ui: str) -> list[str]:
         notes.append(texts.text(ui, "article_language", language=escape(name)))
     if answer.digest.truncated or answer.article.truncated:
         notes.append(texts.text(ui, "truncated"))
+    notes += [texts.text(ui, key, **dict(values)) for key, values in extras.notes]
     return [f"<i>{note}</i>" for note in notes]
 
 
-def summary_blocks(answer: Answer, texts: Texts, ui: str) -> list[str]:
-    blocks = _header(answer, texts, ui, "summary_title")
-    blocks += [f"{n}. {escape(s)}" for n, s in enumerate(answer.digest.summary, 1)]
-    return blocks + _notes(answer, texts, ui)
+_QUOTE_PAIRS = (("\u201c", "\u201d"), ("\u00ab", "\u00bb"), ("\u300c", "\u300d"))
 
 
-def facts_blocks(answer: Answer, texts: Texts, ui: str) -> list[str]:
-    blocks = _header(answer, texts, ui, "facts_title")
+def closed_quotes(sentence: str) -> str:
+    """A sentence whose quotation opens but does not close within it (the splitter cut a
+    quoted passage of several sentences) gets the closing mark it lacks."""
+    for opening, closing in _QUOTE_PAIRS:
+        if sentence.count(opening) > sentence.count(closing):
+            return sentence + closing
+    if sentence.count('"') % 2 == 1 and sentence.lstrip().startswith('"'):
+        return sentence + '"'
+    return sentence
+
+
+def _fact_line(kind: str, text: str) -> str:
+    return f"{FACT_ICONS.get(kind, '•')} {escape(text)}"
+
+
+def summary_blocks(
+    answer: Answer, texts: Texts, ui: str, extras: Extras = Extras(), facts: int = COMPACT_FACTS
+) -> list[str]:
+    """The summary with up to `facts` key facts under it (the first reply shows both)."""
+    blocks = _header(answer, texts, ui, "summary_title", extras)
+    blocks += [f"{n}. {escape(closed_quotes(s))}" for n, s in enumerate(answer.digest.summary, 1)]
+    shown = answer.digest.facts[:facts]
+    if shown:
+        lines = [f"<b>{escape(texts.text(ui, 'facts_heading'))}</b>"]
+        lines += [_fact_line(fact.kind, fact.text) for fact in shown]
+        blocks.append("\n" + "\n".join(lines))
+    return blocks + _notes(answer, texts, ui, extras)
+
+
+def facts_blocks(answer: Answer, texts: Texts, ui: str, extras: Extras = Extras()) -> list[str]:
+    blocks = _header(answer, texts, ui, "facts_title", extras)
     facts = answer.digest.facts
     if not facts:
         blocks.append(escape(texts.text(ui, "no_facts")))
-    blocks += [f"{FACT_ICONS.get(f.kind, '•')} {escape(f.text)}" for f in facts]
-    return blocks + _notes(answer, texts, ui)
+    blocks += [_fact_line(f.kind, f.text) for f in facts]
+    return blocks + _notes(answer, texts, ui, extras)
 
 
 def callback_data(view: str, sentences: int, article_id: str) -> str:
@@ -130,20 +185,28 @@ def parse_callback_data(data: str) -> tuple[str, int, str] | None:
         return None
 
 
-def keyboard(answer: Answer, texts: Texts, ui: str, view: str) -> InlineKeyboardMarkup:
+def keyboard(
+    answer: Answer, texts: Texts, ui: str, view: str, facts_shown: int = COMPACT_FACTS
+) -> InlineKeyboardMarkup | None:
+    """Summary view: all facts (when more exist than it shows), longer, shorter. Facts view:
+    back to the summary, longer, shorter."""
     article_id, count = answer.article.article_id, answer.sentences
-    toggle = (
-        InlineKeyboardButton(
-            texts.text(ui, "button_summary"),
-            callback_data=callback_data(VIEW_SUMMARY, count, article_id),
+    row = []
+    total_facts = len(answer.digest.facts)
+    if view == VIEW_FACTS:
+        row.append(
+            InlineKeyboardButton(
+                texts.text(ui, "button_summary"),
+                callback_data=callback_data(VIEW_SUMMARY, count, article_id),
+            )
         )
-        if view == VIEW_FACTS
-        else InlineKeyboardButton(
-            texts.text(ui, "button_facts"),
-            callback_data=callback_data(VIEW_FACTS, count, article_id),
+    elif total_facts > facts_shown:
+        row.append(
+            InlineKeyboardButton(
+                texts.text(ui, "button_all_facts", count=total_facts),
+                callback_data=callback_data(VIEW_FACTS, count, article_id),
+            )
         )
-    )
-    row = [toggle]
     longest = min(MAX_SENTENCES, answer.digest.sentences_total)
     if count < longest:
         row.append(
@@ -159,14 +222,25 @@ def keyboard(answer: Answer, texts: Texts, ui: str, view: str) -> InlineKeyboard
                 callback_data=callback_data(VIEW_SUMMARY, count - 1, article_id),
             )
         )
-    return InlineKeyboardMarkup([row])
+    return InlineKeyboardMarkup([row]) if row else None
 
 
 def render(
-    answer: Answer, texts: Texts, ui: str, view: str, prefix: list[str] | None = None
+    answer: Answer,
+    texts: Texts,
+    ui: str,
+    view: str,
+    prefix: list[str] | None = None,
+    extras: Extras = Extras(),
 ) -> Reply:
-    blocks = list(prefix or [])
-    blocks += (
-        facts_blocks(answer, texts, ui) if view == VIEW_FACTS else summary_blocks(answer, texts, ui)
-    )
-    return Reply(split_blocks(blocks), keyboard(answer, texts, ui, view))
+    """The reply for one article; the summary view holds as many key facts as fit in one
+    message (up to COMPACT_FACTS), so summary and facts arrive together."""
+    head = list(prefix or [])
+    if view == VIEW_FACTS:
+        blocks = head + facts_blocks(answer, texts, ui, extras)
+        return Reply(split_blocks(blocks), keyboard(answer, texts, ui, view))
+    for facts in range(COMPACT_FACTS, -1, -1):
+        parts = split_blocks(head + summary_blocks(answer, texts, ui, extras, facts))
+        if len(parts) == 1 or facts == 0:
+            return Reply(parts, keyboard(answer, texts, ui, view, facts))
+    raise AssertionError("unreachable")

@@ -1,41 +1,22 @@
-"""Turning a message into a summary request, and answering it."""
+"""Turning a message into a summary request, and saying why one could not be answered."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import re
 from dataclasses import dataclass
-from typing import TypeVar
 
 from telegram import Message, MessageEntity
-from telegram.constants import ChatAction
 
-from service import Answer
 from summarizer import MAX_SENTENCES, MIN_SENTENCES, ArticleError
 from web.policy import FetchError, FetchErrorCode, NotAnArticle
 from web.urls import find_urls
 
-from .render import VIEW_SUMMARY, render
-from .services import (
-    ChatPreferences,
-    Context,
-    Services,
-    send_reply,
-    send_text,
-    services_of,
-    with_retries,
-)
-
-log = logging.getLogger(__name__)
-
-T = TypeVar("T")
+from .services import Services
 
 # Private messages shorter than this (links aside) are chit-chat, not articles. Chinese and
 # Japanese pack a word into a character or two, so their characters count more.
 MIN_ARTICLE_CHARS = 200
 _DENSE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-TYPING_DELAY_SECONDS = 0.3
 _REFUSED_LINK_CODES = frozenset(
     {FetchErrorCode.INVALID_URL, FetchErrorCode.UNSUPPORTED_SCHEME, FetchErrorCode.BLOCKED_ADDRESS}
 )
@@ -65,14 +46,20 @@ class SummaryRequest:
 
 
 def message_content(message: Message) -> tuple[str, tuple[str, ...]]:
-    """A message's text (or caption) and its links, entity links included."""
+    """A message's text (or caption) and its links in message order, entity links included."""
     text = message.text or message.caption or ""
     entities = message.entities or message.caption_entities or ()
-    links = [
-        entity.url for entity in entities if entity.type == MessageEntity.TEXT_LINK and entity.url
-    ]
-    links += find_urls(text)
-    return text, tuple(dict.fromkeys(links))
+    placed: list[tuple[int, str]] = []
+    for entity in entities:
+        if entity.type == MessageEntity.TEXT_LINK and entity.url:
+            # Entity offsets count UTF-16 code units; a position in `text` is near enough
+            # for ordering (off only by the astral characters before it).
+            placed.append((entity.offset, entity.url))
+    for link in find_urls(text):
+        found = text.find(link)
+        placed.append((found if found >= 0 else text.find(link.removeprefix("https://")), link))
+    placed.sort(key=lambda item: item[0])
+    return text, tuple(dict.fromkeys(link for _, link in placed))
 
 
 def command_request(message: Message) -> SummaryRequest | None:
@@ -95,16 +82,6 @@ def command_request(message: Message) -> SummaryRequest | None:
     return None
 
 
-async def _with_typing(context: Context, chat_id: int, work: asyncio.Task[T]) -> T:
-    """Await `work`, showing "typing..." if it takes longer than a moment."""
-    done, _ = await asyncio.wait({work}, timeout=TYPING_DELAY_SECONDS)
-    if not done:
-        await with_retries(
-            "sendChatAction", context.bot.send_chat_action, chat_id, ChatAction.TYPING
-        )
-    return await work
-
-
 def _failure_text(services: Services, ui: str, error: Exception) -> str:
     texts = services.texts
     if isinstance(error, ArticleError):
@@ -116,58 +93,3 @@ def _failure_text(services: Services, ui: str, error: Exception) -> str:
         key = "link_refused" if error.code in _REFUSED_LINK_CODES else "link_failed"
         return texts.text(ui, key, reason=reason)
     return texts.text(ui, "error")
-
-
-async def answer_request(
-    message: Message,
-    context: Context,
-    request: SummaryRequest,
-    prefs: ChatPreferences,
-    user_id: int | None,
-    view: str = VIEW_SUMMARY,
-) -> None:
-    """Summarize the request and reply: the summary (or facts), or a friendly explanation.
-
-    This is the one gate of the per-user rate limit for messages (buttons share its limiter).
-    """
-    services = services_of(context)
-    ui = prefs.interface
-    if await rate_limited(message, services, user_id, ui):
-        return
-    sentences = request.sentences or prefs.sentences
-    use_link = bool(request.links) and not request.looks_like_article
-    prefix = []
-    if use_link and len(request.links) > 1:
-        prefix.append(
-            f"<i>{services.texts.text(ui, 'several_links', count=len(request.links))}</i>"
-        )
-
-    async def produce() -> Answer:
-        if use_link:
-            return await services.digests.from_url(request.links[0], sentences)
-        return await services.digests.from_text(request.text, sentences)
-
-    try:
-        answer = await _with_typing(context, message.chat_id, asyncio.ensure_future(produce()))
-        reply = render(answer, services.texts, ui, view, prefix)
-    except (ArticleError, NotAnArticle, FetchError) as error:
-        log.info("not summarized (%s): %s", type(error).__name__, error)
-        await send_text(message, _failure_text(services, ui, error))
-        return
-    except Exception:
-        log.exception("summarizing failed in chat %s", message.chat_id)
-        await send_text(message, services.texts.text(ui, "error"))
-        return
-    await send_reply(message, reply)
-    await services.storage.note_chat_served(message.chat_id)
-
-
-async def rate_limited(message: Message, services: Services, user_id: int | None, ui: str) -> bool:
-    """True (and the user told so) when this user is over the limit."""
-    if user_id is None:
-        return False
-    wait = services.limiter.retry_after(user_id)
-    if wait:
-        await send_text(message, services.texts.text(ui, "rate_limited", seconds=wait))
-        return True
-    return False

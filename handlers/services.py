@@ -11,7 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from telegram import Message, ReplyParameters
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
@@ -22,6 +22,9 @@ from storage import Storage
 from summarizer import DEFAULT_SENTENCES
 
 from .render import Reply, Texts
+
+if TYPE_CHECKING:
+    from .state import Habits
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +39,7 @@ class Services:
     storage: Storage
     texts: Texts
     limiter: RateLimiter
+    habits: Habits  # what the handlers remember between updates (handlers.state)
 
 
 class BotData:

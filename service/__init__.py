@@ -4,6 +4,14 @@ The bot's handlers and the command line both answer through `DigestService`.
 """
 
 from .digests import Answer, ArticleRecord, DigestLimits, DigestService
-from .limits import RateLimiter, Slot
+from .limits import ConversationLimits, RateLimiter, Slot
 
-__all__ = ["Answer", "ArticleRecord", "DigestLimits", "DigestService", "RateLimiter", "Slot"]
+__all__ = [
+    "Answer",
+    "ArticleRecord",
+    "ConversationLimits",
+    "DigestLimits",
+    "DigestService",
+    "RateLimiter",
+    "Slot",
+]

@@ -86,3 +86,18 @@ class RateLimiter:
         ]
         for user in idle:
             del self._starts[user]
+
+
+@dataclass(frozen=True)
+class ConversationLimits:
+    """How the bot meets chat habits (the defaults, with their reasons, live in bot.settings)."""
+
+    join_window_seconds: float  # wait this long after a near-limit part for the next one
+    late_part_seconds: float  # a part this much later still updates the same reply
+    max_links: int  # links summarized from one message, one reply each
+    max_document_bytes: int  # the Bot API lets bots download files up to 20 MB
+    max_document_pages: int
+    max_document_chars: int
+    admin_cache_seconds: float  # how long a getChatMember answer is trusted
+    button_requests: int  # button presses per user per `button_period_seconds`
+    button_period_seconds: float

@@ -214,18 +214,18 @@ async def test_buttons_switch_to_facts_and_longer_summary_in_place(
     assert len(answered) == 2
 
 
-async def test_the_rate_limit_answers_with_a_friendly_message(
+async def test_over_the_rate_limit_a_friendly_notice_then_the_answer(
     api: FakeBotApi, tmp_path: Path, sample_article: str
 ) -> None:
     async with running_bot(
-        api, tmp_path / "ringkas.db", rate_limit=RateLimiter(limit=2, period=60.0)
+        api, tmp_path / "ringkas.db", rate_limit=RateLimiter(limit=2, period=2.0)
     ):
         for _ in range(3):
             sent = api.private_text(sample_article)
-            await api.wait_for_messages(sent["chat"]["id"], len(api.sent_messages()) + 1)
-        replies = api.sent_messages(sent["chat"]["id"])
-    assert "Pelan-pelan" in replies[2]["text"]
-    assert "Ringkasan" in replies[1]["text"]
+        replies = await api.wait_for_messages(sent["chat"]["id"], 4)
+    texts = [reply["text"] for reply in replies]
+    assert sum("banyak sekaligus" in text for text in texts) == 1
+    assert sum(text.startswith("Ringkasan") for text in texts) == 3
 
 
 async def test_settings_survive_a_restart(

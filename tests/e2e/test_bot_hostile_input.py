@@ -337,7 +337,7 @@ async def test_markup_pasted_in_an_article_comes_back_escaped_not_interpreted(
         assert pasted in reply["text"]
     assert "&lt;b&gt;bold&lt;/b&gt;" in reply["raw_text"]
     assert "&amp;amp;" in reply["raw_text"]
-    assert formatted_spans(reply) == [("bold", "Ringkasan")]
+    assert formatted_spans(reply) == [("bold", "Ringkasan"), ("bold", "Fakta kunci")]
 
 
 async def test_markup_in_key_facts_comes_back_escaped(

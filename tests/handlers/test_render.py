@@ -61,4 +61,4 @@ def test_buttons_offer_longer_only_up_to_ten_sentences() -> None:
     keyboard = render(answer(), texts, "en", VIEW_SUMMARY).keyboard
     assert keyboard is not None
     labels = [button.text for row in keyboard.inline_keyboard for button in row]
-    assert labels == ["🔑 Key facts", "➕ Longer", "➖ Shorter"]
+    assert labels == ["➕ Longer", "➖ Shorter"]  # its one fact is already shown

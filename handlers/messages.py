@@ -1,0 +1,128 @@
+"""Messages in a private chat (articles, links, documents, long pastes) and edited messages."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Message, Update
+
+from web.urls import find_urls
+
+from .answering import Job, answer_plan, signature
+from .commands import Incoming, command_plan, incoming, respond, summary_command_view
+from .documents import document_of
+from .edits import Answered
+from .groups import is_group
+from .links import Plan, document_plan, plan_request
+from .pastes import Paste, Role
+from .requests import SummaryRequest, message_content
+from .services import Context, services_of
+
+log = logging.getLogger(__name__)
+
+
+def message_plan(message: Message, max_links: int) -> Plan:
+    document = document_of(message)
+    if document is not None:
+        return document_plan(document)
+    text, links = message_content(message)
+    return plan_request(SummaryRequest(text, links), max_links)
+
+
+async def private_message(update: Update, context: Context) -> None:
+    """Any message in a private chat: an article, a link, a part of a long paste, a document,
+    chit-chat, or something unreadable."""
+    message = update.effective_message
+    if message is None:
+        return
+    habits = services_of(context).habits
+    role, paste = Role.ALONE, None
+    if message.text and document_of(message) is None:
+        # Before any await: parts must be placed in the order Telegram delivered them.
+        role, paste = habits.pastes.offer(message, message.text)
+    if role is Role.JOINED:
+        return  # the paste's first part answers for it
+    this = await incoming(update, context)
+    if this is None:
+        return
+    if paste is not None and role is Role.OWNER:
+        await habits.pastes.gather(paste)
+        await _answer_paste(this, context, paste, paced=True)
+        return
+    if paste is not None and role is Role.LATE:
+        await paste.answered.wait()
+        await _answer_paste(this, context, paste, paced=False)
+        return
+    text, links = message_content(message)
+    if not text.strip() and not links and document_of(message) is None:
+        await this.say("no_text")
+        return
+    plan = message_plan(message, habits.limits.max_links)
+    await respond(this, context, this.job(), plan, empty_text=this.text("hint_short"))
+
+
+async def _answer_paste(this: Incoming, context: Context, paste: Paste, *, paced: bool) -> None:
+    """Answer the paste as one text; again (editing the reply) when a part came late or was
+    edited. The paste counts once against the user's limit."""
+    habits = this.services.habits
+    async with paste.lock:
+        try:
+            text = paste.text
+            plan = plan_request(
+                SummaryRequest(text, tuple(find_urls(text))), habits.limits.max_links
+            )
+            job = Job(paste.first, this.prefs, this.user_id)
+            if paste.signature == signature(plan, job):
+                return
+            paste.replies = await answer_plan(
+                context,
+                job,
+                plan,
+                paste.replies,
+                paced=paced and not paste.replies,
+                empty_text=this.text("hint_short"),
+            )
+            paste.signature = signature(plan, job)
+            answered = Answered(paste.signature, paste.replies, paste)
+            for message_id in paste.message_ids:
+                habits.replies.put(paste.first.chat_id, message_id, answered)
+        finally:
+            paste.answered.set()
+
+
+async def edited_message(update: Update, context: Context) -> None:
+    """An edit that changes what would be summarized is answered, in place of the earlier
+    reply when there was one; an edit that changes nothing summarizable changes nothing."""
+    message = update.edited_message
+    if message is None:
+        return
+    habits = services_of(context).habits
+    view = summary_command_view(message)
+    if view is None and (is_group(message.chat) or (message.text or "").startswith("/")):
+        return  # groups: only commands are answered; other commands are not summaries
+    this = await incoming(update, context)
+    if this is None:
+        return
+    earlier = habits.replies.get(message.chat_id, message.message_id)
+    if earlier is not None and earlier.paste is not None and message.text:
+        earlier.paste.parts[message.message_id] = message.text
+        await _answer_paste(this, context, earlier.paste, paced=True)
+        return
+    if view is not None:
+        planned = command_plan(message, habits.limits.max_links)
+        if planned is None:
+            return  # the edit removed what to summarize: the earlier reply stands
+        plan, sentences = planned
+        job = this.job(view, sentences)
+    else:
+        plan, job = message_plan(message, habits.limits.max_links), this.job()
+    if earlier is not None and earlier.signature == signature(plan, job):
+        return
+    sent = await answer_plan(
+        context,
+        job,
+        plan,
+        earlier.replies if earlier is not None else (),
+        empty_text=this.text("hint_short"),
+    )
+    habits.replies.put(message.chat_id, message.message_id, Answered(signature(plan, job), sent))

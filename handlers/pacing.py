@@ -1,0 +1,90 @@
+"""The per-user limit as people meet it: a burst is paced, with one notice, not refused.
+
+Each article (a link, a text, a document) takes a slot from the limiter. Over the limit,
+the article waits for its slot (one notice per burst says so and when it will be done);
+past the longest wait the limiter allows, it is skipped, and one note per burst names what
+was skipped. Waiting costs no engine time, so the engine still sees at most the limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from html import escape
+
+from service import RateLimiter
+
+SKIP_NOTE_DELAY_SECONDS = 1.0  # skipped articles of one burst are named together
+LABEL_CHARS = 60
+
+Say = Callable[[str], Awaitable[object]]
+
+
+@dataclass
+class _Skipped:
+    labels: list[str] = field(default_factory=list)
+    note: asyncio.Task[None] | None = None
+
+
+def label_of(value: str) -> str:
+    """How an article is named in a note: the link, or the first words of a text."""
+    words = " ".join(value.split())
+    return words if len(words) <= LABEL_CHARS else words[: LABEL_CHARS - 1].rstrip() + "…"
+
+
+class Pacer:
+    def __init__(self, limiter: RateLimiter, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limiter = limiter
+        self._clock = clock
+        self._noticed_until: dict[int, float] = {}
+        self._skipped: dict[int, _Skipped] = {}
+
+    async def admit(
+        self,
+        user_id: int | None,
+        label: str,
+        notice: Callable[[int], Awaitable[object]],
+        skip_note: Callable[[list[str]], Awaitable[object]],
+    ) -> bool:
+        """Wait for the user's slot; False (and the article named in a note) if skipped.
+
+        `notice(seconds)` tells the user once per burst that the rest will take a while;
+        `skip_note(labels)` names what was skipped (escaped HTML labels).
+        """
+        if user_id is None:
+            return True
+        slot = self.limiter.reserve(user_id)
+        now = self._clock()
+        if slot is None:
+            self._skip(user_id, escape(label_of(label)), skip_note)
+            return False
+        if slot.queued:
+            if self._noticed_until.get(user_id, 0.0) < now:
+                await notice(max(1, math.ceil(slot.delay)))
+            self._noticed_until[user_id] = max(
+                self._noticed_until.get(user_id, 0.0), now + slot.delay
+            )
+            await asyncio.sleep(slot.delay)
+        self._forget(now)
+        return True
+
+    def _skip(
+        self, user_id: int, label: str, skip_note: Callable[[list[str]], Awaitable[object]]
+    ) -> None:
+        skipped = self._skipped.setdefault(user_id, _Skipped())
+        skipped.labels.append(label)
+        if skipped.note is None:
+
+            async def send_later() -> None:
+                await asyncio.sleep(SKIP_NOTE_DELAY_SECONDS)
+                labels = self._skipped.pop(user_id, _Skipped()).labels
+                await skip_note(labels)
+
+            skipped.note = asyncio.create_task(send_later(), name=f"skip-note-{user_id}")
+
+    def _forget(self, now: float) -> None:
+        if len(self._noticed_until) > 10_000:
+            self._noticed_until = {u: t for u, t in self._noticed_until.items() if t > now}

@@ -1,0 +1,173 @@
+"""Joining a long paste that Telegram's clients split into several messages.
+
+A message longer than 4,096 characters cannot be sent: the client cuts it and sends the
+parts back to back. Telegram Desktop cuts at the best break (paragraph, line, sentence,
+word) after half of the limit, so every part but the last is at least NEAR_LIMIT_CHARS long
+(cutting 1,194 news articles that way, IndoSum and the extraction benchmark, the shortest
+non-final part was 2,414 characters, 1% were under 2,724, the median 3,912). So:
+
+- a text of at least NEAR_LIMIT_CHARS from a user opens a paste;
+- the next message from the same user in the same private chat is its next part when it
+  directly follows it (the next message id: nothing, not even a reply of the bot, came in
+  between) and Telegram stamped it (`date`, whole seconds) at most SENT_TOGETHER_SECONDS
+  after the part before (parts are sent back to back; a person cannot paste a second
+  article that fast); when forwarded, it comes from the same origin, with original stamps
+  as close;
+- the bot waits `window` seconds after a near-limit part for the next one to arrive; a
+  shorter part ends the paste at once. A part that arrives after the answer (up to
+  `late_window`) but was sent with the others joins the paste, and the same reply is updated.
+
+Registration is synchronous: the handlers call `offer` before their first `await`, so parts
+are taken in the order Telegram delivered them even with concurrent update processing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+
+from telegram import Message, MessageOriginChannel, MessageOriginChat, MessageOriginUser
+
+NEAR_LIMIT_CHARS = 2048  # half of Telegram's 4,096-character message limit
+SENT_TOGETHER_SECONDS = 3
+_SENTENCE_END = tuple(".!?…\"'”’)")
+MAX_PASTES = 1_000  # older ones are forgotten past this (a paste holds up to ~40 KB)
+
+
+class Role(Enum):
+    ALONE = "alone"  # not part of a paste: answer it by itself
+    OWNER = "owner"  # the first part: wait for the rest, then answer the whole
+    JOINED = "joined"  # a later part, taken by the owner: nothing more to do
+    LATE = "late"  # a part after the answer: update the paste's reply
+
+
+@dataclass(eq=False)
+class Paste:
+    first: Message
+    parts: dict[int, str]  # message id -> text
+    last_at: float  # when the last part arrived (the bot's clock)
+    last_sent: tuple[float, float | None]  # Telegram's stamps of the last part (and origin)
+    expecting: bool = True  # the last part was near the limit: more may follow
+    closed: bool = False  # the owner stopped waiting
+    final: asyncio.Event = field(default_factory=asyncio.Event)
+    answered: asyncio.Event = field(default_factory=asyncio.Event)
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    replies: list[int] = field(default_factory=list)
+    signature: object = None
+
+    @property
+    def text(self) -> str:
+        """The parts in message order, joined as they were cut."""
+        joined = ""
+        for _, part in sorted(self.parts.items()):
+            if not joined:
+                joined = part
+            elif joined.rstrip().endswith(_SENTENCE_END):
+                joined = joined.rstrip() + "\n\n" + part.lstrip()
+            else:
+                joined = joined.rstrip() + " " + part.lstrip()
+        return joined
+
+    @property
+    def message_ids(self) -> list[int]:
+        return sorted(self.parts)
+
+
+def utf16_length(text: str) -> int:
+    """Telegram counts message length in UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _origin(message: Message) -> object:
+    origin = message.forward_origin
+    if origin is None:
+        return None
+    if isinstance(origin, MessageOriginChannel):
+        return ("channel", origin.chat.id)
+    if isinstance(origin, MessageOriginChat):
+        return ("chat", origin.sender_chat.id)
+    if isinstance(origin, MessageOriginUser):
+        return ("user", origin.sender_user.id)
+    return ("hidden", getattr(origin, "sender_user_name", None))
+
+
+def _stamps(message: Message) -> tuple[float, float | None]:
+    origin = message.forward_origin
+    return message.date.timestamp(), origin.date.timestamp() if origin is not None else None
+
+
+def _sent_together(before: tuple[float, float | None], after: tuple[float, float | None]) -> bool:
+    return all(
+        first is None or second is None or 0 <= second - first <= SENT_TOGETHER_SECONDS
+        for first, second in zip(before, after, strict=True)
+    )
+
+
+class PasteJoiner:
+    def __init__(
+        self,
+        window: float,
+        late_window: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.window = window
+        self.late_window = late_window
+        self._clock = clock
+        self._pastes: dict[tuple[int, int, object], Paste] = {}
+
+    def offer(self, message: Message, text: str) -> tuple[Role, Paste | None]:
+        """Place a text message: alone, the first part of a paste, or a later part."""
+        user = message.from_user.id if message.from_user else 0
+        key = (message.chat_id, user, _origin(message))
+        now = self._clock()
+        near_limit = utf16_length(text) >= NEAR_LIMIT_CHARS
+        paste = self._pastes.get(key)
+        stamps = _stamps(message)
+        follows = (
+            paste is not None
+            and message.message_id == max(paste.parts) + 1
+            and text != paste.parts[max(paste.parts)]  # the same text again is not a next part
+        )
+        if paste is not None and follows and _sent_together(paste.last_sent, stamps):
+            role = self._role_of_next(paste, now)
+            if role is not None and paste.expecting:
+                paste.parts[message.message_id] = text
+                paste.last_at = now
+                paste.last_sent = stamps
+                paste.expecting = near_limit
+                if not near_limit:
+                    paste.final.set()
+                return role, paste
+        if not near_limit:
+            return Role.ALONE, None
+        self._forget_old(now)
+        paste = Paste(message, {message.message_id: text}, last_at=now, last_sent=stamps)
+        self._pastes[key] = paste
+        return Role.OWNER, paste
+
+    def _role_of_next(self, paste: Paste, now: float) -> Role | None:
+        if not paste.closed:
+            return Role.JOINED  # the owner is still waiting and takes it
+        return Role.LATE if now - paste.last_at <= self.late_window else None
+
+    async def gather(self, paste: Paste) -> None:
+        """Wait (as the owner) until the paste is complete or the window has passed."""
+        while not paste.final.is_set():
+            remaining = paste.last_at + self.window - self._clock()
+            if remaining <= 0:
+                break
+            try:
+                await asyncio.wait_for(paste.final.wait(), remaining)
+            except TimeoutError:
+                continue
+        paste.closed = True
+
+    def _forget_old(self, now: float) -> None:
+        if len(self._pastes) < MAX_PASTES:
+            return
+        for key, paste in list(self._pastes.items()):
+            if now - paste.last_at > self.late_window:
+                del self._pastes[key]

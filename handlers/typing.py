@@ -1,0 +1,63 @@
+"""The "typing..." indicator, kept alive while the bot works (Telegram drops it after 5 s)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from telegram import Bot
+from telegram.constants import ChatAction
+
+from .services import with_retries
+
+TYPING_DELAY_SECONDS = 0.3  # quick answers need no indicator
+TYPING_REFRESH_SECONDS = 4.0  # before Telegram's 5 s run out
+
+
+class Typing:
+    """Shows "typing..." in a chat while at least one piece of work is under way."""
+
+    def __init__(self, bot: Bot | Any, chat_id: int) -> None:
+        self._bot = bot
+        self._chat_id = chat_id
+        self._working = 0
+        self._changed = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    @contextlib.asynccontextmanager
+    async def working(self) -> AsyncIterator[None]:
+        self._working += 1
+        self._changed.set()
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name=f"typing-{self._chat_id}")
+        try:
+            yield
+        finally:
+            self._working -= 1
+            self._changed.set()
+
+    async def _pause(self, seconds: float) -> None:
+        self._changed.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._changed.wait(), seconds)
+
+    async def _run(self) -> None:
+        while True:
+            if self._working == 0:
+                await self._pause(3600)
+                continue
+            await asyncio.sleep(TYPING_DELAY_SECONDS)
+            while self._working > 0:
+                await with_retries(
+                    "sendChatAction", self._bot.send_chat_action, self._chat_id, ChatAction.TYPING
+                )
+                await asyncio.sleep(TYPING_REFRESH_SECONDS)
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
