@@ -143,7 +143,7 @@ async def test_whitespace_only_text_is_empty(bot: Bot, chat_id: int) -> None:
 async def test_markdown_is_refused_because_the_bot_only_sends_html(
     fake_bot_api: FakeBotApi, bot: Bot, chat_id: int, parse_mode: str
 ) -> None:
-    with pytest.raises(BadRequest, match="(?i)parses only html"):
+    with pytest.raises(BadRequest, match=r"(?i)parses only html"):
         await bot.send_message(chat_id, "*Ringkasan* selesai\\.", parse_mode=parse_mode)
 
     assert fake_bot_api.sent_messages(chat_id) == []
