@@ -2,37 +2,20 @@
 
 from __future__ import annotations
 
-import functools
 import json
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from bot.cli import main
-from testkit.news_site import PAGES
-
-FIXTURES = PAGES
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+from testkit.news_site import NewsSite
 
 
 @pytest.fixture
 def site() -> Iterator[str]:
-    """The HTML fixtures served on 127.0.0.1 by a plain HTTP server."""
-    handler = functools.partial(QuietHandler, directory=str(FIXTURES))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    """The saved pages served on 127.0.0.1 (the CLI runs its own event loop: a thread)."""
+    with NewsSite().running_in_thread() as served:
+        yield served.base_url
 
 
 @pytest.fixture

@@ -6,12 +6,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest_asyncio
-from aiohttp import web
 
 from service import RateLimiter
 from testkit.fake_bot_api import FakeBotApi
 from testkit.harness import running_bot, services_of
-from testkit.news_site import PAGES
+from testkit.news_site import NewsSite, saved_page
 
 
 async def test_forwarded_article_gets_a_summary_with_buttons(
@@ -40,36 +39,15 @@ async def test_same_article_twice_is_answered_from_the_cache(
     assert computations == 1
 
 
-FIXTURES = PAGES
-
-
 @pytest_asyncio.fixture
 async def news_site() -> AsyncIterator[str]:
     """A small news site on 127.0.0.1: one article page and one headline listing."""
-    routes = web.RouteTableDef()
-    pages = {
-        "/berita/artikel.html": FIXTURES / "artikel-id.html",
-        "/indeks": FIXTURES / "indeks-listing.html",
+    routes = {
+        "/berita/artikel.html": saved_page("artikel-id.html"),
+        "/indeks": saved_page("indeks-listing.html"),
     }
-
-    @routes.get("/{path:.*}")
-    async def page(request: web.Request) -> web.Response:
-        file = pages.get(request.path)
-        if file is None:
-            return web.Response(status=404, text="not found")
-        return web.Response(body=file.read_bytes(), content_type="text/html", charset="utf-8")
-
-    app = web.Application()
-    app.add_routes(routes)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        await runner.cleanup()
+    async with NewsSite(routes, saved_pages=False) as site:
+        yield site.base_url
 
 
 async def test_ringkas_as_a_reply_in_a_group_summarizes_the_replied_message(

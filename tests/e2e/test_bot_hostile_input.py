@@ -11,15 +11,13 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from aiohttp import web
 
 from bot import texts
 from testkit.fake_bot_api import FakeBotApi, make_private_chat, make_user
 from testkit.harness import answers_to, is_reply_to, running_bot
-from testkit.news_site import PAGES
+from testkit.news_site import Content, NewsSite, html, saved_page
 
 JsonDict = dict[str, Any]
-FIXTURES = PAGES
 MAX_MESSAGE_CHARS = 4096
 
 ARABIC_ARTICLE = (
@@ -76,30 +74,16 @@ MARKUP_ARTICLE = (
 @pytest_asyncio.fixture
 async def web_site() -> AsyncIterator[str]:
     """127.0.0.1: a news article, a PDF and (for anything else) a 404 page."""
-
-    async def article(request: web.Request) -> web.Response:
-        body = (FIXTURES / "artikel-id.html").read_bytes()
-        return web.Response(body=body, content_type="text/html", charset="utf-8")
-
-    async def pdf(request: web.Request) -> web.Response:
-        body = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-        return web.Response(body=body, content_type="application/pdf")
-
-    async def missing(request: web.Request) -> web.Response:
-        page = "<html><body><h1>404</h1><p>Halaman tidak ditemukan.</p></body></html>"
-        return web.Response(status=404, text=page, content_type="text/html")
-
-    app = web.Application()
-    app.router.add_get("/berita/artikel.html", article)
-    app.router.add_get("/laporan/tahunan.pdf", pdf)
-    app.router.add_get("/{tail:.*}", missing)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    try:
-        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
-    finally:
-        await runner.cleanup()
+    pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    routes = {
+        "/berita/artikel.html": saved_page("artikel-id.html"),
+        "/laporan/tahunan.pdf": Content(pdf, "application/pdf"),
+    }
+    missing = html(
+        "<html><body><h1>404</h1><p>Halaman tidak ditemukan.</p></body></html>", status=404
+    )
+    async with NewsSite(routes, saved_pages=False, not_found=missing) as site:
+        yield site.base_url
 
 
 # ---- helpers ---------------------------------------------------------------------------------

@@ -139,12 +139,14 @@ async def test_whitespace_only_text_is_empty(bot: Bot, chat_id: int) -> None:
         await bot.send_message(chat_id, "<b> </b>\n", parse_mode=ParseMode.HTML)
 
 
-async def test_markdown_v2_reserved_character_must_be_escaped(bot: Bot, chat_id: int) -> None:
-    with pytest.raises(BadRequest, match=r"(?i)character '\.' is reserved"):
-        await bot.send_message(chat_id, "*Ringkasan* selesai.", parse_mode=ParseMode.MARKDOWN_V2)
+@pytest.mark.parametrize("parse_mode", [ParseMode.MARKDOWN_V2, ParseMode.MARKDOWN])
+async def test_markdown_is_refused_because_the_bot_only_sends_html(
+    fake_bot_api: FakeBotApi, bot: Bot, chat_id: int, parse_mode: str
+) -> None:
+    with pytest.raises(BadRequest, match=r"(?i)parses only html"):
+        await bot.send_message(chat_id, "*Ringkasan* selesai\\.", parse_mode=parse_mode)
 
-    sent = await bot.send_message(chat_id, "*Ringkasan* selesai\\.", parse_mode="MarkdownV2")
-    assert (sent.text, sent.entities[0].type) == ("Ringkasan selesai.", MessageEntity.BOLD)
+    assert fake_bot_api.sent_messages(chat_id) == []
 
 
 async def test_edit_updates_the_stored_message(

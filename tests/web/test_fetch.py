@@ -16,7 +16,7 @@ import pytest
 from aiohttp import web
 
 from testkit.harness import fetch_policy
-from testkit.news_site import PAGES
+from testkit.news_site import PAGES, Content, NewsSite, Target
 from web.charset import decode_html
 from web.fetch import FetchedPage, fetch_page
 from web.guard import is_blocked_address
@@ -81,17 +81,16 @@ def raw_deflate(data: bytes) -> bytes:
     return compressor.compress(data) + compressor.flush()
 
 
-def build_app() -> web.Application:
-    app = web.Application()
-    routes = {
+def site_routes() -> dict[str, Target]:
+    return {
         "/page": lambda r: html_response(),
         "/xhtml": lambda r: html_response(content_type="application/xhtml+xml"),
         "/host": lambda r: html_response(f"<html><body>{r.host}</body></html>"),
         "/user-agent": lambda r: html_response(f"<html>{r.headers['User-Agent']}</html>"),
-        "/pdf": lambda r: web.Response(body=b"%PDF-1.7\n...", content_type="application/pdf"),
-        "/png": lambda r: web.Response(body=b"\x89PNG\r\n\x1a\n...", content_type="image/png"),
-        "/missing": lambda r: web.Response(status=404, text="not found"),
-        "/broken": lambda r: web.Response(status=500, text="oops"),
+        "/pdf": Content(b"%PDF-1.7\n...", "application/pdf"),
+        "/png": Content(b"\x89PNG\r\n\x1a\n...", "image/png"),
+        "/missing": Content(b"not found", "text/plain", 404),
+        "/broken": Content(b"oops", "text/plain", 500),
         "/loop-a": lambda r: web.HTTPFound("/loop-b"),
         "/loop-b": lambda r: web.HTTPFound("/loop-a"),
         "/big": lambda r: html_response("<p>" + "x" * 20_000 + "</p>"),
@@ -101,36 +100,18 @@ def build_app() -> web.Application:
             raw_deflate(PAGE.encode()) + b"trailing junk", content_encoding="deflate"
         ),
         "/bomb": lambda r: html_response(gzip_bomb(), content_encoding="gzip"),
-        "/latin1": lambda r: html_response(LATIN1_PAGE),
-        "/latin1-says-utf8": lambda r: html_response(LATIN1_PAGE, "text/html; charset=utf-8"),
+        "/latin1": Content(LATIN1_PAGE),
+        "/latin1-says-utf8": Content(LATIN1_PAGE, "text/html; charset=utf-8"),
+        "/chain/{remaining}": redirect_chain,
+        "/redirect": redirect_to,
+        "/chunked-too-large": chunked_too_large,
     }  # fmt: skip
-
-    def handler(make: Callable[[web.Request], web.StreamResponse]) -> Callable:
-        async def handle(request: web.Request) -> web.StreamResponse:
-            response = make(request)
-            if isinstance(response, web.HTTPException):
-                raise response
-            return response
-
-        return handle
-
-    for path, make in routes.items():
-        app.router.add_get(path, handler(make))
-    app.router.add_get("/chain/{remaining}", redirect_chain)
-    app.router.add_get("/redirect", redirect_to)
-    app.router.add_get("/chunked-too-large", chunked_too_large)
-    return app
 
 
 @pytest.fixture
 async def server() -> AsyncIterator[str]:
-    runner = web.AppRunner(build_app())
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    yield f"http://127.0.0.1:{port}"
-    await runner.cleanup()
+    async with NewsSite(site_routes(), saved_pages=False) as site:
+        yield site.base_url
 
 
 @pytest.fixture

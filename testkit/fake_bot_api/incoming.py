@@ -1,0 +1,118 @@
+"""What users send, shaped as Telegram delivers it: users and chats, the entities Telegram
+detects in typed text, media payloads, and long texts split the way clients split them."""
+
+from __future__ import annotations
+
+import re
+
+from .markup import entity, sorted_entities, utf16_len
+from .validation import MAX_MESSAGE_LENGTH
+from .wire import JsonDict
+
+_AUTO_ENTITY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("bot_command", re.compile(r"(?<![^\s])/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?![\w/])")),
+    ("url", re.compile(r"(?i)\b(?:https?|ftp)://[^\s<>\"]+|\bwww\.[^\s<>\"]+")),
+    ("email", re.compile(r"(?i)\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b")),
+    (
+        "url",
+        re.compile(
+            r"(?i)\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+"
+            r"(?:com|net|org|id|io|co|info|news|me|dev|app|tv|uk|us|au|sg|my|asia|biz|xyz)"
+            r"\b(?:/[^\s<>\"]*)?"
+        ),
+    ),
+    ("mention", re.compile(r"(?<![\w@])@[A-Za-z0-9_]{4,32}\b")),
+    ("hashtag", re.compile(r"(?<![\w#])#\w*[^\W\d]\w*")),
+]
+_URL_TRAILING_PUNCTUATION = ".,;:!?'\")]}"
+
+
+def _trim_url(url: str) -> str:
+    while url and url[-1] in _URL_TRAILING_PUNCTUATION:
+        if url[-1] == ")" and url.count("(") >= url.count(")"):
+            break
+        url = url[:-1]
+    return url
+
+
+def detect_entities(text: str) -> list[JsonDict]:
+    """Commands, URLs, e-mails, mentions and hashtags the way Telegram marks incoming text."""
+    taken: list[tuple[int, int]] = []
+    found: list[JsonDict] = []
+    for kind, pattern in _AUTO_ENTITY_PATTERNS:
+        for match in pattern.finditer(text):
+            value = _trim_url(match.group()) if kind == "url" else match.group()
+            start, end = match.start(), match.start() + len(value)
+            if not value or any(start < t_end and t_start < end for t_start, t_end in taken):
+                continue
+            taken.append((start, end))
+            found.append(entity(kind, utf16_len(text[:start]), utf16_len(value)))
+    return sorted_entities(found)
+
+
+def split_like_client(text: str, limit: int = MAX_MESSAGE_LENGTH) -> list[str]:
+    """A long text cut into messages of at most ``limit`` characters, as Telegram clients do.
+
+    Sending is the client's job: Telegram Desktop and the mobile apps cut a long paste at the
+    last line break that keeps the part over half the limit, else after the last sentence end,
+    else at the last space, else hard at the limit; each part is sent trimmed, one after the
+    other.
+    """
+    parts: list[str] = []
+    rest = text.strip()
+    while len(rest) > limit:
+        cut = _cut_point(rest[: limit + 1], limit)
+        part, rest = rest[:cut].strip(), rest[cut:].strip()
+        if part:
+            parts.append(part)
+    if rest:
+        parts.append(rest)
+    return parts
+
+
+_SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019)]*\s")
+
+
+def _cut_point(window: str, limit: int) -> int:
+    half = limit // 2
+    newline = window.rfind("\n", 0, limit)
+    if newline > half:
+        return newline + 1
+    ends = [match.end() for match in _SENTENCE_END.finditer(window, half) if match.end() <= limit]
+    if ends:
+        return ends[-1]
+    space = max(window.rfind(" ", 0, limit), window.rfind("\t", 0, limit))
+    if space > half:
+        return space + 1
+    return limit
+
+
+_DEFAULT_FIRST_NAMES = ("Budi", "Siti", "Agus", "Dewi", "Rina", "Joko", "Ayu", "Eko")
+
+
+def make_user(user_id: int, *, language_code: str | None = "id") -> JsonDict:
+    first_name = _DEFAULT_FIRST_NAMES[user_id % len(_DEFAULT_FIRST_NAMES)]
+    user: JsonDict = {
+        "id": user_id,
+        "is_bot": False,
+        "first_name": first_name,
+        "username": f"{first_name.lower()}{user_id}",
+    }
+    if language_code:
+        user["language_code"] = language_code
+    return user
+
+
+def make_private_chat(user: JsonDict) -> JsonDict:
+    return {
+        "id": user["id"],
+        "first_name": user["first_name"],
+        "username": user["username"],
+        "type": "private",
+    }
+
+
+def make_group_chat(chat_id: int, *, title: str = "Grup Uji Ringkas") -> JsonDict:
+    # Supergroup ids look like -100xxxxxxxxxx; basic groups have short negative ids.
+    chat_type = "supergroup" if chat_id <= -1_000_000_000_000 else "group"
+    return {"id": chat_id, "title": title, "type": chat_type}

@@ -1,0 +1,179 @@
+"""From trafilatura's extracted body to the article's paragraphs, without what a reader would
+not call the article: headings and subheadings, captions, link labels, "read also" and
+newsletter lines, the headline itself and other stories' headlines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from .text import SENTENCE_END, WORD, comparable, is_prose, normalize_space, word_count
+
+SUBHEADING_MAX_WORDS = 12  # a line this short without a full stop is a heading or label
+BOILERPLATE_MAX_WORDS = 40
+LIST_MIN_ITEMS = 3  # newsletter/follow-us lines are short; longer ones are prose
+
+_BULLET = re.compile(r"^(?:[-*•·▪►]|\d{1,2}[.)])\s+")
+_LINK_LABEL = re.compile(
+    r"\s*[(\[]?\b(?:opens|open|opens in|buka(?:\s+di)?)\s+(?:a\s+)?(?:new|baru)\s+"
+    r"(?:tab|window|jendela)\b[)\]]?",
+    re.IGNORECASE,
+)
+_SEE_ALSO = re.compile(
+    r"^[\[(]?(?:baca juga|baca pula|simak juga|lihat juga|tonton juga|saksikan juga"
+    r"|baca selengkapnya|berita terkait|artikel terkait|read also|also read|read more"
+    r"|see also|also on \S+|don'?t miss|scroll to continue|lanjut(?:kan)? membaca"
+    r"|halaman (?:selanjutnya|berikutnya)|next page|previous page)\b"
+    # Words that also open sentences count only as a whole line or before a colon.
+    r"|^[\[(]?(?:related|more|watch|watch now|most read|popular|trending|advertisement"
+    r"|iklan|sponsored|selanjutnya|comments?|komentar|recommended)\b\s*(?::|$|\W*$)",
+    re.IGNORECASE,
+)
+_BOILERPLATE = re.compile(
+    # Calls to action, at the start of a line.
+    r"^(?:sign up|subscribe|follow (?:us|@|him|her|them|me)|click here|download (?:the|our)"
+    r"|get (?:the|our) (?:app|newsletter)|join (?:us|our)|like this story|share this"
+    r"|dapatkan (?:update|informasi|berita)|ikuti (?:kami|kanal|saluran|akun|berita)"
+    r"|klik di ?sini|unduh aplikasi|gabung(?:lah)? (?:di|ke|dengan)|berlangganan)\b"
+    # Furniture words anywhere in a short line.
+    r"|\b(?:newsletters?|inbox|all rights reserved|hak cipta dilindungi)\b|©|ⓒ"
+    r"|\b[\w.+-]+@[\w-]+\.[\w.]+",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(
+    r"^(?:by|oleh|penulis|reporter|pewarta|editor|editing by|reporting by|sumber|source"
+    r"|foto|photo|image|gambar|ilustrasi|video|credit|kredit|tags?|topik|updated|diperbarui"
+    r"|published|dipublikasikan)\s*[:|]",
+    re.IGNORECASE,
+)
+_CAPTION = re.compile(
+    r"[(\[](?:foto|photo|image|gambar|dok|dokumentasi|ist|istimewa|credit|kredit"
+    r"|image credit|photo credit|sumber foto)\b[^)\]]*[)\]]\s*$"
+    r"|\((?:kanan|kiri|tengah|ka|ki|right|left|center|centre)\)"
+    r"|\b(?:ANTARA FOTO|AP Photo|AFP Photo|Getty Images|Shutterstock|iStock(?:photo)?)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of extracted text and what trafilatura saw it as: p, head, item or quote."""
+
+    text: str
+    kind: str
+
+
+def _inline_text(element: etree._Element) -> str:
+    """Text of an element with its line breaks (<lb/>) as newlines; line breaks of the page's
+    source are only spaces, as a browser shows them."""
+    parts: list[str] = [_spaced(element.text)]
+    for child in element:
+        parts.append("\n" if child.tag == "lb" else _inline_text(child))
+        parts.append(_spaced(child.tail))
+    return "".join(parts)
+
+
+def _spaced(text: str | None) -> str:
+    return text.replace("\n", " ").replace("\r", " ") if text else ""
+
+
+def body_blocks(body: etree._Element | None) -> list[Block]:
+    """The blocks of trafilatura's output tree, in order; one block per line of text."""
+    if body is None:
+        return []
+    blocks: list[Block] = []
+    stack: list[tuple[etree._Element, str]] = [(child, "") for child in reversed(body)]
+    while stack:
+        element, inherited = stack.pop()
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag in ("list", "quote", "div", "table", "row"):
+            kind = {"list": "item", "quote": "quote"}.get(tag, inherited)
+            if len(element):
+                stack.extend((child, kind) for child in reversed(element))
+                if (element.text or "").strip():
+                    blocks.append(Block(normalize_space(element.text or ""), kind or "p"))
+                continue
+        kind = "head" if tag == "head" else (inherited or "p")
+        for line in _inline_text(element).split("\n"):
+            if line.strip():
+                blocks.append(Block(normalize_space(line), kind))
+    return blocks
+
+
+def _is_label(block: Block) -> bool:
+    """A short line that does not end like a sentence: a subheading, or an item of a list."""
+    return word_count(block.text) <= SUBHEADING_MAX_WORDS and not SENTENCE_END.search(
+        block.text.rstrip(":;,")
+    )
+
+
+def _without_subheadings(blocks: list[Block]) -> list[Block]:
+    """Drop headings, and short lines without a full stop standing alone between paragraphs;
+    runs of such lines are lists (tour dates, a table of results) and stay."""
+    labels = [_is_label(block) for block in blocks]
+    kept: list[Block] = []
+    for position, block in enumerate(blocks):
+        if block.kind == "head" and labels[position]:
+            continue  # a heading that reads as a sentence ("Q: Where did you grow up?") stays
+        alone = not (position > 0 and labels[position - 1]) and not (
+            position + 1 < len(blocks) and labels[position + 1]
+        )
+        if labels[position] and alone:
+            continue
+        kept.append(block)
+    return kept
+
+
+def is_caption(text: str) -> bool:
+    return bool(_CAPTION.search(text)) and word_count(text) <= 60
+
+
+def is_boilerplate(text: str) -> bool:
+    if _SEE_ALSO.match(text) or _BYLINE.match(text):
+        return True
+    return word_count(text) <= BOILERPLATE_MAX_WORDS and bool(_BOILERPLATE.search(text))
+
+
+def clean_blocks(
+    blocks: list[Block],
+    own_headlines: set[str],
+    other_headlines: set[str],
+    *,
+    photo_story: bool = False,
+) -> list[str]:
+    """The article's paragraphs: furniture lines dropped, duplicates and the non-prose lines
+    before the first and after the last prose paragraph (dates, bylines) left out.
+
+    `own_headlines` and `other_headlines` are compared after `comparable()`. A photo story's
+    prose is its captions: `photo_story` keeps them."""
+    seen: set[str] = set()
+    kept: list[Block] = []
+    for block in blocks:
+        text = _BULLET.sub("", _LINK_LABEL.sub("", block.text)).strip()
+        if not WORD.search(text):
+            continue
+        key = comparable(text)
+        if key in own_headlines or key in other_headlines or (key in seen and is_prose(text)):
+            continue
+        if is_boilerplate(text) or (is_caption(text) and not photo_story):
+            continue
+        seen.add(key)
+        kept.append(Block(text, block.kind))
+    paragraphs = [block.text for block in _without_subheadings(kept)]
+    prose = [i for i, paragraph in enumerate(paragraphs) if is_prose(paragraph)]
+    if not prose:
+        return []
+    start, end = prose[0], prose[-1] + 1
+    # Before the first prose paragraph, lines without a full stop are dates and bylines.
+    while start > 0 and not _is_label(Block(paragraphs[start - 1], "p")):
+        start -= 1
+    # After the last one, a list (tour dates, results) belongs to the article; a line or two
+    # without a full stop is a byline or a date.
+    if len(paragraphs) - end >= LIST_MIN_ITEMS:
+        end = len(paragraphs)
+    while end < len(paragraphs) and not _is_label(Block(paragraphs[end], "p")):
+        end += 1
+    return paragraphs[start:end]

@@ -1,0 +1,41 @@
+"""Small text measures shared by the extraction modules."""
+
+from __future__ import annotations
+
+import re
+
+WORD = re.compile(r"\w+")
+SENTENCE_END = re.compile(r"""[.!?…。！？]["'”’)\]」』]*$""")
+SENTENCE_BREAK = re.compile(r"""[.!?…]["'”’)\]]*(?:\s|$)|[。！？]""")
+# Scripts written without spaces: every two characters count as one word.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
+
+MIN_PROSE_WORDS = 8  # a sentence-like paragraph has at least this many words...
+LONG_PARAGRAPH_WORDS = 25  # ...and ends like a sentence, unless it is at least this long
+
+
+def normalize_space(text: str) -> str:
+    return " ".join(text.split())
+
+
+def word_count(text: str) -> int:
+    unspaced = len(_UNSPACED.findall(text))
+    if unspaced:
+        return len(WORD.findall(_UNSPACED.sub(" ", text))) + unspaced // 2
+    return len(WORD.findall(text))
+
+
+def tokens(text: str) -> frozenset[str]:
+    return frozenset(word.casefold() for word in WORD.findall(text))
+
+
+def is_prose(paragraph: str) -> bool:
+    words = word_count(paragraph)
+    if words >= LONG_PARAGRAPH_WORDS:
+        return True
+    return words >= MIN_PROSE_WORDS and bool(SENTENCE_END.search(paragraph))
+
+
+def comparable(text: str) -> str:
+    """Lower-case words only: "Bus Listrik, Diuji!" and "bus listrik diuji" compare equal."""
+    return " ".join(WORD.findall(text.casefold()))
