@@ -1,0 +1,88 @@
+"""Edited messages: an edit that changes what is summarized updates the reply in place."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest_asyncio
+
+from testkit.fake_bot_api import FakeBotApi
+from testkit.harness import running_bot
+from testkit.news_site import NewsSite, html, saved_page
+from tests.e2e.articles import RATES, article_page
+
+
+@pytest_asyncio.fixture
+async def site() -> AsyncIterator[NewsSite]:
+    routes = {
+        "/bandung/bus-listrik": saved_page("artikel-id.html"),
+        "/news/bi-rate": html(article_page("BI holds rate at 6%", RATES, site="The Test Ledger")),
+    }
+    async with NewsSite(routes) as news:
+        yield news
+
+
+async def settle(api: FakeBotApi) -> None:
+    """Let the bot take the next updates (an edit that changes nothing sends nothing)."""
+    await api.wait_for("getUpdates", start=len(api.calls))
+    await asyncio.sleep(0.3)
+
+
+async def test_a_message_edited_to_add_a_link_gets_its_reply_edited_in_place(
+    api: FakeBotApi, tmp_path: Path, site: NewsSite
+) -> None:
+    async with running_bot(api, tmp_path / "ringkas.db", allow_loopback=True):
+        sent = api.private_text("Tolong dibaca, penting:")
+        [hint] = await api.wait_for_messages(sent["chat"]["id"], 1)
+        api.edit_text(sent, "Tolong dibaca, penting: " + site.url("/bandung/bus-listrik"))
+        await api.wait_for("editMessageText")
+        [reply] = api.sent_messages(sent["chat"]["id"])
+    assert reply["message_id"] == hint["message_id"]
+    assert reply["text"].startswith("Ringkasan")
+    assert "Bus Listrik" in reply["text"]
+
+
+async def test_an_edited_ringkas_command_updates_its_summary_in_english(
+    api: FakeBotApi, tmp_path: Path, site: NewsSite
+) -> None:
+    async with running_bot(api, tmp_path / "ringkas.db", allow_loopback=True):
+        sent = api.command("/ringkas " + site.url("/bandung/bus-listrik"), language_code="en")
+        [first] = await api.wait_for_messages(sent["chat"]["id"], 1)
+        api.edit_text(sent, "/ringkas " + site.url("/news/bi-rate"))
+        await api.wait_for("editMessageText")
+        [reply] = api.sent_messages(sent["chat"]["id"])
+    assert "Bus Listrik" in first["text"]
+    assert reply["message_id"] == first["message_id"]
+    assert "BI holds rate at 6%" in reply["text"]
+
+
+async def test_an_edit_that_changes_nothing_summarizable_changes_nothing(
+    api: FakeBotApi, tmp_path: Path, site: NewsSite
+) -> None:
+    link = site.url("/news/bi-rate")
+    async with running_bot(api, tmp_path / "ringkas.db", allow_loopback=True):
+        sent = api.private_text("Worth a read: " + link, language_code="en")
+        [before] = await api.wait_for_messages(sent["chat"]["id"], 1)
+        calls = len(api.calls)
+        api.edit_text(sent, "Really worth a read, everyone: " + link)
+        await settle(api)
+        [after] = api.sent_messages(sent["chat"]["id"])
+    assert after == before
+    sends = [c for c in api.calls[calls:] if c.method in ("sendMessage", "editMessageText")]
+    assert sends == []
+    assert site.hits["/news/bi-rate"] == 1
+
+
+async def test_an_edited_article_text_is_summarized_again_in_place(
+    api: FakeBotApi, tmp_path: Path, sample_article: str
+) -> None:
+    async with running_bot(api, tmp_path / "ringkas.db"):
+        sent = api.private_text(sample_article)
+        [first] = await api.wait_for_messages(sent["chat"]["id"], 1)
+        api.edit_text(sent, sample_article.replace("Ketegangan", "Ketegangan hebat", 1))
+        await api.wait_for("editMessageText")
+        [reply] = api.sent_messages(sent["chat"]["id"])
+    assert reply["message_id"] == first["message_id"]
+    assert "Ketegangan hebat" in reply["text"]
