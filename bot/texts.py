@@ -86,8 +86,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "source": "Sumber",
         "facts_heading": "Fakta kunci",
         "button_all_facts": "🔑 Semua fakta ({count})",
-        "burst_queued": "Anda mengirim banyak sekaligus 🙂 Sisanya saya kerjakan berurutan, "
-        "selesai dalam sekitar {seconds} detik.",
+        "burst_queued": "Anda mengirim banyak sekaligus 🙂 Sisanya saya kerjakan berurutan; "
+        "yang berikutnya dalam sekitar {seconds} detik.",
         "burst_skipped": "Terlalu banyak sekaligus, jadi yang ini tidak saya kerjakan (kirim "
         "ulang sebentar lagi):\n{items}",
         "rate_limited_button": "Pelan-pelan ya 🙂 Coba tombolnya lagi dalam {seconds} detik.",
@@ -220,8 +220,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "source": "Source",
         "facts_heading": "Key facts",
         "button_all_facts": "🔑 All key facts ({count})",
-        "burst_queued": "You sent a lot at once 🙂 I will work through the rest in order, "
-        "done in about {seconds} seconds.",
+        "burst_queued": "You sent a lot at once 🙂 I will work through the rest in order; "
+        "the next one in about {seconds} s.",
         "burst_skipped": "Too many at once, so I did not work on these (send them again in "
         "a moment):\n{items}",
         "rate_limited_button": "Easy there 🙂 Try the button again in {seconds} seconds.",

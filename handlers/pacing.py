@@ -62,11 +62,13 @@ class Pacer:
             self._skip(user_id, escape(label_of(label)), skip_note)
             return False
         if slot.queued:
-            if self._noticed_until.get(user_id, 0.0) < now:
-                await notice(max(1, math.ceil(slot.delay)))
+            first_of_burst = self._noticed_until.get(user_id, 0.0) < now
+            # Set before the notice goes out: the burst's other articles arrive meanwhile.
             self._noticed_until[user_id] = max(
                 self._noticed_until.get(user_id, 0.0), now + slot.delay
             )
+            if first_of_burst:
+                await notice(max(1, math.ceil(slot.delay)))
             await asyncio.sleep(slot.delay)
         self._forget(now)
         return True
