@@ -16,12 +16,19 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from service import Answer, ArticleRecord, DigestService
+from service.documents import (
+    DocumentError,
+    DocumentKind,
+    DocumentLimits,
+    document_kind,
+    read_document,
+)
 from storage import StorageStats
 from summarizer import MAX_SENTENCES, MIN_SENTENCES, ArticleError, Digest
 from web.policy import FetchError, NotAnArticle
 
 from .offline import offline_service, read_stats
-from .settings import ConfigError, load_settings, read_environment
+from .settings import DEFAULTS, ConfigError, load_settings, read_environment
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -33,20 +40,32 @@ class InputError(Exception):
     """Input the command cannot use; the message is one line for stderr."""
 
 
-def decode_text(data: bytes, source: str) -> str:
-    if b"\x00" in data:
-        raise InputError(f"{source} looks like a binary file, not text")
+def decode_text(data: bytes, source: str, file_name: str | None = None) -> str:
+    """The article text of a file's bytes: plain text in any common encoding, or a PDF
+    (with a text layer), .docx or .html file, read as the bot reads documents."""
+    limits = DocumentLimits(DEFAULTS.max_document_pages, DEFAULTS.max_document_chars)
+    kind = document_kind(file_name, None, data[:8]) or DocumentKind.TEXT
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InputError(f"{source} is not UTF-8 text (bad byte at offset {error.start})") from None
-    if not text.strip():
-        raise InputError(f"{source} is empty")
-    return text
+        if kind is DocumentKind.TEXT:
+            return read_document(data, "input.txt", "text/plain", limits).text
+        return read_document(data, file_name, None, limits).text
+    except DocumentError as error:
+        raise InputError(f"{source}: {_DOCUMENT_PROBLEMS[error.code.value]}") from None
+
+
+_DOCUMENT_PROBLEMS = {
+    "unsupported": "not a format I read (text, PDF, .docx, .html)",
+    "empty": "is empty",
+    "corrupt": "looks like a binary or damaged file, not text",
+    "encrypted": "is locked with a password",
+    "no_text": "is a PDF without a text layer (a scan?)",
+    "not_article": "is an HTML page without an article",
+}
 
 
 def read_input(path: str) -> str:
-    """Read an article from a file path, or from standard input for "-"."""
+    """Read an article from a file path (text in any common encoding, PDF, .docx, .html), or
+    from standard input for "-"."""
     if path == "-":
         data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
         source = "standard input"
@@ -64,7 +83,7 @@ def read_input(path: str) -> str:
         source = path
     if len(data) > MAX_INPUT_BYTES:
         raise InputError(f"{source} is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB")
-    return decode_text(data, source)
+    return decode_text(data, source, None if path == "-" else Path(path).name)
 
 
 def sentence_count(value: str) -> int:

@@ -136,13 +136,19 @@ _QUOTE_PAIRS = (("\u201c", "\u201d"), ("\u00ab", "\u00bb"), ("\u300c", "\u300d")
 
 
 def closed_quotes(sentence: str) -> str:
-    """A sentence whose quotation opens but does not close within it (the splitter cut a
-    quoted passage of several sentences) gets the closing mark it lacks."""
+    """A sentence cut out of a quotation of several sentences gets the quote mark it lacks:
+    a closing one when the quotation opens in it, an opening one when it closes in it."""
     for opening, closing in _QUOTE_PAIRS:
         if sentence.count(opening) > sentence.count(closing):
             return sentence + closing
-    if sentence.count('"') % 2 == 1 and sentence.lstrip().startswith('"'):
-        return sentence + '"'
+        if sentence.count(closing) > sentence.count(opening):
+            return opening + sentence
+    if sentence.count('"') % 2 == 1:
+        first = sentence.index('"')
+        opens = (first == 0 or sentence[first - 1] in " ([") and sentence[
+            first + 1 : first + 2
+        ] != " "
+        return sentence + '"' if opens else '"' + sentence
     return sentence
 
 

@@ -27,7 +27,7 @@ async def test_button_presses_do_not_use_up_the_limit_for_articles(
     first, second = variants(sample_article, 2)
     async with running_bot(api, tmp_path / "ringkas.db", rate_limit=RateLimiter(2, 60.0)):
         sent = api.private_text(first)
-        [reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
+        [_reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
         for _ in range(9):
             current = api.sent_messages(sent["chat"]["id"])[0]
             api.callback(current, callback_data(current)[-1])  # longer/shorter, back and forth

@@ -62,3 +62,42 @@ def test_buttons_offer_longer_only_up_to_ten_sentences() -> None:
     assert keyboard is not None
     labels = [button.text for row in keyboard.inline_keyboard for button in row]
     assert labels == ["➕ Longer", "➖ Shorter"]  # its one fact is already shown
+
+
+def test_a_sentence_opening_a_quotation_gets_it_closed() -> None:
+    from handlers.render import closed_quotes
+
+    assert closed_quotes("“Kami tidak akan mundur.") == "“Kami tidak akan mundur.”"
+    assert closed_quotes('"We will not retreat.') == '"We will not retreat."'
+
+
+def test_a_sentence_closing_a_quotation_gets_it_opened() -> None:
+    from handlers.render import closed_quotes
+
+    assert closed_quotes("Semua siap,” kata Budi.") == "“Semua siap,” kata Budi."
+    assert closed_quotes('All set," he said.') == '"All set," he said.'
+
+
+def test_balanced_quotations_are_left_alone() -> None:
+    from handlers.render import closed_quotes
+
+    sentence = 'Ia berkata, "Kami siap," lalu pergi.'
+    assert closed_quotes(sentence) == sentence
+
+
+def test_site_names_come_from_the_table_or_the_host_never_a_handle() -> None:
+    from handlers.sources import site_name
+
+    assert site_name("VIVAcoid", "https://www.viva.co.id/berita/1") == "VIVA.co.id"
+    assert site_name("Mediaindonesia", "https://mediaindonesia.com/x") == "Media Indonesia"
+    assert site_name("Okezone", "https://news.okezone.com/read/1") == "Okezone"
+    assert site_name("Harianjogja", "https://harianjogja.com/a") == "harianjogja.com"
+    assert site_name("Warta Priangan", "https://wartapriangan.id/a") == "Warta Priangan"
+
+
+def test_dates_are_written_the_readers_way() -> None:
+    from handlers.sources import reader_date
+
+    assert reader_date("2023-11-02", "en", texts.month_name) == "2 November 2023"
+    assert reader_date("2024-08-17", "id", texts.month_name) == "17 Agustus 2024"
+    assert reader_date("2024-05-01", "en", texts.month_name) == "1 May 2024"

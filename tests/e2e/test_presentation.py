@@ -1,0 +1,130 @@
+"""Presentation: summary with facts, title link, the reader's date, greetings, descriptions,
+a typing indicator that lasts, closed quotes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest_asyncio
+from aiohttp import web
+
+from testkit.fake_bot_api import FakeBotApi
+from testkit.harness import running_bot
+from testkit.news_site import NewsSite, saved_page
+from tests.e2e.articles import BANJIR
+
+
+@pytest_asyncio.fixture
+async def site() -> AsyncIterator[NewsSite]:
+    async def slow(request: web.Request) -> web.Response:
+        await asyncio.sleep(5.0)  # a slow news site: longer than Telegram keeps "typing" up
+        return saved_page("artikel-id.html").response()
+
+    routes = {
+        "/bandung/bus-listrik": saved_page("artikel-id.html"),
+        "/harbour/library": saved_page("article-en.html"),
+        "/lambat/bus-listrik": slow,
+    }
+    async with NewsSite(routes) as news:
+        yield news
+
+
+async def test_the_first_reply_shows_the_summary_and_key_facts_together(
+    api: FakeBotApi, tmp_path: Path, sample_article: str
+) -> None:
+    async with running_bot(api, tmp_path / "ringkas.db"):
+        sent = api.private_text(sample_article)
+        [reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
+    summary, facts = reply["text"].split("\n\nFakta kunci\n")
+    assert summary.startswith("Ringkasan\n1. ")
+    assert 1 <= len(facts.splitlines()) <= 3
+
+
+async def test_the_english_first_reply_has_key_facts_and_a_button_for_all_of_them(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    async with running_bot(api, tmp_path / "ringkas.db"):
+        sent = api.private_text(BANJIR, language_code="en")
+        [reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
+    assert "\n\nKey facts\n" in reply["text"]
+    labels = [b["text"] for row in reply["reply_markup"]["inline_keyboard"] for b in row]
+    assert labels[0].startswith("🔑 All key facts (")
+
+
+async def test_the_title_links_to_the_article_and_the_date_is_written_out(
+    api: FakeBotApi, tmp_path: Path, site: NewsSite
+) -> None:
+    link = site.url("/bandung/bus-listrik")
+    async with running_bot(api, tmp_path / "ringkas.db", allow_loopback=True):
+        sent = api.private_text(link)
+        [reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
+        english = api.private_text(site.url("/harbour/library"), user_id=1002, language_code="en")
+        [english_reply] = await api.wait_for_messages(english["chat"]["id"], 1)
+    assert (
+        f'<b><a href="{link}">Bandung Uji Coba Bus Listrik di Jalur Dago</a></b>'
+        in reply["raw_text"]
+    )
+    assert "Warta Priangan, 12 Maret 2024" in reply["text"]
+    assert "2 November 2023" in english_reply["text"]
+    assert "2023-11-02" not in english_reply["text"]
+
+
+async def test_start_greets_with_one_example_and_help_is_the_reference(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    async with running_bot(api, tmp_path / "ringkas.db"):
+        start = api.command("/start")
+        [greeting] = await api.wait_for_messages(start["chat"]["id"], 1)
+        api.command("/help")
+        [_, reference] = await api.wait_for_messages(start["chat"]["id"], 2)
+        english = api.command("/start", user_id=1002, language_code="en")
+        [english_greeting] = await api.wait_for_messages(english["chat"]["id"], 1)
+    assert greeting["text"].startswith("Halo!")
+    assert greeting["text"].count("https://") == 1
+    assert "/panjang" not in greeting["text"]
+    assert "/panjang" in reference["text"] and "/bahasa" in reference["text"]
+    assert english_greeting["text"].startswith("Hello!")
+
+
+async def test_the_bot_describes_itself_in_indonesian_and_english(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    async with running_bot(api, tmp_path / "ringkas.db"):
+        pass
+    assert "meringkas berita" in api.description()
+    assert "summarizes news" in api.description("en")
+    assert api.short_description() and len(api.short_description()) <= 120
+    assert "News summaries" in api.short_description("en")
+
+
+async def test_typing_stays_up_during_a_slow_fetch_until_the_reply(
+    api: FakeBotApi, tmp_path: Path, site: NewsSite
+) -> None:
+    async with running_bot(api, tmp_path / "ringkas.db", allow_loopback=True):
+        sent = api.private_text(site.url("/lambat/bus-listrik"))
+        [reply] = await api.wait_for_messages(sent["chat"]["id"], 1, timeout=20)
+    typing = [c for c in api.calls_to("sendChatAction") if c.params["action"] == "typing"]
+    answered = api.calls_to("sendMessage")[0].time
+    assert len(typing) >= 2  # renewed before Telegram drops it after 5 s
+    assert all(call.time < answered for call in typing)
+    assert reply["text"].startswith("Ringkasan")
+
+
+async def test_a_quote_opened_in_a_summary_sentence_is_closed(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    article = (
+        "“Kami tidak akan mundur. Semua pompa sudah kami siagakan sampai air surut,” kata "
+        "Kepala BPBD DKI Jakarta Isnawa Adji di Jakarta, Minggu (4/2/2024).\n\n"
+        + BANJIR.split("\n\n", 1)[1]
+    )
+    async with running_bot(api, tmp_path / "ringkas.db"):
+        sent = api.private_text(article)
+        [reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
+    lines = [line for line in reply["text"].splitlines() if line[:2] in ("1.", "2.", "3.")]
+    quoted = [line for line in lines if "Semua pompa" in line or "Kami tidak akan" in line]
+    assert quoted, "the summary keeps a sentence of the opening quotation"
+    for line in lines:
+        assert line.count('"') % 2 == 0 and line.count("“") == line.count("”")

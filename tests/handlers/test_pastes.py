@@ -1,0 +1,64 @@
+"""Which messages are parts of one split paste."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from telegram import Chat, Message, User
+
+from handlers.pastes import NEAR_LIMIT_CHARS, PasteJoiner, Role
+
+USER = User(1001, "Budi", is_bot=False)
+CHAT = Chat(1001, Chat.PRIVATE)
+START = dt.datetime(2024, 2, 4, 8, 0, tzinfo=dt.UTC)
+
+
+def message(message_id: int, text: str, second: int = 0) -> Message:
+    return Message(
+        message_id, START + dt.timedelta(seconds=second), CHAT, from_user=USER, text=text
+    )
+
+
+LONG = "Kalimat panjang tentang banjir di Jakarta. " * 100  # 4,300 characters
+
+
+def test_a_long_part_opens_a_paste_and_the_next_one_joins() -> None:
+    joiner = PasteJoiner(1.0, 30.0)
+    assert joiner.offer(message(1, LONG[:4000]), LONG[:4000])[0] is Role.OWNER
+    role, paste = joiner.offer(message(2, LONG[4000:]), LONG[4000:])
+    assert role is Role.JOINED and paste is not None
+    assert paste.message_ids == [1, 2]
+
+
+def test_a_short_message_stands_alone() -> None:
+    joiner = PasteJoiner(1.0, 30.0)
+    assert joiner.offer(message(1, "halo"), "halo")[0] is Role.ALONE
+    assert len(LONG[: NEAR_LIMIT_CHARS - 1]) < NEAR_LIMIT_CHARS
+
+
+def test_a_message_after_the_bots_reply_is_not_a_part() -> None:
+    joiner = PasteJoiner(1.0, 30.0)
+    joiner.offer(message(1, LONG[:4000]), LONG[:4000])
+    assert joiner.offer(message(3, LONG[:3000]), LONG[:3000])[0] is not Role.JOINED
+
+
+def test_a_message_sent_seconds_later_is_not_a_part() -> None:
+    joiner = PasteJoiner(1.0, 30.0)
+    joiner.offer(message(1, LONG[:4000]), LONG[:4000])
+    assert joiner.offer(message(2, "Terima kasih!", second=9), "Terima kasih!")[0] is Role.ALONE
+
+
+def test_the_same_text_twice_is_two_messages_not_two_parts() -> None:
+    joiner = PasteJoiner(1.0, 30.0)
+    joiner.offer(message(1, LONG[:4000]), LONG[:4000])
+    assert joiner.offer(message(2, LONG[:4000]), LONG[:4000])[0] is Role.OWNER
+
+
+def test_parts_are_joined_as_they_were_cut() -> None:
+    joiner = PasteJoiner(1.0, 30.0)
+    for cut in (LONG.rfind(". ", 0, 4000) + 1, LONG.rfind(" di ", 0, 4000)):  # sentence, word
+        first, second = LONG[:cut].strip(), LONG[cut:].strip()
+        _, paste = joiner.offer(message(cut, first), first)
+        joiner.offer(message(cut + 1, second), second)
+        assert paste is not None
+        assert paste.text.replace("\n\n", " ").split() == LONG.split()
