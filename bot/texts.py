@@ -131,8 +131,6 @@ _TEXTS: dict[str, dict[str, str]] = {
         "empty": "Pesan ini tidak berisi teks untuk diringkas.",
         "no_text": "Saya bisa membaca teks, tautan, dan berkas (.txt, .pdf, .docx, .html). "
         "Foto atau stiker tanpa keterangan tidak bisa diringkas.",
-        "rate_limited": "Pelan-pelan ya 🙂 Anda sudah mengirim banyak permintaan. "
-        "Coba lagi dalam {seconds} detik.",
         "error": "Maaf, terjadi kesalahan saat memproses pesan ini. Silakan coba lagi sebentar "
         "lagi.",
         "expired": "Artikel ini sudah tidak ada di ingatan saya. Kirim ulang teks atau tautannya.",
@@ -263,8 +261,6 @@ _TEXTS: dict[str, dict[str, str]] = {
         "empty": "This message has no text to summarize.",
         "no_text": "I can read text, links and files (.txt, .pdf, .docx, .html). A photo or "
         "sticker without a caption cannot be summarized.",
-        "rate_limited": "Easy there 🙂 You have sent a lot of requests. Try again in "
-        "{seconds} seconds.",
         "error": "Sorry, something went wrong while handling this message. Please try again "
         "in a moment.",
         "expired": "I no longer have this article. Send its text or link again.",
