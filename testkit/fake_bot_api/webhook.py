@@ -78,6 +78,16 @@ class WebhookMixin(PollingMixin):
         self._webhook_targets = [origin.rstrip("/") for origin in origins]
         self._wake_dispatcher()
 
+    def register_webhook(self, url: str, *, secret_token: str | None = None) -> None:
+        """Sets the webhook as an earlier setWebhook would have (an operator's deployment),
+        without a Bot API call; the bot's own setWebhook replaces it."""
+        parts = urlsplit(url)
+        if parts.scheme != "https" or (parts.port or 443) not in _WEBHOOK_PORTS:
+            raise ValueError(f"Telegram takes https webhooks on ports {_WEBHOOK_PORTS}: {url}")
+        self.webhook_url = url
+        self.webhook_secret = secret_token
+        self._wake_dispatcher()
+
     def _webhook_active(self) -> bool:
         return bool(self.webhook_url)
 
