@@ -22,8 +22,9 @@ from lxml import etree
 from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
-from .furniture import SiteLinks, remove_furniture
-from .listings import listing_reason
+from .furniture import remove_furniture
+from .listings import gather_evidence, listing_reason
+from .page_index import PageIndex, SiteLinks, index_page
 from .page_metadata import PageMetadata, read_metadata
 from .paragraphs import body_blocks, clean_blocks
 from .text import SENTENCE_BREAK, WORD, comparable, is_prose, word_count
@@ -31,7 +32,6 @@ from .text import SENTENCE_BREAK, WORD, comparable, is_prose, word_count
 MIN_PROSE_TOTAL_WORDS = 20  # photo stories may carry a single two-sentence caption
 MIN_SENTENCES = 2
 MAX_LEAD_PARAGRAPHS = 2
-HEADLINE_WORDS = 4
 # Confidence is "high" when the article has at least this many words and this share of its
 # 4-word shingles is also in the second, independent extraction; otherwise "low".
 CONFIDENT_WORDS = 80
@@ -106,10 +106,11 @@ def extract_from_tree(tree: lxml.html.HtmlElement, url: str | None = None) -> Ar
     _refuse_by_metadata(metadata, url)
     page_url = url or metadata.url
     own = {comparable(headline) for headline in metadata.headlines}
-    links = SiteLinks(page_url)
-    other = _other_headlines(tree, links) - own
-    original = deepcopy(tree)  # listings are recognised by the teaser blocks removed below
-    remove_furniture(tree, links)
+    page = index_page(tree, SiteLinks(page_url))
+    other = _other_headlines(page) - own
+    evidence = gather_evidence(tree, page)  # listings show in the teasers removed below
+    original = deepcopy(tree)
+    remove_furniture(page)
 
     precise = _paragraphs(_extract(tree, page_url, precise=True), own, other)
     broad = _paragraphs(_extract(tree, page_url, precise=False), own, other)
@@ -125,7 +126,7 @@ def extract_from_tree(tree: lxml.html.HtmlElement, url: str | None = None) -> Ar
         raise NotAnArticle("too little running prose to be an article")
     if paragraphs is precise:
         paragraphs = _with_recovered_lead(precise, broad, metadata.description)
-    reason = listing_reason(paragraphs, original)
+    reason = listing_reason(paragraphs, evidence)
     if reason:
         raise NotAnArticle(reason)
 
@@ -208,15 +209,9 @@ def _confidence(paragraphs: list[str], second_opinion: list[str]) -> str:
     return HIGH if shared >= CONFIDENT_AGREEMENT * sum(mine.values()) else LOW
 
 
-def _other_headlines(tree: lxml.html.HtmlElement, links: SiteLinks) -> set[str]:
-    """Texts of links that read as headlines of other stories of the same site."""
-    headlines: set[str] = set()
-    for anchor in tree.iter("a"):
-        if links.is_other_page(anchor.get("href")):
-            text = comparable(anchor.text_content())
-            if text.count(" ") + 1 >= HEADLINE_WORDS:
-                headlines.add(text)
-    return headlines
+def _other_headlines(page: PageIndex) -> set[str]:
+    """Headlines of other stories of the same site that the page links to."""
+    return {comparable(link.text) for link in page.headline_links}
 
 
 # --- metadata checks -------------------------------------------------------------------------
