@@ -41,8 +41,24 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGN
 _HREF = re.compile(
     r"(?:(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*):)?(?://(?P<host>[^/?#]*))?(?P<path>[^?#]*)"
 )
+# Labels of public suffixes ("co.id", "com.br", "go.id"): a site is the label before them.
+_PUBLIC_SUFFIX_LABELS = frozenset(
+    "com co id net org go ac or sch web my biz info gov edu mil uk au br jp in sg nz za".split()
+)
 _SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "head"})
 _BLOCK_TAGS = frozenset({"p", "li", "h2", "h3", "h4", "h5", "h6", "dd", "dt"})
+
+
+def site_domain(host: str) -> str:
+    """The site a host belongs to: "kompas.com" for otomotif.kompas.com, "detik.com" for
+    news.detik.com, "tempo.co.id" for en.tempo.co.id."""
+    labels = host.lower().strip(".").split(".")
+    if labels[-1].isdigit() or ":" in host:  # an IP address is its own site
+        return host.lower()
+    end = len(labels) - 1
+    while end > 0 and labels[end] in _PUBLIC_SUFFIX_LABELS:
+        end -= 1
+    return ".".join(labels[end:])
 
 
 class SiteLinks:
@@ -51,7 +67,7 @@ class SiteLinks:
     def __init__(self, page_url: str | None) -> None:
         try:
             page = urlsplit(page_url or "")
-            self._host = (page.hostname or "").removeprefix("www.")
+            self._host = site_domain(page.hostname or "")
             self._path = page.path.rstrip("/")
         except ValueError:
             self._host = self._path = ""
@@ -74,7 +90,7 @@ class SiteLinks:
         scheme, host, path = match.group("scheme"), match.group("host"), match.group("path")
         if scheme and scheme.lower() not in ("http", "https"):
             return False
-        host = (host or "").lower().rsplit("@", 1)[-1].split(":", 1)[0].removeprefix("www.")
+        host = site_domain((host or "").lower().rsplit("@", 1)[-1].split(":", 1)[0])
         if host and self._host and host != self._host:
             return False
         path = path.rstrip("/")
