@@ -23,7 +23,7 @@ from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
 from .furniture import remove_furniture
-from .listings import gather_evidence, listing_reason
+from .listings import ListingEvidence, gather_evidence, listing_reason
 from .page_index import PageIndex, SiteLinks, index_page
 from .page_metadata import PageMetadata, read_metadata
 from .paragraphs import body_blocks, clean_blocks
@@ -104,6 +104,44 @@ def extract_from_tree(tree: lxml.html.HtmlElement, url: str | None = None) -> Ar
     """extract_article for a page already parsed (the tree is changed)."""
     metadata = read_metadata(tree, url)
     _refuse_by_metadata(metadata, url)
+    reading = _read(tree, metadata, url)
+    paragraphs = reading.paragraphs
+    if not paragraphs:
+        raise NotAnArticle("no readable text found on the page")
+    if not _has_enough_prose(paragraphs):
+        raise NotAnArticle("too little running prose to be an article")
+    reason = listing_reason(paragraphs, reading.evidence)
+    if reason:
+        raise NotAnArticle(reason)
+    return Article(
+        title=metadata.title,
+        site=metadata.site,
+        date=metadata.date,
+        text="\n\n".join(paragraphs),
+        url=url or metadata.url,
+        confidence=LOW if reading.photo_story else _confidence(paragraphs, reading.second),
+    )
+
+
+def extract_continuation(html: str, url: str | None = None) -> list[str]:
+    """The article paragraphs of a following page of a paginated article (page 2, 3...),
+    without the checks that decide whether a page is an article: a last page may hold one
+    short paragraph."""
+    tree = parse_html(html) if html and html.strip() else None
+    if tree is None:
+        return []
+    return _read(tree, read_metadata(tree, url), url).paragraphs
+
+
+@dataclass(frozen=True)
+class _Reading:
+    paragraphs: list[str]
+    second: list[str]  # the other extraction, for confidence
+    photo_story: bool
+    evidence: ListingEvidence
+
+
+def _read(tree: lxml.html.HtmlElement, metadata: PageMetadata, url: str | None) -> _Reading:
     page_url = url or metadata.url
     own = {comparable(headline) for headline in metadata.headlines}
     page = index_page(tree, SiteLinks(page_url))
@@ -114,32 +152,16 @@ def extract_from_tree(tree: lxml.html.HtmlElement, url: str | None = None) -> Ar
 
     precise = _paragraphs(_extract(tree, page_url, precise=True), own, other)
     broad = _paragraphs(_extract(tree, page_url, precise=False), own, other)
-    paragraphs = precise if _has_enough_prose(precise) else broad
-    photo_story = not _has_enough_prose(paragraphs)
-    if photo_story:
-        # Photo stories keep their prose in image captions, which both passes leave out.
-        captions = _extract(deepcopy(original), page_url, precise=True, images=True)
-        paragraphs = _paragraphs(captions, own, other, photo_story=True)
-    if not paragraphs:
-        raise NotAnArticle("no readable text found on the page")
-    if not _has_enough_prose(paragraphs):
-        raise NotAnArticle("too little running prose to be an article")
-    if paragraphs is precise:
-        paragraphs = _with_recovered_lead(precise, broad, metadata.description)
-    reason = listing_reason(paragraphs, evidence)
-    if reason:
-        raise NotAnArticle(reason)
-
-    return Article(
-        title=metadata.title,
-        site=metadata.site,
-        date=metadata.date,
-        text="\n\n".join(paragraphs),
-        url=page_url,
-        confidence=LOW
-        if photo_story
-        else _confidence(paragraphs, broad if paragraphs is not broad else precise),
-    )
+    if _has_enough_prose(precise):
+        return _Reading(
+            _with_recovered_lead(precise, broad, metadata.description), broad, False, evidence
+        )
+    if _has_enough_prose(broad):
+        return _Reading(broad, precise, False, evidence)
+    # Photo stories keep their prose in image captions, which both passes leave out.
+    captions = _extract(original, page_url, precise=True, images=True)
+    paragraphs = _paragraphs(captions, own, other, photo_story=True)
+    return _Reading(paragraphs or precise or broad, broad, True, evidence)
 
 
 def _extract(
