@@ -37,16 +37,24 @@ MAX_LEAD_PARAGRAPHS = 2
 CONFIDENT_WORDS = 80
 CONFIDENT_AGREEMENT = 0.8
 HIGH, LOW = "high", "low"
+MARKUP_MIN_ELEMENTS = 2  # kinds of elements opened and closed that make text markup
 
 _NON_ARTICLE_OG_TYPES = ("video", "music", "profile", "book")
 _FRONT_PAGE_PATHS = frozenset({"", "/", "/index.html", "/index.php", "/index.htm", "/home"})
-_MARKUP_TAG = re.compile(
-    r"<(?:!doctype\s+html|html|head|body|meta|title|script|style|div|p|span|a|b|i|br|img|article"
-    r"|table|ul|li|h[1-6]|section|link|iframe|strong|em|font|form|input)\b[^<>]*>",
-    re.IGNORECASE,
+# HTML elements by name, for telling markup from prose that mentions a "<" or an email address.
+_HTML_TAGS = frozenset(
+    """
+    a abbr address article aside audio b blockquote body br button canvas caption center cite
+    code dd details div dl dt em embed fieldset figcaption figure font footer form h1 h2 h3 h4
+    h5 h6 head header hr html i iframe img input label li link main mark meta nav noscript
+    object ol option p picture pre q s script section select small source span strong style sub
+    summary sup svg table tbody td template textarea tfoot th thead time title tr u ul video
+    """.split()
 )
-MARKUP_MIN_TAGS = 2
-MARKUP_TAG_SHARE = 0.05  # of the characters, in tags: far above prose that mentions a tag
+_ACTIVE_TAGS = frozenset({"script", "style", "iframe", "object", "embed", "svg", "template"})
+_OPENING_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]{0,10})(?:\s[^<>]{0,2000})?/?>")
+_CLOSING_TAG = re.compile(r"</([a-zA-Z][a-zA-Z0-9]{0,10})\s*>")
+_DOCUMENT_START = ("<!doctype html", "<html", "<?xml", "<head", "<body")
 
 
 @dataclass(frozen=True)
@@ -68,15 +76,18 @@ class NotAnArticle(Exception):
 
 
 def looks_like_markup(text: str) -> bool:
-    """Whether `text` is HTML markup (a pasted page source or an .html file) rather than prose:
-    it starts like a document or is made of tags to a degree that prose never is."""
-    head = text.lstrip()[:200].lower()
-    if head.startswith(("<!doctype html", "<html", "<?xml")) and "<" in head[1:]:
+    """Whether `text` is HTML markup (a pasted page source, an .html file) rather than prose:
+    it starts like an HTML document, or it holds a script/style/iframe element, or elements of
+    two kinds opened and closed. Prose that mentions "<b>" or "<redaksi@kompas.com>", or
+    compares "x < y", is not markup. Linear in the text."""
+    if text.lstrip()[:20].lower().startswith(_DOCUMENT_START):
         return True
-    tags = _MARKUP_TAG.findall(text)
-    if len(tags) < MARKUP_MIN_TAGS:
+    opened = {name.lower() for name in _OPENING_TAG.findall(text)} & _HTML_TAGS
+    if not opened:
         return False
-    return sum(len(tag) for tag in tags) >= MARKUP_TAG_SHARE * len(text.strip())
+    closed = {name.lower() for name in _CLOSING_TAG.findall(text)}
+    paired = opened & closed
+    return bool(paired & _ACTIVE_TAGS) or len(paired) >= MARKUP_MIN_ELEMENTS
 
 
 def parse_html(html: str) -> lxml.html.HtmlElement | None:
@@ -153,9 +164,8 @@ def _read(tree: lxml.html.HtmlElement, metadata: PageMetadata, url: str | None) 
     precise = _paragraphs(_extract(tree, page_url, precise=True), own, other)
     broad = _paragraphs(_extract(tree, page_url, precise=False), own, other)
     if _has_enough_prose(precise):
-        return _Reading(
-            _with_recovered_lead(precise, broad, metadata.description), broad, False, evidence
-        )
+        precise = _with_recovered_lead(precise, broad, metadata.description)
+        return _Reading(precise, broad, False, evidence)
     if _has_enough_prose(broad):
         return _Reading(broad, precise, False, evidence)
     # Photo stories keep their prose in image captions, which both passes leave out.

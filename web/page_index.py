@@ -34,7 +34,8 @@ _FURNITURE_CLASS = re.compile(
     r"related|populer|popular|terpopuler|terkini|trending|rekomendasi|recommend|baca-?juga"
     r"|bacajuga|read-?also|also-?read|more-?stories|most-?read|newsletter|subscribe|signup"
     r"|sign-up|outbrain|taboola|recirc|advert|iklan|promo|social|share|sharing|sharer"
-    r"|inline-?link|lihat-?juga|simak-?juga|tag-?list|tags|author-?bio|about-?author",
+    r"|inline-?link|lihat-?juga|simak-?juga|tag-?list|tags|author-?bio|about-?author"
+    r"|(?:^|[\s_-])dek(?:$|[\s_-])|standfirst|strapline|sub-?title|sub-?headline",
     re.IGNORECASE,
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
