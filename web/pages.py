@@ -15,14 +15,13 @@ from concurrent.futures import Executor
 
 from .extract import (
     Article,
-    NotAnArticle,
     extract_continuation,
     extract_from_tree,
     parse_html,
 )
 from .fetch import fetch_page
 from .pagination import NOT_PAGINATED, Pagination, find_pagination
-from .policy import FetchError, FetchPolicy, Resolver
+from .policy import FetchError, FetchPolicy, NotAnArticle, Resolver
 
 # Extraction time grows with the page: a 5 MB page takes seconds. Articles sit near the top
 # of their pages, so only this much HTML is parsed.
