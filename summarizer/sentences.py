@@ -18,9 +18,10 @@ MAX_SENTENCE_CHARS = 600
 # Never end a sentence: titles and words that are always followed by a name or a number.
 _TITLE_ABBREVIATIONS = frozenset(
     """
-    dr drs dra prof ir h hj kh st sdr sdri bpk ibu yth jl jln kec kab kel kota prov no nomor
+    dr drs dra prof ir h hj kh st sdr sdri bpk ibu yth jl jln kec kab kel kota prov
     pt cv ud tn ny nn mr mrs ms messrs gen lt col capt sgt rev hon sen rep gov pres st mt ft
-    vs no nos vol hal jr sr bro mgr fig art pp ayat ps ks kol kapt brigjen mayjen letjen
+    vs vol hal jr sr bro mgr fig art pp ayat ps ks kol kapt brigjen mayjen letjen
+    supt cmdr adm lt gov gubernur
     kompol kombes akbp ipda iptu aiptu bripka brigadir irjen komjen
     """.split()
 )
@@ -28,6 +29,13 @@ _TITLE_ABBREVIATIONS = frozenset(
 _AMBIGUOUS_ABBREVIATIONS = frozenset(
     """
     dll dsb dst dkk tbk inc ltd co corp etc al ca approx est
+    """.split()
+)
+# End a sentence unless a number follows: "No. 12", "Oct. 5", "Jan. 3, 2024" (but "He said
+# no. Then..." and "Prices rose in Jan. Traders..." end there).
+_BEFORE_NUMBER_ABBREVIATIONS = frozenset(
+    """
+    no nos nomor nr jan feb mar apr jun jul aug agu agt sep sept oct okt nov dec des
     """.split()
 )
 # Dotted forms ("U.S.", "a.n.", "s.d.", "S.H.", "M.Si.", "Ph.D.") never end a sentence when
@@ -40,12 +48,20 @@ _OPENERS = "\"'([{"
 _FINAL = ".!?\u2026\u061f\u06d4\u0964"
 # Ideographic full stops (。！？) end a sentence even with no space after them.
 _WIDE_FINAL = "\u3002\uff01\uff1f"
+# A run of punctuation is matched only from its first character and never given back
+# (possessive quantifiers): a run of n full stops costs n steps, not n * n.
 _BOUNDARY = re.compile(
-    rf"""(?P<end>(?:\.{{3}}|[{_FINAL}])[{_FINAL}]*[{re.escape(_CLOSERS)}]*)(?P<space>\s+)(?=\S)
-      | (?P<wide>[{_WIDE_FINAL}]+[{re.escape(_CLOSERS)}]*)(?P<wide_space>\s*)(?=\S)
+    rf"""(?<![{_FINAL}])
+        (?P<end>[{_FINAL}]++[{re.escape(_CLOSERS)}]*+)(?P<space>\s++)(?=\S)
+      | (?<![{_WIDE_FINAL}])(?P<wide>[{_WIDE_FINAL}]++[{re.escape(_CLOSERS)}]*+)
+        (?P<wide_space>\s*+)(?=\S)
     """,
     re.VERBOSE,
 )
+# How much text around a full stop decides whether it ends a sentence: the word before it
+# and the start of what follows. Bounded, so that splitting stays linear in the text.
+_CONTEXT_CHARS = 64
+_QUOTE = re.compile('["\u201c\u201d]')
 _EDITOR_TAG = re.compile(r"[(\[][a-z*][\w*/ .-]{0,30}[)\]]")
 _WORD_BEFORE = re.compile(r"(\S+)$")
 _DOTTED_ABBREVIATION = re.compile(r"^(?:[A-Za-z]{1,3}\.){2,}$")
@@ -64,8 +80,10 @@ class Sentence:
     end: int
 
 
-def _is_boundary(before: str, end_punctuation: str, after: str) -> bool:
-    """Decide whether `before` + `end_punctuation` ends a sentence that `after` follows."""
+def _is_boundary(before: str, end_punctuation: str, after: str, at_line_start: bool) -> bool:
+    """Decide whether `before` + `end_punctuation` ends a sentence that `after` follows.
+    `before` ends with the word before the punctuation; `at_line_start` says whether that
+    word is all the sentence holds so far."""
     if not end_punctuation.startswith(".") or end_punctuation.startswith("..."):
         return True
     match = _WORD_BEFORE.search(before)
@@ -75,6 +93,8 @@ def _is_boundary(before: str, end_punctuation: str, after: str) -> bool:
     bare = word.lower()
     if bare in _TITLE_ABBREVIATIONS:
         return False
+    if bare in _BEFORE_NUMBER_ABBREVIATIONS:
+        return not after[:1].isdigit()
     if bare in _AMBIGUOUS_ABBREVIATIONS:
         return not after.startswith(("(", "["))  # "PT Astra International Tbk. (ASII)"
     dotted = word + "."
@@ -83,7 +103,7 @@ def _is_boundary(before: str, end_punctuation: str, after: str) -> bool:
     if _INITIAL.match(dotted):
         return False
     # "1. Pertama" at the start of a line is a list item, not a sentence.
-    return not (_LIST_NUMBER.match(dotted) and before.strip() == word)
+    return not (_LIST_NUMBER.match(dotted) and at_line_start)
 
 
 def _can_start_sentence(rest: str) -> bool:
@@ -95,21 +115,51 @@ def _can_start_sentence(rest: str) -> bool:
     return first.isupper() or first.isdigit() or (first.isalpha() and not first.islower())
 
 
-def _split_line(line: str) -> list[tuple[int, int]]:
-    """Sentence spans (start, end) within one line of text."""
+def _quoted_spans(line: str) -> list[tuple[int, int]]:
+    """(start, end) of each quotation opened and closed within the line. A straight quote
+    opens after a space or an opening bracket and closes before a space or punctuation, so
+    inch marks (34") and apostrophes do not pair up."""
     spans: list[tuple[int, int]] = []
+    opened: int | None = None
+    for match in _QUOTE.finditer(line):
+        mark, position = match.group(), match.start()
+        before = line[position - 1] if position else " "
+        after = line[position + 1] if position + 1 < len(line) else " "
+        if opened is None:
+            if mark == "\u201c" or (mark == '"' and (before.isspace() or before in "([")):
+                opened = position
+        elif mark == "\u201d" or (mark == '"' and not after.isalnum()):
+            spans.append((opened, position + 1))
+            opened = None
+    return spans
+
+
+def _split_line(line: str) -> list[tuple[int, int]]:
+    """Sentence spans (start, end) within one line of text. A full stop inside a quotation
+    does not end the sentence that holds the quotation."""
+    spans: list[tuple[int, int]] = []
+    quotes = _quoted_spans(line)
+    quote = 0
     start = 0
     for match in _BOUNDARY.finditer(line):
         if match.group("wide"):
             spans.append((start, match.end("wide")))
             start = match.end("wide_space")
             continue
+        end = match.end("end")
+        while quote < len(quotes) and quotes[quote][1] <= match.start("end"):
+            quote += 1
+        if quote < len(quotes) and quotes[quote][0] < match.start("end") and end < quotes[quote][1]:
+            continue  # inside a quotation that closes further on
         punctuation = match.group("end").rstrip(_CLOSERS)
-        after = line[match.end("space") :]
+        after = line[match.end("space") : match.end("space") + _CONTEXT_CHARS]
         if not _can_start_sentence(after):
             continue
-        if _is_boundary(line[start : match.start("end")], punctuation, after):
-            spans.append((start, match.end("end")))
+        before_start = max(start, match.start("end") - _CONTEXT_CHARS)
+        before = line[before_start : match.start("end")]
+        at_line_start = before_start == start and not before.strip().count(" ")
+        if _is_boundary(before, punctuation, after, at_line_start):
+            spans.append((start, end))
             start = match.end("space")
     if start < len(line):
         spans.append((start, len(line)))

@@ -22,8 +22,9 @@ from lxml import etree
 from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
-from .furniture import SiteLinks, remove_furniture
-from .listings import listing_reason
+from .furniture import remove_furniture
+from .listings import ListingEvidence, gather_evidence, listing_reason
+from .page_index import PageIndex, SiteLinks, index_page
 from .page_metadata import PageMetadata, read_metadata
 from .paragraphs import body_blocks, clean_blocks
 from .policy import NotAnArticle
@@ -32,22 +33,29 @@ from .text import SENTENCE_BREAK, WORD, comparable, is_prose, word_count
 MIN_PROSE_TOTAL_WORDS = 20  # photo stories may carry a single two-sentence caption
 MIN_SENTENCES = 2
 MAX_LEAD_PARAGRAPHS = 2
-HEADLINE_WORDS = 4
 # Confidence is "high" when the article has at least this many words and this share of its
 # 4-word shingles is also in the second, independent extraction; otherwise "low".
 CONFIDENT_WORDS = 80
 CONFIDENT_AGREEMENT = 0.8
 HIGH, LOW = "high", "low"
+MARKUP_MIN_ELEMENTS = 2  # kinds of elements opened and closed that make text markup
 
 _NON_ARTICLE_OG_TYPES = ("video", "music", "profile", "book")
 _FRONT_PAGE_PATHS = frozenset({"", "/", "/index.html", "/index.php", "/index.htm", "/home"})
-_MARKUP_TAG = re.compile(
-    r"<(?:!doctype\s+html|html|head|body|meta|title|script|style|div|p|span|a|b|i|br|img|article"
-    r"|table|ul|li|h[1-6]|section|link|iframe|strong|em|font|form|input)\b[^<>]*>",
-    re.IGNORECASE,
+# HTML elements by name, for telling markup from prose that mentions a "<" or an email address.
+_HTML_TAGS = frozenset(
+    """
+    a abbr address article aside audio b blockquote body br button canvas caption center cite
+    code dd details div dl dt em embed fieldset figcaption figure font footer form h1 h2 h3 h4
+    h5 h6 head header hr html i iframe img input label li link main mark meta nav noscript
+    object ol option p picture pre q s script section select small source span strong style sub
+    summary sup svg table tbody td template textarea tfoot th thead time title tr u ul video
+    """.split()
 )
-MARKUP_MIN_TAGS = 2
-MARKUP_TAG_SHARE = 0.05  # of the characters, in tags: far above prose that mentions a tag
+_ACTIVE_TAGS = frozenset({"script", "style", "iframe", "object", "embed", "svg", "template"})
+_OPENING_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]{0,10})(?:\s[^<>]{0,2000})?/?>")
+_CLOSING_TAG = re.compile(r"</([a-zA-Z][a-zA-Z0-9]{0,10})\s*>")
+_DOCUMENT_START = ("<!doctype html", "<html", "<?xml", "<head", "<body")
 
 
 @dataclass(frozen=True)
@@ -65,15 +73,18 @@ class Article:
 
 
 def looks_like_markup(text: str) -> bool:
-    """Whether `text` is HTML markup (a pasted page source or an .html file) rather than prose:
-    it starts like a document or is made of tags to a degree that prose never is."""
-    head = text.lstrip()[:200].lower()
-    if head.startswith(("<!doctype html", "<html", "<?xml")) and "<" in head[1:]:
+    """Whether `text` is HTML markup (a pasted page source, an .html file) rather than prose:
+    it starts like an HTML document, or it holds a script/style/iframe element, or elements of
+    two kinds opened and closed. Prose that mentions "<b>" or "<redaksi@kompas.com>", or
+    compares "x < y", is not markup. Linear in the text."""
+    if text.lstrip()[:20].lower().startswith(_DOCUMENT_START):
         return True
-    tags = _MARKUP_TAG.findall(text)
-    if len(tags) < MARKUP_MIN_TAGS:
+    opened = {name.lower() for name in _OPENING_TAG.findall(text)} & _HTML_TAGS
+    if not opened:
         return False
-    return sum(len(tag) for tag in tags) >= MARKUP_TAG_SHARE * len(text.strip())
+    closed = {name.lower() for name in _CLOSING_TAG.findall(text)}
+    paired = opened & closed
+    return bool(paired & _ACTIVE_TAGS) or len(paired) >= MARKUP_MIN_ELEMENTS
 
 
 def parse_html(html: str) -> lxml.html.HtmlElement | None:
@@ -101,41 +112,63 @@ def extract_from_tree(tree: lxml.html.HtmlElement, url: str | None = None) -> Ar
     """extract_article for a page already parsed (the tree is changed)."""
     metadata = read_metadata(tree, url)
     _refuse_by_metadata(metadata, url)
-    page_url = url or metadata.url
-    own = {comparable(headline) for headline in metadata.headlines}
-    links = SiteLinks(page_url)
-    other = _other_headlines(tree, links) - own
-    original = deepcopy(tree)  # listings are recognised by the teaser blocks removed below
-    remove_furniture(tree, links)
-
-    precise = _paragraphs(_extract(tree, page_url, precise=True), own, other)
-    broad = _paragraphs(_extract(tree, page_url, precise=False), own, other)
-    paragraphs = precise if _has_enough_prose(precise) else broad
-    photo_story = not _has_enough_prose(paragraphs)
-    if photo_story:
-        # Photo stories keep their prose in image captions, which both passes leave out.
-        captions = _extract(deepcopy(original), page_url, precise=True, images=True)
-        paragraphs = _paragraphs(captions, own, other, photo_story=True)
+    reading = _read(tree, metadata, url)
+    paragraphs = reading.paragraphs
     if not paragraphs:
         raise NotAnArticle("no readable text found on the page")
     if not _has_enough_prose(paragraphs):
         raise NotAnArticle("too little running prose to be an article")
-    if paragraphs is precise:
-        paragraphs = _with_recovered_lead(precise, broad, metadata.description)
-    reason = listing_reason(paragraphs, original)
+    reason = listing_reason(paragraphs, reading.evidence)
     if reason:
         raise NotAnArticle(reason)
-
     return Article(
         title=metadata.title,
         site=metadata.site,
         date=metadata.date,
         text="\n\n".join(paragraphs),
-        url=page_url,
-        confidence=LOW
-        if photo_story
-        else _confidence(paragraphs, broad if paragraphs is not broad else precise),
+        url=url or metadata.url,
+        confidence=LOW if reading.photo_story else _confidence(paragraphs, reading.second),
     )
+
+
+def extract_continuation(html: str, url: str | None = None) -> list[str]:
+    """The article paragraphs of a following page of a paginated article (page 2, 3...),
+    without the checks that decide whether a page is an article: a last page may hold one
+    short paragraph."""
+    tree = parse_html(html) if html and html.strip() else None
+    if tree is None:
+        return []
+    return _read(tree, read_metadata(tree, url), url).paragraphs
+
+
+@dataclass(frozen=True)
+class _Reading:
+    paragraphs: list[str]
+    second: list[str]  # the other extraction, for confidence
+    photo_story: bool
+    evidence: ListingEvidence
+
+
+def _read(tree: lxml.html.HtmlElement, metadata: PageMetadata, url: str | None) -> _Reading:
+    page_url = url or metadata.url
+    own = {comparable(headline) for headline in metadata.headlines}
+    page = index_page(tree, SiteLinks(page_url))
+    other = _other_headlines(page) - own
+    evidence = gather_evidence(tree, page)  # listings show in the teasers removed below
+    original = deepcopy(tree)
+    remove_furniture(page)
+
+    precise = _paragraphs(_extract(tree, page_url, precise=True), own, other)
+    broad = _paragraphs(_extract(tree, page_url, precise=False), own, other)
+    if _has_enough_prose(precise):
+        precise = _with_recovered_lead(precise, broad, metadata.description)
+        return _Reading(precise, broad, False, evidence)
+    if _has_enough_prose(broad):
+        return _Reading(broad, precise, False, evidence)
+    # Photo stories keep their prose in image captions, which both passes leave out.
+    captions = _extract(original, page_url, precise=True, images=True)
+    paragraphs = _paragraphs(captions, own, other, photo_story=True)
+    return _Reading(paragraphs or precise or broad, broad, True, evidence)
 
 
 def _extract(
@@ -205,15 +238,9 @@ def _confidence(paragraphs: list[str], second_opinion: list[str]) -> str:
     return HIGH if shared >= CONFIDENT_AGREEMENT * sum(mine.values()) else LOW
 
 
-def _other_headlines(tree: lxml.html.HtmlElement, links: SiteLinks) -> set[str]:
-    """Texts of links that read as headlines of other stories of the same site."""
-    headlines: set[str] = set()
-    for anchor in tree.iter("a"):
-        if links.is_other_page(anchor.get("href")):
-            text = comparable(anchor.text_content())
-            if text.count(" ") + 1 >= HEADLINE_WORDS:
-                headlines.add(text)
-    return headlines
+def _other_headlines(page: PageIndex) -> set[str]:
+    """Headlines of other stories of the same site that the page links to."""
+    return {comparable(link.text) for link in page.headline_links}
 
 
 # --- metadata checks -------------------------------------------------------------------------

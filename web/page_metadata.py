@@ -9,13 +9,15 @@ the title and site name for the reply's header.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import lxml.html
-from trafilatura.metadata import extract_metadata
+from htmldate import find_date
+from trafilatura.metadata import examine_meta, extract_meta_json, extract_title, extract_url
 
 from .text import normalize_space, word_count
 
@@ -56,9 +58,17 @@ class PageMetadata:
 
 
 def read_metadata(tree: lxml.html.HtmlElement, url: str | None) -> PageMetadata:
-    document = extract_metadata(tree, url, extensive=False)
+    """The page's metadata. trafilatura's readers of meta tags, JSON-LD, title and URL, and
+    htmldate for the date; not trafilatura's whole metadata pass, whose author, category and
+    licence searches scan the whole page and cost more than the extraction on large pages."""
+    document = examine_meta(tree)
+    # trafilatura's JSON-LD reader has raised on odd blocks; that must only lose metadata.
+    with contextlib.suppress(Exception):
+        document = extract_meta_json(tree, document)
+    document.title = document.title or extract_title(tree)
+    document.url = document.url or extract_url(tree, url)
     page_url = url or document.url
-    site = _site_name(document.sitename, page_url or document.hostname)
+    site = _site_name(document.sitename, page_url)
     title = clean_title(document.title, [document.sitename, site, host_label(page_url)])
     types, bodies, ld_headlines = _json_ld(tree)
     headlines = [title or "", *ld_headlines]
@@ -71,13 +81,23 @@ def read_metadata(tree: lxml.html.HtmlElement, url: str | None) -> PageMetadata:
         title=title,
         headlines=unique,
         site=site,
-        date=document.date if document.date and _ISO_DATE.match(document.date) else None,
+        date=_date(tree, page_url),
         url=page_url,
         page_type=(document.pagetype or "").strip().lower(),
         description=normalize_space(document.description or "") or None,
         article_body=max(bodies, key=len) if bodies else None,
         is_news_article=bool(types & _ARTICLE_TYPES),
     )
+
+
+def _date(tree: lxml.html.HtmlElement, url: str | None) -> str | None:
+    try:
+        found = find_date(
+            tree, extensive_search=False, original_date=True, outputformat="%Y-%m-%d", url=url
+        )
+    except (ValueError, TypeError):
+        return None
+    return found if found and _ISO_DATE.match(found) else None
 
 
 def _json_ld(tree: lxml.html.HtmlElement) -> tuple[set[str], list[str], list[str]]:
@@ -150,12 +170,12 @@ def clean_title(title: str | None, site_names: list[str | None]) -> str | None:
     return title or None
 
 
-def _site_name(sitename: str | None, url_or_host: str | None) -> str | None:
-    name = normalize_space(sitename or "")
+def _site_name(sitename: str | None, url: str | None) -> str | None:
+    name = normalize_space(sitename or "").lstrip("@")
     looks_like_url = "://" in name or name.startswith("www.") or "/" in name
     if name and not looks_like_url and len(name) <= MAX_SITE_NAME_CHARS:
         return name
-    host = hostname(url_or_host) if url_or_host and "://" in url_or_host else url_or_host
+    host = hostname(url)
     if host:
         return host.removeprefix("www.")
     return None

@@ -1,21 +1,44 @@
-"""A news link, end to end: fetch the page safely, then extract its article."""
+"""A news link, end to end: fetch the page safely, then extract its article, following the
+article over its pages when it is paginated.
+
+Every page is fetched with web.fetch.fetch_page under the same FetchPolicy (the address guard,
+size and time limits apply to each), at most MAX_PAGES of them. The site's own "show all" form
+is preferred: one more fetch instead of one per page. When a following page cannot be read,
+or there are more pages than the cap, the article says so (Article.more_pages).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from concurrent.futures import Executor
 
-from .extract import Article, extract_article
+from .extract import (
+    Article,
+    extract_continuation,
+    extract_from_tree,
+    parse_html,
+)
 from .fetch import fetch_page
-from .policy import FetchPolicy, Resolver
+from .pagination import NOT_PAGINATED, Pagination, find_pagination
+from .policy import FetchError, FetchPolicy, NotAnArticle, Resolver
 
 # Extraction time grows with the page: a 5 MB page takes seconds. Articles sit near the top
 # of their pages, so only this much HTML is parsed.
 MAX_EXTRACTED_HTML_CHARS = 2_000_000
+MAX_PAGES = 5  # pages of one article fetched at most, the first included
 
 
-def _extract(html: str, url: str) -> Article:
-    return extract_article(html[:MAX_EXTRACTED_HTML_CHARS], url)
+def _first_page(html: str, url: str) -> tuple[Article, Pagination]:
+    tree = parse_html(html[:MAX_EXTRACTED_HTML_CHARS]) if html.strip() else None
+    if tree is None:
+        raise NotAnArticle("no readable text found on the page")
+    pagination = find_pagination(tree, url)  # before extraction changes the tree
+    return extract_from_tree(tree, url), pagination
+
+
+def _continuation(html: str, url: str) -> list[str]:
+    return extract_continuation(html[:MAX_EXTRACTED_HTML_CHARS], url)
 
 
 async def fetch_article(
@@ -24,12 +47,47 @@ async def fetch_article(
     *,
     resolver: Resolver | None = None,
     executor: Executor | None = None,
+    max_pages: int = MAX_PAGES,
 ) -> Article:
     """Fetch and extract the article at `url` (its text as the page has it, not cleaned).
 
-    Raises FetchError or NotAnArticle. Extraction is CPU-bound, so it runs in `executor`
+    Raises FetchError or NotAnArticle (for the first page only: later pages that fail make
+    the article incomplete, not an error). Extraction is CPU-bound, so it runs in `executor`
     (the loop's default one when None).
     """
     page = await fetch_page(url, policy, resolver=resolver)
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(executor, _extract, page.html, page.url)
+    article, pagination = await loop.run_in_executor(executor, _first_page, page.html, page.url)
+    if pagination == NOT_PAGINATED or max_pages < 2:
+        return dataclasses.replace(article, more_pages=pagination != NOT_PAGINATED)
+
+    async def read(link: str) -> list[str] | None:
+        try:
+            fetched = await fetch_page(link, policy, resolver=resolver)
+        except FetchError:
+            return None
+        return await loop.run_in_executor(executor, _continuation, fetched.html, fetched.url)
+
+    first = article.text.split("\n\n")
+    if pagination.show_all:
+        whole = await read(pagination.show_all)
+        # The show-all page must hold the first page's article and more.
+        if whole and len(whole) > len(first) and first[0] in whole:
+            return dataclasses.replace(
+                article, text="\n\n".join(whole), pages=max(pagination.total, 2)
+            )
+    paragraphs = list(first)
+    pages = 1
+    for link in pagination.pages[: max_pages - 1]:
+        more = await read(link)
+        if not more:
+            break
+        seen = set(paragraphs)
+        paragraphs.extend(paragraph for paragraph in more if paragraph not in seen)
+        pages += 1
+    return dataclasses.replace(
+        article,
+        text="\n\n".join(paragraphs),
+        pages=pages,
+        more_pages=pages < pagination.total,
+    )

@@ -18,7 +18,7 @@ LIST_MIN_ITEMS = 3  # newsletter/follow-us lines are short; longer ones are pros
 
 _BULLET = re.compile(r"^(?:[-*•·▪►]|\d{1,2}[.)])\s+")
 _LINK_LABEL = re.compile(
-    r"\s*[(\[]?\b(?:opens|open|opens in|buka(?:\s+di)?)\s+(?:a\s+)?(?:new|baru)\s+"
+    r"\s*,?\s*[(\[]?\b(?:opens|open|opens in|buka(?:\s+di)?)\s+(?:a\s+)?(?:new|baru)\s+"
     r"(?:tab|window|jendela)\b[)\]]?",
     re.IGNORECASE,
 )

@@ -55,6 +55,7 @@ class WebhookMixin(PollingMixin):
         self._next_target = 0
         self._webhook_wake = asyncio.Event()
         self._dispatcher: asyncio.Task[None] | None = None
+        self._deliveries: set[asyncio.Task[None]] = set()  # held: the loop keeps weak refs
         self._session: aiohttp.ClientSession | None = None
         super().__init__(*args, **kwargs)
 
@@ -78,6 +79,16 @@ class WebhookMixin(PollingMixin):
         self._webhook_targets = [origin.rstrip("/") for origin in origins]
         self._wake_dispatcher()
 
+    def register_webhook(self, url: str, *, secret_token: str | None = None) -> None:
+        """Sets the webhook as an earlier setWebhook would have (an operator's deployment),
+        without a Bot API call; the bot's own setWebhook replaces it."""
+        parts = urlsplit(url)
+        if parts.scheme != "https" or (parts.port or 443) not in _WEBHOOK_PORTS:
+            raise ValueError(f"Telegram takes https webhooks on ports {_WEBHOOK_PORTS}: {url}")
+        self.webhook_url = url
+        self.webhook_secret = secret_token
+        self._wake_dispatcher()
+
     def _webhook_active(self) -> bool:
         return bool(self.webhook_url)
 
@@ -87,11 +98,11 @@ class WebhookMixin(PollingMixin):
 
     async def _stopping(self) -> None:
         await super()._stopping()
-        if self._dispatcher is not None:
-            self._dispatcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._dispatcher
-            self._dispatcher = None
+        tasks = [*self._deliveries, *([self._dispatcher] if self._dispatcher else [])]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._dispatcher = None
         if self._session is not None:
             await self._session.close()
             self._session = None
@@ -172,7 +183,9 @@ class WebhookMixin(PollingMixin):
             if update_id in self._in_flight or self._due.get(update_id, 0.0) > now:
                 continue
             self._in_flight.add(update_id)
-            asyncio.get_running_loop().create_task(self._deliver(update))
+            task = asyncio.get_running_loop().create_task(self._deliver(update))
+            self._deliveries.add(task)
+            task.add_done_callback(self._deliveries.discard)
 
     async def _deliver(self, update: JsonDict) -> None:
         update_id = update["update_id"]

@@ -1,0 +1,129 @@
+"""Links you can trust: what a summary of an extracted article may hold.
+
+Two saved pages carry the furniture that reached summaries before (issue 10): teasers of other
+stories inside the article element, captions with "(Foto: ...)" and "(kanan)/(tengah)",
+subheadings, "opens new tab" link labels, a standfirst, related and most-read boxes. Every
+summary sentence must come from the page's own article text, and none of the furniture may
+appear in the extracted text at all.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer import summarize
+from testkit.news_site import PAGES
+from web.extract import Article, extract_article
+
+STOCKS_ARTICLE = [
+    "JAKARTA, Warta Pasar - Indeks Harga Saham Gabungan (IHSG) ditutup melemah 0,8 persen ke "
+    "level 7.050 pada perdagangan Kamis (16/1/2025). Pelemahan dipimpin saham sektor bahan baku "
+    "yang turun lebih dari dua persen.",
+    "Data Bursa Efek Indonesia menunjukkan investor asing mencatat jual bersih Rp 1,2 triliun di "
+    "seluruh pasar. Nilai transaksi harian mencapai Rp 11,4 triliun dengan volume 19 miliar "
+    "saham.",
+    "Analis pasar modal dari Sekuritas Nusantara, Lestari Wibowo, mengatakan harga komoditas "
+    'logam yang turun di pasar global menekan saham tambang. "Investor memilih mengamankan '
+    'keuntungan sebelum laporan keuangan kuartal keempat dirilis," kata Lestari.',
+    "Di sisi lain, saham perbankan besar justru bergerak stabil. Menurut Lestari, sektor "
+    "perbankan masih ditopang ekspektasi pertumbuhan kredit yang solid sepanjang tahun ini.",
+    "Ia memperkirakan IHSG bergerak di rentang 7.000 hingga 7.150 pada perdagangan Jumat. Data "
+    "inflasi Amerika Serikat yang dirilis pekan depan menjadi perhatian utama pelaku pasar, "
+    "menurut laporan Reuters.",
+]
+STOCKS_FURNITURE = [
+    "66,1% responden",  # a teaser of another story, inside the <article> element
+    "Taksiran kerugian",  # another teaser
+    "Wisuda digelar",  # another teaser
+    "Survei: Mayoritas Publik",  # another story's headline
+    "Rupiah Menguat Tipis",  # "Baca juga" link
+    "Foto:",  # caption
+    "(kanan)",  # caption with positions
+    "Tekanan Sektor Bahan Baku",  # subheading (<h2>)
+    "Saham Perbankan Bertahan",  # subheading (a bold line)
+    "opens new tab",  # screen-reader link label
+    "Harga Emas Antam",  # popular sidebar
+    "Hak cipta",  # footer
+    "Dimas Pratama",  # byline
+]
+WIRE_ARTICLE = [
+    "BEIRUT/THE HAGUE, March 7 (Reuters) - Talks on a ceasefire in southern Lebanon stalled on "
+    "Thursday after envoys failed to agree on the withdrawal of armed units from the border "
+    "area, three diplomats said.",
+    "The negotiations, which began on Oct. 5 under U.S. and French mediation, had been expected "
+    "to produce a draft text by the end of the week. Gov. Ellen Marsh of the mediation office "
+    'said the parties would meet again "as soon as possible."',
+    '"We are not giving up. Both sides still want a deal," said one diplomat, who asked not to '
+    "be named because the talks are confidential.",
+    "The main disagreement concerns a strip of land about 10 km (6 miles) wide along the "
+    "frontier, according to a copy of the draft seen by the newspaper.",
+    "A second round of talks is planned for next month, the diplomats said, but no date has "
+    "been set. The U.N. Security Council is due to discuss the situation on Monday.",
+]
+WIRE_FURNITURE = [
+    "Envoys left The Hague on Friday",  # standfirst
+    "Peace Palace",  # caption
+    "Border dispute",  # subheading
+    "opens new tab",
+    "Shipping rates",  # related coverage
+    "Brent crude",  # most-read teaser
+    "Clara Jensen",  # byline
+    "All rights reserved",
+]
+
+
+def extracted(name: str) -> Article:
+    return extract_article((PAGES / name).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [("berita-saham.html", STOCKS_ARTICLE), ("article-wire.html", WIRE_ARTICLE)],
+)
+def test_the_extracted_text_is_the_articles_own_paragraphs(page: str, expected: list[str]) -> None:
+    assert extracted(page).text.split("\n\n") == expected
+
+
+@pytest.mark.parametrize(
+    ("page", "furniture"),
+    [
+        *[("berita-saham.html", item) for item in STOCKS_FURNITURE],
+        *[("article-wire.html", item) for item in WIRE_FURNITURE],
+    ],
+)
+def test_page_furniture_never_reaches_the_text(page: str, furniture: str) -> None:
+    assert furniture not in extracted(page).text
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [("berita-saham.html", STOCKS_ARTICLE), ("article-wire.html", WIRE_ARTICLE)],
+)
+@pytest.mark.parametrize("length", [3, 5])
+def test_every_summary_sentence_is_from_the_article(
+    page: str, expected: list[str], length: int
+) -> None:
+    article_text = "\n\n".join(expected)
+    digest = summarize(extracted(page).text, sentences=length)
+    assert digest.summary
+    for sentence in digest.summary:
+        assert sentence in article_text
+
+
+def test_an_agreeing_article_of_some_length_is_extracted_with_high_confidence() -> None:
+    assert extracted("berita-saham.html").confidence == "high"
+    assert extracted("berita-saham.html").pages == 1
+
+
+def test_a_photo_story_read_from_its_captions_is_low_confidence() -> None:
+    html = (
+        "<html><head><title>Galeri: Banjir di Bekasi</title></head><body><article>"
+        "<figure><img src='a.jpg'><figcaption>Warga mengungsi menggunakan perahu karet di "
+        "Bekasi, Senin (3/3/2025). Banjir merendam ratusan rumah di kawasan itu.</figcaption>"
+        "</figure><figure><img src='b.jpg'><figcaption>Petugas membagikan makanan kepada "
+        "pengungsi di masjid. Bantuan terus berdatangan sejak pagi.</figcaption></figure>"
+        "</article></body></html>"
+    )
+    article = extract_article(html)
+    assert "perahu karet" in article.text
+    assert article.confidence == "low"

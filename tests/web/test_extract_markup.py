@@ -1,0 +1,47 @@
+"""Text that is HTML markup (a pasted page source, an .html file) is recognised, so that it
+goes through extraction instead of being summarized with its tags."""
+
+from __future__ import annotations
+
+import pytest
+
+from testkit.news_site import PAGES
+from web.extract import looks_like_markup
+
+ARTICLE = (
+    "Pemerintah Kota Bandung mulai menguji coba tiga unit bus listrik di jalur Dago sejak Senin "
+    "pagi. Uji coba berlangsung selama dua bulan sebelum pemerintah memutuskan apakah armada "
+    "serupa akan ditambah."
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        (PAGES / "artikel-id.html").read_text(encoding="utf-8"),
+        "<!DOCTYPE html><html><body><p>" + ARTICLE + "</p></body></html>",
+        "  <html lang='id'><head><title>Berita</title></head><body>" + ARTICLE,
+        "<script>alert(1)</script><b>Berita</b>\n" + ARTICLE,
+        "<div class='isi'><p>" + ARTICLE + "</p><p>" + ARTICLE + "</p></div>",
+        "<STYLE>p { color: red }</STYLE>" + ARTICLE,
+    ],
+    ids=["saved-page", "doctype", "html-element", "script-before-article", "fragment", "style"],
+)
+def test_markup_is_recognised(text: str) -> None:
+    assert looks_like_markup(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ARTICLE,
+        "Kirim tanggapan ke <redaksi@wartapriangan.test> paling lambat Jumat. " + ARTICLE,
+        "Gunakan tag <b> untuk huruf tebal dan <i> untuk miring, kata pengajar itu. " + ARTICLE,
+        "Inflation fell to 2.1% as x < y and y > z in the model. " + ARTICLE,
+        "Harga naik <10% pada Januari dan >5% pada Februari. " + ARTICLE,
+        "",
+    ],
+    ids=["plain", "email-in-brackets", "tags-mentioned", "comparisons", "percent", "empty"],
+)
+def test_prose_is_not_markup(text: str) -> None:
+    assert not looks_like_markup(text)

@@ -1,0 +1,217 @@
+"""One walk over a parsed page that measures what the furniture and listing checks need.
+
+Text sizes are summed bottom-up on a stack while lxml walks the tree, so the whole walk is
+linear in the page size; only the elements that can matter are remembered: boxes that may be
+furniture (by tag, class or id), blocks that may be teasers, headline links to other pages of
+the site, and the few ancestors of those links that a listing check looks at.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import lxml.html
+from lxml import etree
+
+from .text import normalize_space, word_count
+
+HEADLINE_WORDS = 4  # link text this long reads as a headline, not a menu item
+MAX_HEADLINE_CHARS = 300  # a longer link is a paragraph that happens to be a link
+HEADLINE_ANCESTORS = 3  # a listing entry is at most this many levels above its headline link
+
+_CAPTION_CLASS = re.compile(
+    r"caption|figcaption|photo-?desc|img-?desc|image-?desc|keterangan|ket-?foto|credit",
+    re.IGNORECASE,
+)
+_HIDDEN_CLASS = re.compile(
+    r"(?:^|\s)(?:sr-only|visually-?hidden|screen-?reader(?:-text)?|a11y-hidden|hidden|hide)"
+    r"(?:\s|$)",
+    re.IGNORECASE,
+)
+_FURNITURE_CLASS = re.compile(
+    r"related|populer|popular|terpopuler|terkini|trending|rekomendasi|recommend|baca-?juga"
+    r"|bacajuga|read-?also|also-?read|more-?stories|most-?read|newsletter|subscribe|signup"
+    r"|sign-up|outbrain|taboola|recirc|advert|iklan|promo|social|share|sharing|sharer"
+    r"|inline-?link|lihat-?juga|simak-?juga|tag-?list|tags|author-?bio|about-?author"
+    r"|(?:^|[\s_-])dek(?:$|[\s_-])|standfirst|strapline|sub-?title|sub-?headline",
+    re.IGNORECASE,
+)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_HREF = re.compile(
+    r"(?:(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*):)?(?://(?P<host>[^/?#]*))?(?P<path>[^?#]*)"
+)
+# Labels of public suffixes ("co.id", "com.br", "go.id"): a site is the label before them.
+_PUBLIC_SUFFIX_LABELS = frozenset(
+    "com co id net org go ac or sch web my biz info gov edu mil uk au br jp in sg nz za".split()
+)
+_SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "head"})
+_BLOCK_TAGS = frozenset({"p", "li", "h2", "h3", "h4", "h5", "h6", "dd", "dt"})
+
+
+def site_domain(host: str) -> str:
+    """The site a host belongs to: "kompas.com" for otomotif.kompas.com, "detik.com" for
+    news.detik.com, "tempo.co.id" for en.tempo.co.id."""
+    labels = host.lower().strip(".").split(".")
+    if labels[-1].isdigit() or ":" in host:  # an IP address is its own site
+        return host.lower()
+    end = len(labels) - 1
+    while end > 0 and labels[end] in _PUBLIC_SUFFIX_LABELS:
+        end -= 1
+    return ".".join(labels[end:])
+
+
+class SiteLinks:
+    """Which links of a page lead to another page of the same site (relative links do)."""
+
+    def __init__(self, page_url: str | None) -> None:
+        try:
+            page = urlsplit(page_url or "")
+            self._host = site_domain(page.hostname or "")
+            self._path = page.path.rstrip("/")
+        except ValueError:
+            self._host = self._path = ""
+        self._known: dict[str, bool] = {}
+
+    def is_other_page(self, href: str | None) -> bool:
+        if not href:
+            return False
+        known = self._known.get(href)
+        if known is None:
+            known = self._known[href] = self._judge(href.strip())
+        return known
+
+    def _judge(self, href: str) -> bool:
+        # A regular expression rather than urlsplit: a page may hold tens of thousands of
+        # links, and this runs once for each distinct one.
+        match = _HREF.match(href)
+        if match is None:
+            return False
+        scheme, host, path = match.group("scheme"), match.group("host"), match.group("path")
+        if scheme and scheme.lower() not in ("http", "https"):
+            return False
+        host = site_domain((host or "").lower().rsplit("@", 1)[-1].split(":", 1)[0])
+        if host and self._host and host != self._host:
+            return False
+        path = path.rstrip("/")
+        return len(path) > 1 and path != self._path
+
+
+@dataclass(frozen=True)
+class Box:
+    """An element that may be furniture or a teaser block, with its text sizes."""
+
+    element: lxml.html.HtmlElement
+    start: int  # pre-order number of the element...
+    end: int  # ...and of its last descendant
+    furniture: bool  # tag, class, id or style say so
+    block: bool  # a paragraph-like block (p, li, h2...)
+    text: int  # characters of text, without the spaces around each text piece
+    links: int  # of which inside links
+    paragraphs: int  # of which inside <p>
+    headline_link: bool  # holds a headline link to another page of the site
+
+
+@dataclass(frozen=True)
+class HeadlineLink:
+    element: lxml.html.HtmlElement
+    text: str  # normalized
+    size: int
+    ancestors: tuple[lxml.html.HtmlElement, ...]  # nearest first
+
+
+@dataclass
+class PageIndex:
+    boxes: list[Box] = field(default_factory=list)
+    headline_links: list[HeadlineLink] = field(default_factory=list)
+    sizes: dict[lxml.html.HtmlElement, int] = field(default_factory=dict)  # of ancestors above
+    paragraph_chars: int = 0  # text inside <p> on the whole page
+
+
+@dataclass(slots=True)
+class _Frame:
+    element: lxml.html.HtmlElement
+    start: int
+    furniture: bool
+    block: bool
+    text: int = 0
+    links: int = 0
+    paragraphs: int = 0
+    headline_link: bool = False
+    needed: bool = False  # an ancestor of a headline link: remember its size
+
+
+def _is_furniture(element: lxml.html.HtmlElement) -> bool:
+    if element.tag == "figcaption":
+        return True
+    names = f"{element.get('class') or ''} {element.get('id') or ''}"
+    if names != " " and (
+        _CAPTION_CLASS.search(names)
+        or _HIDDEN_CLASS.search(names)
+        or _FURNITURE_CLASS.search(names)
+    ):
+        return True
+    if element.get("hidden") is not None:
+        return True
+    style = element.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def index_page(root: lxml.html.HtmlElement, site: SiteLinks) -> PageIndex:
+    body = root.find(".//body")
+    body = body if body is not None else root
+    index = PageIndex()
+    stack: list[_Frame] = []
+    counter = 0
+    walker = etree.iterwalk(body, events=("start", "end"))
+    for event, element in walker:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if event == "start":
+            counter += 1
+            if tag in _SKIPPED_TAGS:
+                walker.skip_subtree()
+            stack.append(_Frame(element, counter, _is_furniture(element), tag in _BLOCK_TAGS))
+            if tag not in _SKIPPED_TAGS:
+                stack[-1].text = len((element.text or "").strip())
+            continue
+        frame = stack.pop()
+        if tag == "a":
+            frame.links = frame.text
+            if site.is_other_page(element.get("href")) and frame.text <= MAX_HEADLINE_CHARS:
+                headline = normalize_space(element.text_content())
+                if word_count(headline) >= HEADLINE_WORDS:
+                    frame.headline_link = True
+                    ancestors = tuple(f.element for f in stack[-HEADLINE_ANCESTORS:])[::-1]
+                    for ancestor in stack[-HEADLINE_ANCESTORS:]:
+                        ancestor.needed = True
+                    index.headline_links.append(
+                        HeadlineLink(element, headline, frame.text, ancestors)
+                    )
+        elif tag == "p":
+            frame.paragraphs = frame.text
+        if frame.furniture or (frame.block and frame.text):
+            index.boxes.append(
+                Box(
+                    element,
+                    frame.start,
+                    counter,
+                    frame.furniture,
+                    frame.block,
+                    frame.text,
+                    frame.links,
+                    frame.paragraphs,
+                    frame.headline_link,
+                )
+            )
+        if frame.needed:
+            index.sizes[element] = frame.text
+        if stack:
+            parent = stack[-1]
+            parent.text += frame.text + len((element.tail or "").strip())
+            parent.links += frame.links
+            parent.paragraphs += frame.paragraphs
+            parent.headline_link = parent.headline_link or frame.headline_link
+        else:
+            index.paragraph_chars = frame.paragraphs
+    return index
