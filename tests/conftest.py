@@ -93,7 +93,9 @@ async def postgres_url(postgres_server: PostgresServer) -> AsyncIterator[Postgre
     """A fresh, empty schema on the session's server, selected by the URL's search_path
     (a schema takes about a millisecond to make; a database about 200 ms)."""
     schema = f"test_{os.getpid()}_{next(_schema_numbers)}"
-    admin = await asyncpg.connect(postgres_server.url())
+    admin = await asyncpg.connect(
+        postgres_server.url(), server_settings={"application_name": "test-admin"}
+    )
     try:
         await admin.execute(f"CREATE SCHEMA {schema}")
         url = parse_database_url(f"{postgres_server.url()}?options=-c%20search_path%3D{schema}")
