@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import socket
 import time
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
@@ -92,6 +93,7 @@ async def _no_reset(connection: Any) -> None:
 ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.PostgresError,
     asyncpg.InterfaceError,
+    asyncpg.InternalClientError,  # e.g. a query on a connection the server just killed
     OSError,
     TimeoutError,
     SchemaError,
@@ -149,13 +151,18 @@ class PostgresBackend:
         if pool is None:
             raise StorageClosedError
         async with pool.acquire(timeout=self._timeout_s) as connection:
-            yield PostgresSession(connection)
+            try:
+                yield PostgresSession(connection)
+            except BaseException as exc:
+                if _breaks_connection(exc):
+                    connection.terminate()  # so the pool opens a fresh one next time
+                raise
 
     def classify(self, exc: BaseException) -> Fault:
         state = getattr(exc, "sqlstate", None) or ""
         if state in _BUSY_STATES or isinstance(exc, TimeoutError):
             return Fault(FaultKind.BUSY, f"database is busy ({_describe(exc)}); cache skipped")
-        if isinstance(exc, OSError | asyncpg.InterfaceError) or state[:2] in ("08", "57"):
+        if _breaks_connection(exc):
             return Fault(
                 FaultKind.GONE,
                 f"database server {self._url} unreachable ({_describe(exc)}); cache skipped",
@@ -194,6 +201,13 @@ async def migrate(connection: Any) -> None:
         await connection.execute(SEED_COUNTERS)
 
 
+def _breaks_connection(exc: BaseException) -> bool:
+    """After this, the connection may be dead or out of step with the server."""
+    lost = (OSError, TimeoutError, asyncpg.InterfaceError, asyncpg.InternalClientError)
+    state = getattr(exc, "sqlstate", None) or ""
+    return isinstance(exc, lost) or (state[:2] in ("08", "57") and state != "57014")
+
+
 def startup_message(url: PostgresUrl, exc: BaseException) -> str:
     """One line saying why the server could not be used, without the password."""
     who = f"user {url.user!r}" if url.user else "the default user"
@@ -215,7 +229,11 @@ def startup_message(url: PostgresUrl, exc: BaseException) -> str:
 
 
 def _describe(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(exc, socket.gaierror):
+        return f"host name not found ({exc.strerror})"
     if isinstance(exc, OSError) and exc.strerror:
-        text = exc.strerror
-    return text or type(exc).__name__
+        return exc.strerror
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -74,6 +74,11 @@ class PostgresServer:
             raise PostgresUnavailable("the server is not started")
         return self._root / "data"
 
+    @property
+    def socket_dir(self) -> Path:
+        """Where the server's Unix socket is: local connections need no password there."""
+        return self.data_dir.parent
+
     def url(self, database: str = "postgres", *, password: str = PASSWORD) -> str:
         return (
             f"postgresql://{SUPERUSER}:{quote(password, safe='')}"
