@@ -139,8 +139,9 @@ class SqliteBackend:
         deleted = not path.exists()
         if deleted:
             log.warning("database file %s was deleted while running; saving it again", path)
-            with contextlib.suppress(FileNotFoundError):
-                rescued.unlink()
+            with contextlib.suppress(OSError):
+                path.parent.mkdir(parents=True, exist_ok=True)  # its directory may be gone too
+                rescued.unlink(missing_ok=True)
             try:
                 await old.execute("VACUUM INTO ?", (str(rescued),))
             except sqlite3.Error as exc:

@@ -341,3 +341,18 @@ async def test_database_replaced_while_running_is_reopened(populated, tmp_path, 
     assert await storage.get_cached("text:old") is None
     await storage.close()
     assert any("replaced" in message for message in warnings_logged(caplog))
+
+
+async def test_database_directory_deleted_while_running_is_recreated_with_the_data(tmp_path):
+    path = tmp_path / "data" / "ringkas.db"
+    storage = await Storage.open(path, busy_timeout_ms=1000)
+    await storage.put_cached("text:before", "kept")
+    shutil.rmtree(path.parent)
+
+    await storage.put_cached("text:after", "kept too")
+    await storage.close()
+
+    reopened = await Storage.open(path, busy_timeout_ms=1000)
+    assert await reopened.get_cached("text:before") == "kept"
+    assert await reopened.get_cached("text:after") == "kept too"
+    await reopened.close()
