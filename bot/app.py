@@ -16,7 +16,7 @@ from telegram.ext import AIORateLimiter, Application, Defaults
 
 from handlers import CONTEXT_TYPES, BotData, Context, Habits, Services, register
 from service import DigestService, RateLimiter
-from storage import Storage
+from storage import DatabaseUnavailableError, Storage
 from summarizer.language import warm_up as warm_up_language
 from summarizer.words import warm_up as warm_up_words
 from web.policy import Resolver
@@ -91,7 +91,7 @@ def build_application(
 
     async def start(application: RingkasApplication) -> None:
         storage = await Storage.open(
-            settings.database_path, busy_timeout_ms=settings.database_busy_timeout_ms
+            settings.database, busy_timeout_ms=settings.database_busy_timeout_ms
         )
         if storage.degraded_reason:
             log.warning("cache degraded: %s; answering without it", storage.degraded_reason)
@@ -165,6 +165,8 @@ def run(settings: Settings) -> None:
         _run(build_application(settings), settings)
     except InvalidToken:
         raise StartupError("Telegram refused TELEGRAM_BOT_TOKEN (revoked or mistyped?)") from None
+    except DatabaseUnavailableError as error:
+        raise StartupError(str(error)) from None
     except (NetworkError, TimedOut) as error:
         raise StartupError(
             f"cannot reach the Telegram Bot API at {settings.base_url}: {error}"

@@ -32,7 +32,7 @@ async def offline_service(settings: Settings) -> AsyncIterator[DigestService]:
 async def read_stats(settings: Settings) -> StorageStats:
     """Statistics of the bot's database (read as the bot opens it)."""
     storage = await Storage.open(
-        settings.database_path, busy_timeout_ms=settings.database_busy_timeout_ms
+        settings.database, busy_timeout_ms=settings.database_busy_timeout_ms
     )
     try:
         return await storage.stats()

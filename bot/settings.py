@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from dotenv import dotenv_values
 
 from service import ConversationLimits, DigestLimits
-from storage import parse_database_url
+from storage import DatabaseLocation, PostgresUrl, parse_database_url
 from web.policy import FetchPolicy, parse_allowed_networks
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
@@ -37,7 +37,8 @@ class Settings:
     # From the environment (README, "Running the bot").
     token: str = ""
     base_url: str = DEFAULT_BASE_URL
-    database_path: Path | None = Path("ringkas.db")
+    database_path: Path | None = Path("ringkas.db")  # SQLite; None: in memory
+    database_server: PostgresUrl | None = None  # DATABASE_URL=postgresql://...: used instead
     webhook_url: str | None = None
     listen_address: str = "0.0.0.0"
     port: int = 8443
@@ -86,6 +87,11 @@ class Settings:
     send_attempts: int = 3
     flood_retries: int = 3
     typing_delay_seconds: float = 0.3
+
+    @property
+    def database(self) -> DatabaseLocation:
+        """What `Storage.open` opens: the PostgreSQL server if one is set, else SQLite."""
+        return self.database_server if self.database_server is not None else self.database_path
 
     def fetch_policy(self) -> FetchPolicy:
         return FetchPolicy(
@@ -179,7 +185,7 @@ def _log_level(value: str) -> int:
     return level
 
 
-def database_path_from(values: Mapping[str, str]) -> Path | None:
+def database_from(values: Mapping[str, str]) -> DatabaseLocation:
     try:
         return parse_database_url(values.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
     except ValueError as error:
@@ -200,12 +206,14 @@ def load_settings(values: Mapping[str, str], *, require_token: bool = True) -> S
     """
     webhook_url = values.get("WEBHOOK_URL", "").strip() or None
     token = _token(values) if require_token or values.get("TELEGRAM_BOT_TOKEN") else ""
+    database = database_from(values)
     return Settings(
         token=token,
         base_url=_http_url(
             "TELEGRAM_BASE_URL", values.get("TELEGRAM_BASE_URL") or DEFAULTS.base_url
         ),
-        database_path=database_path_from(values),
+        database_path=None if isinstance(database, PostgresUrl) else database,
+        database_server=database if isinstance(database, PostgresUrl) else None,
         webhook_url=_https_url("WEBHOOK_URL", webhook_url) if webhook_url else None,
         listen_address=_listen_address(values.get("LISTEN_ADDRESS") or DEFAULTS.listen_address),
         port=_port(values.get("PORT") or str(DEFAULTS.port)),

@@ -1,13 +1,24 @@
-"""Storage layer: SQLite (aiosqlite) result cache, chat settings and usage stats."""
+"""Storage layer: result cache, chat settings, usage stats and the state replicas share, on
+SQLite (aiosqlite, the default) or PostgreSQL (asyncpg). Every SQL statement lives here."""
 
-from storage.database import SCHEMA_VERSION, parse_database_url
+from storage.receipts import PendingUpdate, Receipt
+from storage.schema import SCHEMA_VERSION
 from storage.settings import ChatSettings
-from storage.store import UNCHANGED, Storage, StorageStats
+from storage.sql import DatabaseUnavailableError
+from storage.store import UNCHANGED, RateLimitHit, Storage, StorageStats
+from storage.urls import DatabaseLocation, DatabaseUrlError, PostgresUrl, parse_database_url
 
 __all__ = [
     "SCHEMA_VERSION",
     "UNCHANGED",
     "ChatSettings",
+    "DatabaseLocation",
+    "DatabaseUnavailableError",
+    "DatabaseUrlError",
+    "PendingUpdate",
+    "PostgresUrl",
+    "RateLimitHit",
+    "Receipt",
     "Storage",
     "StorageStats",
     "parse_database_url",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import aiosqlite
+from storage.sql import Session
 
 HITS = "hits"
 MISSES = "misses"
@@ -18,60 +18,57 @@ class CacheTotals:
     misses: int
 
 
-async def read_payload(db: aiosqlite.Connection, key: str, now: float) -> str | None:
+async def read_payload(db: Session, key: str, now_ms: int) -> str | None:
     """The stored payload, or None when the key is absent or its entry has expired."""
-    query = (
-        "SELECT payload FROM cache_entries WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)"
+    row = await db.fetch_one(
+        "SELECT payload FROM cache_entries"
+        " WHERE key = ? AND (expires_ms IS NULL OR expires_ms > ?)",
+        (key, now_ms),
     )
-    async with db.execute(query, (key, now)) as cursor:
-        row = await cursor.fetchone()
     return None if row is None else str(row[0])
 
 
 async def write_entry(
-    db: aiosqlite.Connection, key: str, payload: str, now: float, expires_at: float | None
+    db: Session, key: str, payload: str, now_ms: int, expires_ms: int | None
 ) -> None:
     size = len(payload.encode("utf-8", "surrogatepass"))
     await db.execute(
-        "INSERT INTO cache_entries (key, payload, created_at, expires_at, size)"
+        "INSERT INTO cache_entries (key, payload, created_ms, expires_ms, size)"
         " VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT (key) DO UPDATE SET payload = excluded.payload,"
-        " created_at = excluded.created_at, expires_at = excluded.expires_at,"
+        " created_ms = excluded.created_ms, expires_ms = excluded.expires_ms,"
         " size = excluded.size",
-        (key, payload, now, expires_at, size),
+        (key, payload, now_ms, expires_ms, size),
     )
 
 
-async def delete_expired(db: aiosqlite.Connection, now: float) -> int:
-    cursor = await db.execute(
-        "DELETE FROM cache_entries WHERE expires_at IS NOT NULL AND expires_at <= ?", (now,)
+async def delete_expired(db: Session, now_ms: int) -> int:
+    return await db.execute(
+        "DELETE FROM cache_entries WHERE expires_ms IS NOT NULL AND expires_ms <= ?", (now_ms,)
     )
-    deleted = cursor.rowcount
-    await cursor.close()
-    return max(deleted, 0)
 
 
-async def add_to_counters(db: aiosqlite.Connection, hits: int, misses: int) -> None:
-    await db.executemany(
+async def add_to_counters(db: Session, hits: int, misses: int) -> None:
+    await db.execute_many(
         "INSERT INTO cache_counters (name, value) VALUES (?, ?)"
-        " ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
+        " ON CONFLICT (name) DO UPDATE SET value = cache_counters.value + excluded.value",
         [(HITS, hits), (MISSES, misses)],
     )
 
 
-async def read_totals(db: aiosqlite.Connection, now: float) -> CacheTotals:
+async def read_totals(db: Session, now_ms: int) -> CacheTotals:
     """Live (unexpired) entries and their payload size, plus the persisted hit/miss counters."""
-    async with db.execute(
+    row = await db.fetch_one(
         "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM cache_entries"
-        " WHERE expires_at IS NULL OR expires_at > ?",
-        (now,),
-    ) as cursor:
-        entries, payload_bytes = await cursor.fetchone() or (0, 0)
-    async with db.execute("SELECT name, value FROM cache_counters") as cursor:
-        counters = {str(name): int(value) for name, value in await cursor.fetchall()}
+        " WHERE expires_ms IS NULL OR expires_ms > ?",
+        (now_ms,),
+    )
+    entries, payload_bytes = row or (0, 0)
+    rows = await db.fetch_all("SELECT name, value FROM cache_counters")
+    counters = {str(name): int(value) for name, value in rows}
     return CacheTotals(
         entries=int(entries),
-        payload_bytes=int(payload_bytes),
+        payload_bytes=int(payload_bytes),  # PostgreSQL's SUM(bigint) is a Decimal
         hits=counters.get(HITS, 0),
         misses=counters.get(MISSES, 0),
     )

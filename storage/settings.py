@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import aiosqlite
+from storage.sql import Session
 
 
 @dataclass(frozen=True)
@@ -28,11 +28,10 @@ def validate_settings(settings: ChatSettings) -> None:
         raise ValueError(f"language must be a non-empty string or None, not {language!r}")
 
 
-async def read_settings(db: aiosqlite.Connection, chat_id: int) -> ChatSettings:
-    async with db.execute(
+async def read_settings(db: Session, chat_id: int) -> ChatSettings:
+    row = await db.fetch_one(
         "SELECT summary_sentences, language FROM chat_settings WHERE chat_id = ?", (chat_id,)
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     if row is None:
         return ChatSettings(chat_id)
     sentences, language = row
@@ -43,8 +42,8 @@ async def read_settings(db: aiosqlite.Connection, chat_id: int) -> ChatSettings:
     )
 
 
-async def write_settings(db: aiosqlite.Connection, settings: ChatSettings, now: float) -> None:
-    await _ensure_chat(db, settings.chat_id, now)
+async def write_settings(db: Session, settings: ChatSettings, now_ms: int) -> None:
+    await _ensure_chat(db, settings.chat_id, now_ms)
     await db.execute(
         "INSERT INTO chat_settings (chat_id, summary_sentences, language) VALUES (?, ?, ?)"
         " ON CONFLICT (chat_id) DO UPDATE SET summary_sentences = excluded.summary_sentences,"
@@ -53,22 +52,22 @@ async def write_settings(db: aiosqlite.Connection, settings: ChatSettings, now: 
     )
 
 
-async def add_served(db: aiosqlite.Connection, chat_id: int, now: float) -> None:
+async def add_served(db: Session, chat_id: int, now_ms: int) -> None:
     await db.execute(
-        "INSERT INTO chats (chat_id, first_seen_at, served_count) VALUES (?, ?, 1)"
-        " ON CONFLICT (chat_id) DO UPDATE SET served_count = served_count + 1",
-        (chat_id, now),
+        "INSERT INTO chats (chat_id, first_seen_ms, served_count) VALUES (?, ?, 1)"
+        " ON CONFLICT (chat_id) DO UPDATE SET served_count = chats.served_count + 1",
+        (chat_id, now_ms),
     )
 
 
-async def count_chats_served(db: aiosqlite.Connection) -> int:
-    async with db.execute("SELECT COUNT(*) FROM chats WHERE served_count > 0") as cursor:
-        row = await cursor.fetchone()
+async def count_chats_served(db: Session) -> int:
+    row = await db.fetch_one("SELECT COUNT(*) FROM chats WHERE served_count > 0")
     return int(row[0]) if row else 0
 
 
-async def _ensure_chat(db: aiosqlite.Connection, chat_id: int, now: float) -> None:
+async def _ensure_chat(db: Session, chat_id: int, now_ms: int) -> None:
     await db.execute(
-        "INSERT OR IGNORE INTO chats (chat_id, first_seen_at, served_count) VALUES (?, ?, 0)",
-        (chat_id, now),
+        "INSERT INTO chats (chat_id, first_seen_ms, served_count) VALUES (?, ?, 0)"
+        " ON CONFLICT (chat_id) DO NOTHING",
+        (chat_id, now_ms),
     )

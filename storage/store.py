@@ -1,32 +1,35 @@
-"""`Storage`: the one object the bot uses for its cache, chat settings and stats.
+"""`Storage`: the one object the bot uses for its cache, chat settings, stats and the state
+replicas share, on SQLite (the default) or PostgreSQL (`DATABASE_URL=postgresql://...`).
 
 Every public method degrades instead of raising on a database fault (locked, read-only,
-corrupt, disk full): the call behaves as if there were no cache, a warning is logged and
-`degraded_reason` says why, so users still get their summaries.
+corrupt, disk full, server gone): the call behaves as if there were no database, a warning
+is logged and `degraded_reason` says why, so users still get their summaries. Only opening a
+PostgreSQL server that cannot be used raises (`DatabaseUnavailableError`, one line).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import enum
 import logging
-import sqlite3
+import os
+import secrets
+import socket
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import TypeVar
+from functools import partial
 
-import aiosqlite
-
-from storage import cache, settings
-from storage.database import is_busy, open_database, prepare, write_transaction
+from storage import cache, receipts, settings, shared
+from storage.postgres import PostgresBackend
+from storage.receipts import PendingUpdate, Receipt
+from storage.runner import Backend, Runner
 from storage.settings import ChatSettings
+from storage.sql import Session, to_ms
+from storage.sqlite import SqliteBackend
+from storage.urls import DatabaseLocation, PostgresUrl
 
 log = logging.getLogger(__name__)
-
-T = TypeVar("T")
 
 # Unsaved hit/miss counts are written with the next cache write, on stats() and on close(),
 # or once this many pile up, so a cache read never has to wait for the write lock.
@@ -53,80 +56,66 @@ class StorageStats:
     degraded: str | None
 
 
+@dataclass(frozen=True)
+class RateLimitHit:
+    allowed: bool  # count <= limit
+    count: int  # requests of the user in this window, this one included
+    shared: bool  # False: the database could not count it (allowed; apply a local limit)
+
+
 class Storage:
     def __init__(
-        self,
-        connection: aiosqlite.Connection | None,
-        *,
-        writable: bool,
-        schema_ready: bool,
-        problem: str | None,
-        busy_timeout_ms: int,
-        clock: Callable[[], float],
+        self, backend: Backend, *, busy_timeout_ms: int, clock: Callable[[], float]
     ) -> None:
-        self._db = connection
-        self._writable = writable
-        self._schema_ready = schema_ready
-        self._lasting_problem = problem if not writable or connection is None else None
-        self._passing_problem = None if self._lasting_problem else problem
-        self._busy_backoff_s = busy_timeout_ms / 1000
-        # time.monotonic() until which to skip the database after hitting a lock. A write lock
-        # held elsewhere (common) still lets WAL readers through, so reads are skipped only
-        # when a read itself was blocked.
-        self._skip_reads_until = 0.0
-        self._skip_writes_until = 0.0
+        self._runner = Runner(backend, busy_timeout_ms=busy_timeout_ms)
         self._clock = clock
-        self._lock = asyncio.Lock()  # one operation (and transaction) at a time on the connection
         self._unsaved_hits = 0
         self._unsaved_misses = 0
+        # Names this process in request claims (host, pid and a random part).
+        self.replica_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
     @classmethod
     async def open(
         cls,
-        path: Path | None,
+        location: DatabaseLocation,
         *,
         busy_timeout_ms: int,
         clock: Callable[[], float] = time.time,
     ) -> Storage:
-        """Open or create the database at `path` (None: in memory). Never raises on faults.
+        """Open the database (a SQLite path, None for in memory, or a PostgreSQL server).
 
-        `clock` gives wall-clock seconds for created/expiry times; tests pass a fake one.
+        SQLite never raises on faults. PostgreSQL raises DatabaseUnavailableError when the
+        server is unreachable, refuses the login or has no such database. `clock` gives
+        wall-clock seconds for created/expiry times; tests pass a fake one.
         """
-        opened = await open_database(path, busy_timeout_ms=busy_timeout_ms)
-        storage = cls(
-            opened.connection,
-            writable=opened.writable,
-            schema_ready=opened.schema_ready,
-            problem=opened.problem,
-            busy_timeout_ms=busy_timeout_ms,
-            clock=clock,
-        )
+        backend: Backend
+        if isinstance(location, PostgresUrl):
+            backend = await PostgresBackend.open(location, busy_timeout_ms=busy_timeout_ms)
+        else:
+            backend = await SqliteBackend.open(location, busy_timeout_ms=busy_timeout_ms)
+        storage = cls(backend, busy_timeout_ms=busy_timeout_ms, clock=clock)
         await storage.purge_expired()
         return storage
 
     async def close(self) -> None:
-        """Save pending counters and close the file. Safe to call twice."""
-        if self._db is None:
-            return
+        """Save pending counters and close the database. Safe to call twice."""
         await self._save_counters()
-        async with self._lock:
-            db, self._db = self._db, None
-            if db is None:  # closed meanwhile by a concurrent close()
-                return  # type: ignore[unreachable]  # mypy cannot see the concurrent close
-            try:
-                await db.close()
-            except (sqlite3.Error, ValueError) as exc:
-                log.warning("closing the database failed: %s", exc)
+        await self._runner.backend.close()
 
     @property
     def degraded_reason(self) -> str | None:
         """Why the storage is not fully working right now; None when healthy."""
-        return self._lasting_problem or self._passing_problem
+        return self._runner.problem
+
+    def _now_ms(self) -> int:
+        return to_ms(self._clock())
+
+    # The result cache.
 
     async def get_cached(self, key: str) -> str | None:
         """The cached payload, or None if absent, expired or unreadable. Counts a hit or miss."""
-        now = self._clock()
-        payload = await self._run(
+        now = self._now_ms()
+        payload = await self._runner.run(
             "cache lookup", lambda db: cache.read_payload(db, key, now), None, writes=False
         )
         if payload is None:
@@ -141,31 +130,33 @@ class Storage:
         """Store `payload` under `key`, replacing any old entry; None TTL: never expires."""
         if ttl_seconds is not None and not ttl_seconds > 0:
             raise ValueError(f"ttl_seconds must be positive or None, not {ttl_seconds!r}")
-        now = self._clock()
-        expires_at = None if ttl_seconds is None else now + ttl_seconds
-
-        async def store(db: aiosqlite.Connection) -> None:
-            async with self._saving_counters(db):
-                await cache.write_entry(db, key, payload, now, expires_at)
-
-        await self._run("cache write", store, None, writes=True)
+        now = self._now_ms()
+        expires = None if ttl_seconds is None else now + to_ms(ttl_seconds)
+        await self._write_with_counters(
+            "cache write", lambda db: cache.write_entry(db, key, payload, now, expires)
+        )
 
     async def purge_expired(self) -> int:
-        """Delete expired cache entries; returns how many were deleted."""
-        now = self._clock()
+        """Delete expired cache entries, claims and rate-limit windows; returns how many
+        cache entries were deleted."""
+        now = self._now_ms()
 
-        async def purge(db: aiosqlite.Connection) -> int:
-            async with write_transaction(db):
-                return await cache.delete_expired(db, now)
+        async def purge(db: Session) -> tuple[int, int]:
+            async with db.transaction():
+                return await cache.delete_expired(db, now), await shared.delete_expired_shared(
+                    db, now
+                )
 
-        deleted = await self._run("cache purge", purge, 0, writes=True)
-        if deleted:
-            log.info("purged %d expired cache entries", deleted)
-        return deleted
+        entries, other = await self._runner.run("purge", purge, (0, 0), writes=True)
+        if entries or other:
+            log.info("purged %d expired cache entries and %d other rows", entries, other)
+        return entries
+
+    # Chat settings and statistics.
 
     async def get_chat_settings(self, chat_id: int) -> ChatSettings:
         """The chat's settings; all defaults if never set or unreadable."""
-        return await self._run(
+        return await self._runner.run(
             "settings lookup",
             lambda db: settings.read_settings(db, chat_id),
             ChatSettings(chat_id),
@@ -186,44 +177,41 @@ class Storage:
         the user the change was not saved.
         """
 
-        def changed(current: ChatSettings) -> ChatSettings:
+        def changed(old: ChatSettings) -> ChatSettings:
             if not isinstance(summary_sentences, Unchanged):
-                current = replace(current, summary_sentences=summary_sentences)
+                old = replace(old, summary_sentences=summary_sentences)
             if not isinstance(language, Unchanged):
-                current = replace(current, language=language)
-            return current
+                old = replace(old, language=language)
+            return old
 
         settings.validate_settings(changed(ChatSettings(chat_id)))
-        now = self._clock()
+        now = self._now_ms()
 
-        async def update(db: aiosqlite.Connection) -> ChatSettings:
-            async with write_transaction(db):
+        async def update(db: Session) -> ChatSettings:
+            async with db.transaction():
                 updated = changed(await settings.read_settings(db, chat_id))
                 await settings.write_settings(db, updated, now)
             return updated
 
-        updated = await self._run("settings update", update, None, writes=True)
+        updated = await self._runner.run("settings update", update, None, writes=True)
         return updated if updated is not None else await self.get_chat_settings(chat_id)
 
     async def note_chat_served(self, chat_id: int) -> None:
         """Count one summary delivered to this chat (only the count and first-seen time)."""
-        now = self._clock()
-
-        async def note(db: aiosqlite.Connection) -> None:
-            async with write_transaction(db):
-                await settings.add_served(db, chat_id, now)
-
-        await self._run("served count", note, None, writes=True)
+        now = self._now_ms()
+        await self._runner.run(
+            "served count", lambda db: settings.add_served(db, chat_id, now), None, writes=True
+        )
 
     async def stats(self) -> StorageStats:
         await self._save_counters()
-        now = self._clock()
+        now = self._now_ms()
 
-        async def collect(db: aiosqlite.Connection) -> tuple[cache.CacheTotals, int]:
+        async def collect(db: Session) -> tuple[cache.CacheTotals, int]:
             return await cache.read_totals(db, now), await settings.count_chats_served(db)
 
         no_totals = (cache.CacheTotals(0, 0, 0, 0), 0)
-        totals, chats_served = await self._run("stats", collect, no_totals, writes=False)
+        totals, chats_served = await self._runner.run("stats", collect, no_totals, writes=False)
         hits = totals.hits + self._unsaved_hits
         misses = totals.misses + self._unsaved_misses
         lookups = hits + misses
@@ -237,71 +225,171 @@ class Storage:
             degraded=self.degraded_reason,
         )
 
+    # State shared by replicas. Without a database each call answers as a lone process would.
+
+    async def hit_rate_limit(
+        self, user_id: int, window_start: float, limit: int, window_seconds: float
+    ) -> RateLimitHit:
+        """Count a request of `user_id` in the window starting at `window_start` (seconds
+        since the epoch, the same for every replica) and lasting `window_seconds`."""
+        start = to_ms(window_start)
+        expires = start + to_ms(window_seconds)
+        count = await self._runner.run(
+            "rate limit",
+            lambda db: shared.add_rate_hit(db, user_id, start, expires),
+            None,
+            writes=True,
+        )
+        if count is None:
+            return RateLimitHit(allowed=True, count=0, shared=False)
+        return RateLimitHit(allowed=count <= limit, count=count, shared=True)
+
+    async def claim_request(self, request_key: str, ttl_seconds: float) -> bool:
+        """Claim the computation of `request_key` for this replica for `ttl_seconds`.
+
+        False while another claim on it (this replica's included) is live; True when
+        claimed, or when the database is unusable (then nobody can coordinate).
+        """
+        now = self._now_ms()
+        owner, expires = self.replica_id, now + to_ms(ttl_seconds)
+        return await self._runner.run(
+            "request claim",
+            lambda db: shared.take_request_claim(db, request_key, owner, now, expires),
+            True,
+            writes=True,
+        )
+
+    async def release_request(self, request_key: str) -> None:
+        """Give up this replica's claim on `request_key` (no-op if not held by it)."""
+        owner = self.replica_id
+        await self._runner.run(
+            "request release",
+            lambda db: shared.drop_request_claim(db, request_key, owner),
+            None,
+            writes=True,
+        )
+
+    async def wait_for_request(
+        self, request_key: str, *, timeout_seconds: float, poll_seconds: float
+    ) -> bool:
+        """Wait until the claim on `request_key` is released or expired: True, or False if it
+        is still held after `timeout_seconds`. Checks every `poll_seconds`."""
+        deadline = time.monotonic() + timeout_seconds
+        while True:
+            held = await self._runner.run(
+                "claim check",
+                partial(shared.request_claimed, request_key=request_key, now_ms=self._now_ms()),
+                False,
+                writes=False,
+            )
+            remaining = deadline - time.monotonic()
+            if not held:
+                return True
+            if remaining <= 0:
+                return False
+            await asyncio.sleep(min(poll_seconds, remaining))
+
+    async def claim_update(self, update_id: int, ttl_seconds: float) -> bool:
+        """Claim answering `update_id` for `ttl_seconds`: False when another claim is live
+        or the update was already answered (`mark_update_done`). True when the database
+        is unusable."""
+        now = self._now_ms()
+        expires = now + to_ms(ttl_seconds)
+        return await self._runner.run(
+            "update claim",
+            lambda db: shared.take_update_claim(db, update_id, now, expires),
+            True,
+            writes=True,
+        )
+
+    async def release_update(self, update_id: int) -> None:
+        """Drop the claim on an update that was not answered, so it can be retried now."""
+        await self._runner.run(
+            "update release", lambda db: shared.drop_update_claim(db, update_id), None, writes=True
+        )
+
+    # Durable receipt (storage/receipts.py says what is kept, and for how long).
+
+    async def record_update(self, update_id: int, payload: str) -> Receipt:
+        """Record a raw update (its JSON as received) before confirming it to Telegram."""
+        now = self._now_ms()
+        new = await self._runner.run(
+            "update receipt",
+            lambda db: receipts.insert_receipt(db, update_id, payload, now),
+            None,
+            writes=True,
+        )
+        if new is None:
+            return Receipt.UNSAVED
+        return Receipt.NEW if new else Receipt.KNOWN
+
+    async def mark_update_done(self, update_id: int) -> None:
+        """The update is answered: forget its JSON and its claim; it is never claimed again."""
+        now = self._now_ms()
+        await self._runner.run(
+            "update done", lambda db: receipts.finish_receipt(db, update_id, now), None, writes=True
+        )
+
+    async def pending_updates(self, max_age_seconds: float) -> list[PendingUpdate]:
+        """Recorded updates not yet answered and received within `max_age_seconds`, oldest
+        update id first (to finish after a restart)."""
+        after = self._now_ms() - to_ms(max_age_seconds)
+        return await self._runner.run(
+            "pending updates",
+            lambda db: receipts.list_pending(db, after, limit=10_000),
+            [],
+            writes=False,
+        )
+
+    async def purge_updates(self, max_age_seconds: float) -> int:
+        """Delete receipts and sent-reply records older than `max_age_seconds`."""
+        before = self._now_ms() - to_ms(max_age_seconds)
+        return await self._runner.run(
+            "receipt purge", lambda db: receipts.delete_old_receipts(db, before), 0, writes=True
+        )
+
+    async def note_reply_sent(self, update_id: int, part_index: int, message_id: int) -> None:
+        """Remember that part `part_index` of the answer to `update_id` was delivered."""
+        now = self._now_ms()
+        await self._runner.run(
+            "sent reply",
+            lambda db: receipts.insert_sent_reply(db, update_id, part_index, message_id, now),
+            None,
+            writes=True,
+        )
+
+    async def sent_replies(self, update_id: int) -> dict[int, int]:
+        """Parts already delivered for `update_id`: part index -> Telegram message id."""
+        return await self._runner.run(
+            "sent replies", lambda db: receipts.read_sent_replies(db, update_id), {}, writes=False
+        )
+
+    # Hit/miss counters.
+
     async def _save_counters(self) -> None:
-        if not self._unsaved_hits and not self._unsaved_misses:
-            return
+        if self._unsaved_hits or self._unsaved_misses:
+            await self._write_with_counters("counter update", None)
 
-        async def save(db: aiosqlite.Connection) -> None:
-            async with self._saving_counters(db):
-                pass
-
-        await self._run("counter update", save, None, writes=True)
-
-    @contextlib.asynccontextmanager
-    async def _saving_counters(self, db: aiosqlite.Connection) -> AsyncIterator[None]:
-        """A write transaction that also adds the unsaved hit/miss counts (under self._lock)."""
+    async def _write_with_counters(
+        self, operation: str, write: Callable[[Session], Awaitable[None]] | None
+    ) -> None:
+        """One write transaction running `write` and adding the unsaved hit/miss counts."""
         hits, misses = self._unsaved_hits, self._unsaved_misses
-        async with write_transaction(db):
-            yield
-            if hits or misses:
-                await cache.add_to_counters(db, hits, misses)
-        # Lookups may have counted more while the transaction ran; keep those.
-        self._unsaved_hits -= hits
-        self._unsaved_misses -= misses
+        # Taken now so a concurrent save cannot add them too; given back if this one fails.
+        self._unsaved_hits = self._unsaved_misses = 0
 
-    async def _run(
-        self,
-        operation: str,
-        work: Callable[[aiosqlite.Connection], Awaitable[T]],
-        fallback: T,
-        *,
-        writes: bool,
-    ) -> T:
-        """Run `work` on the connection, or return `fallback` if the database is unusable."""
-        if not self._usable(writes):
-            return fallback
-        async with self._lock:
-            db = self._db
-            if db is None or not self._usable(writes):
-                return fallback
-            try:
-                if db.in_transaction:  # left open by a cancelled operation
-                    await db.rollback()
-                if not self._schema_ready:
-                    await prepare(db)
-                    self._schema_ready = True
-                result = await work(db)
-            except sqlite3.Error as exc:
-                self._note_fault(operation, exc, writes=writes)
-                return fallback
-        self._passing_problem = None
-        return result
+        async def work(db: Session) -> bool:
+            async with db.transaction():
+                if write is not None:
+                    await write(db)
+                if hits or misses:
+                    await cache.add_to_counters(db, hits, misses)
+            return True
 
-    def _usable(self, writes: bool) -> bool:
-        if self._db is None or (writes and not self._writable):
-            return False
-        skip_until = self._skip_writes_until if writes else self._skip_reads_until
-        return time.monotonic() >= skip_until
-
-    def _note_fault(self, operation: str, exc: sqlite3.Error, *, writes: bool) -> None:
-        if is_busy(exc):
-            # Skip the database for a while so queued requests do not each wait out the
-            # busy timeout behind the same lock.
-            resume_at = time.monotonic() + self._busy_backoff_s
-            self._skip_writes_until = resume_at
-            if not writes:
-                self._skip_reads_until = resume_at
-            self._passing_problem = "database is locked by another connection; cache skipped"
-        else:
-            self._passing_problem = f"database error: {exc}"
-        log.warning("%s failed, continuing without the cache: %s", operation, exc)
+        saved = False
+        try:
+            saved = await self._runner.run(operation, work, False, writes=True)
+        finally:
+            if not saved:
+                self._unsaved_hits += hits
+                self._unsaved_misses += misses

@@ -1,5 +1,6 @@
+"""The result cache, on SQLite and on PostgreSQL (`storage_target`)."""
+
 import asyncio
-import sqlite3
 
 import pytest
 
@@ -15,36 +16,32 @@ class FakeClock:
 
 
 @pytest.fixture
-def db_path(tmp_path):
-    return tmp_path / "data" / "ringkas.db"
-
-
-@pytest.fixture
 def clock():
     return FakeClock()
 
 
-async def test_database_and_parent_directory_are_created_on_first_use(db_path):
+async def test_sqlite_database_and_parent_directory_are_created_on_first_use(tmp_path):
+    db_path = tmp_path / "data" / "ringkas.db"
     storage = await Storage.open(db_path, busy_timeout_ms=1000)
     await storage.close()
     assert db_path.is_file()
 
 
-async def test_stored_payload_is_returned_for_its_key(db_path):
-    storage = await Storage.open(db_path, busy_timeout_ms=1000)
+async def test_stored_payload_is_returned_for_its_key(storage_target):
+    storage = await storage_target.open()
     await storage.put_cached("text:abc", '{"summary": ["Harga beras naik."]}')
     assert await storage.get_cached("text:abc") == '{"summary": ["Harga beras naik."]}'
     await storage.close()
 
 
-async def test_unknown_key_is_a_miss(db_path):
-    storage = await Storage.open(db_path, busy_timeout_ms=1000)
+async def test_unknown_key_is_a_miss(storage_target):
+    storage = await storage_target.open()
     assert await storage.get_cached("text:nothing") is None
     await storage.close()
 
 
-async def test_putting_a_key_again_replaces_the_payload(db_path):
-    storage = await Storage.open(db_path, busy_timeout_ms=1000)
+async def test_putting_a_key_again_replaces_the_payload(storage_target):
+    storage = await storage_target.open()
     await storage.put_cached("k", "old")
     await storage.put_cached("k", "new")
     assert await storage.get_cached("k") == "new"
@@ -52,17 +49,17 @@ async def test_putting_a_key_again_replaces_the_payload(db_path):
     await storage.close()
 
 
-async def test_entries_survive_a_restart(db_path):
-    storage = await Storage.open(db_path, busy_timeout_ms=1000)
+async def test_entries_survive_a_restart(storage_target):
+    storage = await storage_target.open()
     await storage.put_cached("k", "payload")
     await storage.close()
-    reopened = await Storage.open(db_path, busy_timeout_ms=1000)
+    reopened = await storage_target.open()
     assert await reopened.get_cached("k") == "payload"
     await reopened.close()
 
 
-async def test_entry_is_served_until_its_ttl_runs_out(db_path, clock):
-    storage = await Storage.open(db_path, clock=clock, busy_timeout_ms=1000)
+async def test_entry_is_served_until_its_ttl_runs_out(storage_target, clock):
+    storage = await storage_target.open(clock=clock)
     await storage.put_cached("k", "payload", ttl_seconds=60)
     clock.now += 59
     assert await storage.get_cached("k") == "payload"
@@ -71,59 +68,59 @@ async def test_entry_is_served_until_its_ttl_runs_out(db_path, clock):
     await storage.close()
 
 
-async def test_entry_without_ttl_never_expires(db_path, clock):
-    storage = await Storage.open(db_path, clock=clock, busy_timeout_ms=1000)
+async def test_entry_without_ttl_never_expires(storage_target, clock):
+    storage = await storage_target.open(clock=clock)
     await storage.put_cached("k", "payload")
     clock.now += 10 * 365 * 24 * 3600
     assert await storage.get_cached("k") == "payload"
     await storage.close()
 
 
-async def test_purge_deletes_only_expired_entries(db_path, clock):
-    storage = await Storage.open(db_path, clock=clock, busy_timeout_ms=1000)
+async def test_purge_deletes_only_expired_entries(storage_target, clock):
+    storage = await storage_target.open(clock=clock)
     await storage.put_cached("short", "a", ttl_seconds=10)
     await storage.put_cached("long", "b", ttl_seconds=1000)
     await storage.put_cached("forever", "c")
     clock.now += 100
     assert await storage.purge_expired() == 1
     await storage.close()
-    with sqlite3.connect(db_path) as connection:
-        keys = {row[0] for row in connection.execute("SELECT key FROM cache_entries")}
+    keys = {row[0] for row in await storage_target.query("SELECT key FROM cache_entries")}
     assert keys == {"long", "forever"}
 
 
-async def test_expired_entries_are_purged_when_the_database_is_opened(db_path, clock):
-    storage = await Storage.open(db_path, clock=clock, busy_timeout_ms=1000)
+async def test_expired_entries_are_purged_when_the_database_is_opened(storage_target, clock):
+    storage = await storage_target.open(clock=clock)
     await storage.put_cached("k", "payload", ttl_seconds=5)
     await storage.close()
     clock.now += 10
-    reopened = await Storage.open(db_path, clock=clock, busy_timeout_ms=1000)
+    reopened = await storage_target.open(clock=clock)
     await reopened.close()
-    with sqlite3.connect(db_path) as connection:
-        assert connection.execute("SELECT COUNT(*) FROM cache_entries").fetchone() == (0,)
+    assert await storage_target.query("SELECT COUNT(*) FROM cache_entries") == [(0,)]
 
 
-async def test_entry_records_created_expiry_and_size_in_bytes(db_path, clock):
-    storage = await Storage.open(db_path, clock=clock, busy_timeout_ms=1000)
+async def test_entry_records_created_and_expiry_milliseconds_and_size_in_bytes(
+    storage_target, clock
+):
+    clock.now = 1_700_000_000.25
+    storage = await storage_target.open(clock=clock)
     await storage.put_cached("k", "Rp1.000 naik ±5%", ttl_seconds=30)
     await storage.close()
-    with sqlite3.connect(db_path) as connection:
-        row = connection.execute(
-            "SELECT created_at, expires_at, size FROM cache_entries WHERE key = 'k'"
-        ).fetchone()
-    assert row == (clock.now, clock.now + 30, len("Rp1.000 naik ±5%".encode()))
+    rows = await storage_target.query(
+        "SELECT created_ms, expires_ms, size FROM cache_entries WHERE key = 'k'"
+    )
+    assert rows == [(1_700_000_000_250, 1_700_000_030_250, len("Rp1.000 naik ±5%".encode()))]
 
 
 @pytest.mark.parametrize("ttl", [0, -5])
-async def test_non_positive_ttl_is_a_programming_error(db_path, ttl):
-    storage = await Storage.open(db_path, busy_timeout_ms=1000)
+async def test_non_positive_ttl_is_a_programming_error(storage_target, ttl):
+    storage = await storage_target.open()
     with pytest.raises(ValueError, match="ttl_seconds"):
         await storage.put_cached("k", "payload", ttl_seconds=ttl)
     await storage.close()
 
 
-async def test_stats_count_live_entries_and_their_bytes(db_path, clock):
-    storage = await Storage.open(db_path, clock=clock, busy_timeout_ms=1000)
+async def test_stats_count_live_entries_and_their_bytes(storage_target, clock):
+    storage = await storage_target.open(clock=clock)
     await storage.put_cached("a", "12345")
     await storage.put_cached("b", "123", ttl_seconds=1)
     await storage.put_cached("c", "1", ttl_seconds=100)
@@ -133,34 +130,34 @@ async def test_stats_count_live_entries_and_their_bytes(db_path, clock):
     await storage.close()
 
 
-async def test_hit_rate_is_unknown_before_any_lookup(db_path):
-    storage = await Storage.open(db_path, busy_timeout_ms=1000)
+async def test_hit_rate_is_unknown_before_any_lookup(storage_target):
+    storage = await storage_target.open()
     stats = await storage.stats()
     assert (stats.hits, stats.misses, stats.hit_rate) == (0, 0, None)
     assert stats.degraded is None
     await storage.close()
 
 
-async def test_hits_and_misses_are_counted_and_persist_across_runs(db_path):
-    storage = await Storage.open(db_path, busy_timeout_ms=1000)
+async def test_hits_and_misses_are_counted_and_persist_across_runs(storage_target):
+    storage = await storage_target.open()
     await storage.get_cached("k")
     await storage.put_cached("k", "payload")
     await storage.get_cached("k")
     await storage.get_cached("k")
     await storage.close()
 
-    second_run = await Storage.open(db_path, busy_timeout_ms=1000)
+    second_run = await storage_target.open()
     await second_run.get_cached("other")
     await second_run.close()
 
-    stats_command = await Storage.open(db_path, busy_timeout_ms=1000)
+    stats_command = await storage_target.open()
     stats = await stats_command.stats()
     await stats_command.close()
     assert (stats.hits, stats.misses, stats.hit_rate) == (2, 2, 0.5)
 
 
-async def test_counters_are_saved_without_waiting_for_close(db_path):
-    bot = await Storage.open(db_path, busy_timeout_ms=1000)
+async def test_counters_are_saved_without_waiting_for_close(storage_target):
+    bot = await storage_target.open()
     await bot.get_cached("k")
     await bot.put_cached("k", "payload")
     for _ in range(3):
@@ -168,7 +165,7 @@ async def test_counters_are_saved_without_waiting_for_close(db_path):
     await bot.stats()
 
     # Another process (`ringkasbot stats`) sees the counts while the bot is still running.
-    other_process = await Storage.open(db_path, busy_timeout_ms=1000)
+    other_process = await storage_target.open()
     stats = await other_process.stats()
     await other_process.close()
     await bot.close()
@@ -184,14 +181,14 @@ async def test_in_memory_storage_works_without_a_file(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-async def test_closing_twice_is_harmless(db_path):
-    storage = await Storage.open(db_path, busy_timeout_ms=1000)
+async def test_closing_twice_is_harmless(storage_target):
+    storage = await storage_target.open()
     await storage.close()
     await storage.close()
 
 
-async def test_many_concurrent_coroutines_share_one_storage_safely(db_path):
-    storage = await Storage.open(db_path, busy_timeout_ms=1000)
+async def test_many_concurrent_coroutines_share_one_storage_safely(storage_target):
+    storage = await storage_target.open()
 
     async def handle_request(number: int) -> str | None:
         chat_id = number % 7
@@ -210,13 +207,11 @@ async def test_many_concurrent_coroutines_share_one_storage_safely(db_path):
     assert stats.chats_served == 7
     assert stats.degraded is None
     await storage.close()
-    with sqlite3.connect(db_path) as connection:
-        served = connection.execute("SELECT SUM(served_count) FROM chats").fetchone()
-    assert served == (200,)
+    assert await storage_target.query("SELECT SUM(served_count) FROM chats") == [(200,)]
 
 
-async def test_concurrent_closes_are_harmless(db_path):
-    storage = await Storage.open(db_path, busy_timeout_ms=1000)
+async def test_concurrent_closes_are_harmless(storage_target):
+    storage = await storage_target.open()
     await storage.get_cached("k")
     await asyncio.gather(storage.close(), storage.close())
     assert await storage.get_cached("k") is None

@@ -299,3 +299,60 @@ async def test_every_committed_entry_survives_sigkill_during_writes(db_path):
     assert missing == []
     with sqlite3.connect(db_path) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+
+
+@pytest.mark.parametrize(
+    "deleted",
+    [("ringkas.db",), ("ringkas.db", "ringkas.db-wal", "ringkas.db-shm")],
+    ids=["database file", "with its wal and shm"],
+)
+async def test_database_deleted_while_running_is_rescued_and_reopened(populated, caplog, deleted):
+    storage = await Storage.open(populated, busy_timeout_ms=1000)
+    await storage.put_cached("text:before", "written before the deletion")
+    for name in deleted:
+        with contextlib.suppress(FileNotFoundError):
+            (populated.parent / name).unlink()
+
+    await storage.put_cached("text:after", "written after the deletion")
+    await storage.close()
+
+    assert any("deleted" in message for message in warnings_logged(caplog))
+    assert populated.is_file()
+    reopened = await Storage.open(populated, busy_timeout_ms=1000)
+    assert await reopened.get_cached("text:old") == "old summary"
+    assert await reopened.get_cached("text:before") == "written before the deletion"
+    assert await reopened.get_cached("text:after") == "written after the deletion"
+    assert await reopened.get_chat_settings(42) == ChatSettings(42, 4, "id")
+    assert reopened.degraded_reason is None
+    await reopened.close()
+    assert not list(populated.parent.glob("*.rescue-*"))
+
+
+async def test_database_replaced_while_running_is_reopened(populated, tmp_path, caplog):
+    storage = await Storage.open(populated, busy_timeout_ms=1000)
+    assert await storage.get_cached("text:old") == "old summary"
+    replacement_path = tmp_path / "restored" / "ringkas.db"
+    replacement = await Storage.open(replacement_path, busy_timeout_ms=1000)
+    await replacement.put_cached("text:restored", "from the backup")
+    await replacement.close()
+    os.replace(replacement_path, populated)
+
+    assert await storage.get_cached("text:restored") == "from the backup"
+    assert await storage.get_cached("text:old") is None
+    await storage.close()
+    assert any("replaced" in message for message in warnings_logged(caplog))
+
+
+async def test_database_directory_deleted_while_running_is_recreated_with_the_data(tmp_path):
+    path = tmp_path / "data" / "ringkas.db"
+    storage = await Storage.open(path, busy_timeout_ms=1000)
+    await storage.put_cached("text:before", "kept")
+    shutil.rmtree(path.parent)
+
+    await storage.put_cached("text:after", "kept too")
+    await storage.close()
+
+    reopened = await Storage.open(path, busy_timeout_ms=1000)
+    assert await reopened.get_cached("text:before") == "kept"
+    assert await reopened.get_cached("text:after") == "kept too"
+    await reopened.close()

@@ -1,7 +1,10 @@
+import asyncio
 import logging
 import sqlite3
 
-from storage import SCHEMA_VERSION, ChatSettings, Storage
+import pytest
+
+from storage import SCHEMA_VERSION, ChatSettings, DatabaseUnavailableError, Storage
 
 # The schema as the first release created it; the file must keep opening after upgrades.
 VERSION_1_SCHEMA = """
@@ -23,10 +26,25 @@ INSERT INTO chat_settings VALUES (42, 4, 'id');
 PRAGMA user_version = 1;
 """
 
+# What version 2 added (cache counters and the expiry index).
+VERSION_2_ADDITIONS = """
+CREATE TABLE cache_counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE INDEX cache_entries_expiry ON cache_entries (expires_at) WHERE expires_at IS NOT NULL;
+INSERT INTO cache_entries VALUES ('text:ttl', 'x', 1700000000.5, 1700003600.25, 1);
+INSERT INTO cache_counters VALUES ('hits', 7), ('misses', 3);
+PRAGMA user_version = 2;
+"""
+
 
 def read_pragma(path, name):
     with sqlite3.connect(path) as connection:
         return connection.execute(f"PRAGMA {name}").fetchone()[0]
+
+
+def index_names(path):
+    with sqlite3.connect(path) as connection:
+        query = "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        return {row[0] for row in connection.execute(query)}
 
 
 def table_columns(path):
@@ -63,6 +81,36 @@ async def test_version_1_database_is_upgraded_and_keeps_its_data(tmp_path):
 
     assert read_pragma(path, "user_version") == SCHEMA_VERSION
     assert (stats.hits, stats.misses, stats.chats_served) == (1, 0, 1)
+
+
+async def test_version_2_times_in_seconds_become_integer_milliseconds(tmp_path):
+    path = tmp_path / "ringkas.db"
+    with sqlite3.connect(path) as connection:
+        connection.executescript(VERSION_1_SCHEMA + VERSION_2_ADDITIONS)
+
+    storage = await Storage.open(path, busy_timeout_ms=1000, clock=lambda: 1_700_000_100.0)
+    stats = await storage.stats()
+    await storage.close()
+
+    with sqlite3.connect(path) as connection:
+        entry = connection.execute(
+            "SELECT created_ms, expires_ms FROM cache_entries WHERE key = 'text:ttl'"
+        ).fetchone()
+        chat = connection.execute("SELECT first_seen_ms, served_count FROM chats").fetchone()
+    assert entry == (1_700_000_000_500, 1_700_003_600_250)
+    assert chat == (100_000, 3)
+    assert (stats.hits, stats.misses, stats.cache_entries) == (7, 3, 2)
+
+
+async def test_upgraded_file_has_the_same_tables_as_a_new_one(tmp_path):
+    old, new = tmp_path / "old.db", tmp_path / "new.db"
+    with sqlite3.connect(old) as connection:
+        connection.executescript(VERSION_1_SCHEMA)
+    for path in (old, new):
+        storage = await Storage.open(path, busy_timeout_ms=1000)
+        await storage.close()
+    assert table_columns(old) == table_columns(new)
+    assert index_names(old) == index_names(new)
 
 
 async def test_reopening_an_up_to_date_database_changes_nothing(tmp_path, caplog):
@@ -112,11 +160,14 @@ async def test_cache_has_no_chat_column_and_chat_tables_hold_no_content(tmp_path
     storage = await Storage.open(path, busy_timeout_ms=1000)
     await storage.close()
     columns = table_columns(path)
-    assert columns["cache_entries"] == {"key", "payload", "created_at", "expires_at", "size"}
-    assert columns["chats"] == {"chat_id", "first_seen_at", "served_count"}
+    assert columns["cache_entries"] == {"key", "payload", "created_ms", "expires_ms", "size"}
+    assert columns["chats"] == {"chat_id", "first_seen_ms", "served_count"}
     assert columns["chat_settings"] == {"chat_id", "summary_sentences", "language"}
     tables_with_chat_ids = {table for table, names in columns.items() if "chat_id" in names}
     assert tables_with_chat_ids == {"chats", "chat_settings"}
+    tables_with_user_ids = {table for table, names in columns.items() if "user_id" in names}
+    assert columns["rate_limits"] == {"user_id", "window_start_ms", "hits", "expires_ms"}
+    assert tables_with_user_ids == {"rate_limits"}
 
 
 async def test_summary_text_is_stored_only_in_the_cache_table(tmp_path):
@@ -137,3 +188,50 @@ async def test_summary_text_is_stored_only_in_the_cache_table(tmp_path):
             if any(secret in str(value) for value in row)
         }
     assert tables_holding_secret == {"cache_entries"}
+
+
+async def postgres_tables(target):
+    rows = await target.query(
+        "SELECT table_name, column_name FROM information_schema.columns"
+        " WHERE table_schema = current_schema()"
+    )
+    tables: dict[str, set[str]] = {}
+    for table, column in rows:
+        tables.setdefault(table, set()).add(column)
+    return tables
+
+
+async def test_postgres_gets_the_same_tables_as_sqlite(postgres_target, tmp_path):
+    target = postgres_target
+    storage = await target.open()
+    await storage.close()
+    sqlite_file = tmp_path / "ringkas.db"
+    await (await Storage.open(sqlite_file, busy_timeout_ms=1000)).close()
+
+    tables = await postgres_tables(target)
+    assert tables.pop("schema_migrations") == {"version", "applied_ms"}
+    assert tables == table_columns(sqlite_file)
+    assert await target.query("SELECT MAX(version) FROM schema_migrations") == [(SCHEMA_VERSION,)]
+
+
+async def test_replicas_starting_together_migrate_once(postgres_url, caplog):
+    with caplog.at_level(logging.INFO, logger="storage"):
+        replicas = await asyncio.gather(
+            *(Storage.open(postgres_url, busy_timeout_ms=1000) for _ in range(4))
+        )
+    for storage in replicas:
+        assert storage.degraded_reason is None
+        await storage.close()
+    migrations = [r for r in caplog.records if "migrated" in r.getMessage()]
+    assert len(migrations) == 1
+
+
+async def test_postgres_schema_from_a_newer_release_refuses_to_start(postgres_target):
+    postgres_url = postgres_target.location
+    await (await Storage.open(postgres_url, busy_timeout_ms=1000)).close()
+    await postgres_target.query(
+        "INSERT INTO schema_migrations (version, applied_ms) VALUES (?, 0)", SCHEMA_VERSION + 1
+    )
+    with pytest.raises(DatabaseUnavailableError, match="newer than supported") as raised:
+        await Storage.open(postgres_url, busy_timeout_ms=1000)
+    assert "\n" not in str(raised.value)

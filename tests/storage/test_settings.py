@@ -1,13 +1,13 @@
-import sqlite3
+"""Chat settings and the served counter, on SQLite and on PostgreSQL (`storage_target`)."""
 
 import pytest
 
-from storage import ChatSettings, Storage
+from storage import ChatSettings
 
 
 @pytest.fixture
-async def storage(tmp_path):
-    opened = await Storage.open(tmp_path / "ringkas.db", busy_timeout_ms=1000)
+async def storage(storage_target):
+    opened = await storage_target.open()
     yield opened
     await opened.close()
 
@@ -36,12 +36,11 @@ async def test_settings_are_kept_per_chat(storage):
     assert (await storage.get_chat_settings(-100123)).summary_sentences == 7
 
 
-async def test_settings_survive_a_restart(tmp_path):
-    path = tmp_path / "ringkas.db"
-    first_run = await Storage.open(path, busy_timeout_ms=1000)
+async def test_settings_survive_a_restart(storage_target):
+    first_run = await storage_target.open()
     await first_run.update_chat_settings(42, summary_sentences=4, language="en")
     await first_run.close()
-    second_run = await Storage.open(path, busy_timeout_ms=1000)
+    second_run = await storage_target.open()
     assert await second_run.get_chat_settings(42) == ChatSettings(42, 4, "en")
     await second_run.close()
 
@@ -75,16 +74,21 @@ async def test_changing_settings_alone_does_not_count_as_served(storage):
     assert (await storage.stats()).chats_served == 0
 
 
-async def test_served_count_and_first_seen_time_are_recorded(tmp_path):
-    path = tmp_path / "ringkas.db"
-    now = [1000.0]
-    storage = await Storage.open(path, clock=lambda: now[0], busy_timeout_ms=1000)
+async def test_served_count_and_first_seen_time_are_recorded(storage_target):
+    now = [1000.5]
+    storage = await storage_target.open(clock=lambda: now[0])
     await storage.note_chat_served(42)
     now[0] = 2000.0
     await storage.note_chat_served(42)
     await storage.close()
-    with sqlite3.connect(path) as connection:
-        row = connection.execute(
-            "SELECT first_seen_at, served_count FROM chats WHERE chat_id = 42"
-        ).fetchone()
-    assert row == (1000.0, 2)
+    rows = await storage_target.query(
+        "SELECT first_seen_ms, served_count FROM chats WHERE chat_id = 42"
+    )
+    assert rows == [(1_000_500, 2)]
+
+
+async def test_supergroup_chat_ids_beyond_32_bits_are_kept(storage):
+    await storage.update_chat_settings(-1001234567890, language="en")
+    assert await storage.get_chat_settings(-1001234567890) == ChatSettings(
+        -1001234567890, None, "en"
+    )

@@ -1,4 +1,4 @@
-"""Opening the SQLite file: URL parsing, schema migrations and recovery from faults.
+"""Opening a SQLite file: schema migrations and recovery from faults.
 
 Faults never escape from `open_database`: a corrupt file is moved aside and recreated, a
 read-only file is opened for reading only, and anything else falls back to "no database".
@@ -16,49 +16,11 @@ from pathlib import Path
 
 import aiosqlite
 
+from storage.schema import SCHEMA_VERSION, SEED_COUNTERS, SchemaError, steps
+from storage.sql import Dialect
+from storage.urls import MEMORY_DATABASE
+
 log = logging.getLogger(__name__)
-
-SQLITE_URL_PREFIX = "sqlite:///"
-MEMORY_DATABASE = ":memory:"
-
-# Migration N (1-based) upgrades a database from user_version N-1 to N. Append only: never
-# edit a migration that has shipped.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    (
-        """CREATE TABLE cache_entries (
-            key TEXT PRIMARY KEY,
-            payload TEXT NOT NULL,
-            created_at REAL NOT NULL,
-            expires_at REAL,
-            size INTEGER NOT NULL
-        )""",
-        """CREATE TABLE chats (
-            chat_id INTEGER PRIMARY KEY,
-            first_seen_at REAL NOT NULL,
-            served_count INTEGER NOT NULL DEFAULT 0
-        )""",
-        """CREATE TABLE chat_settings (
-            chat_id INTEGER PRIMARY KEY REFERENCES chats (chat_id) ON DELETE CASCADE,
-            summary_sentences INTEGER,
-            language TEXT
-        )""",
-    ),
-    (
-        "CREATE TABLE cache_counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
-        "CREATE INDEX cache_entries_expiry ON cache_entries (expires_at)"
-        " WHERE expires_at IS NOT NULL",
-    ),
-)
-SCHEMA_VERSION = len(MIGRATIONS)
-
-# Also the write probe on open: it fails with SQLITE_READONLY on a read-only file.
-SEED_COUNTERS = (
-    "INSERT OR IGNORE INTO cache_counters (name, value) VALUES ('hits', 0), ('misses', 0)"
-)
-
-
-class SchemaTooNewError(sqlite3.DatabaseError):
-    """The file was written by a newer Ringkas whose schema this version does not know."""
 
 
 class CorruptDatabaseError(sqlite3.DatabaseError):
@@ -71,22 +33,6 @@ class OpenedDatabase:
     writable: bool
     schema_ready: bool  # False: the file was locked on open; prepare it before first use
     problem: str | None  # why it is degraded; None when healthy
-
-
-def parse_database_url(url: str) -> Path | None:
-    """Map a `sqlite:///` URL to a file path, or None for an in-memory database."""
-    text = url.strip()
-    if not text.lower().startswith(SQLITE_URL_PREFIX):
-        raise ValueError(
-            f"unsupported database URL {url!r}: expected sqlite:///relative/path.db, "
-            "sqlite:////absolute/path.db or sqlite:///:memory:"
-        )
-    location = text[len(SQLITE_URL_PREFIX) :]
-    if not location or "\x00" in location:
-        raise ValueError(f"database URL {url!r} has no usable file path")
-    if location == MEMORY_DATABASE:
-        return None
-    return Path(location)
 
 
 def error_code(exc: sqlite3.Error) -> int | None:
@@ -126,6 +72,8 @@ async def open_database(path: Path | None, *, busy_timeout_ms: int) -> OpenedDat
         return _without_database(f"cannot create directory {path.parent}: {exc}")
     try:
         return await _open_read_write(path, busy_timeout_ms)
+    except SchemaError as exc:
+        return _without_database(f"cannot open {path}: {exc}")
     except sqlite3.Error as exc:
         if is_corruption(exc):
             return await _recreate_corrupt(path, busy_timeout_ms, exc)
@@ -148,17 +96,12 @@ async def prepare(connection: aiosqlite.Connection) -> None:
 
 async def migrate(connection: aiosqlite.Connection) -> None:
     """Apply the pending migrations in order, each in its own transaction."""
-    version = await user_version(connection)
-    if version > SCHEMA_VERSION:
-        raise SchemaTooNewError(
-            f"database schema version {version} is newer than supported {SCHEMA_VERSION}"
-        )
-    for target in range(version + 1, SCHEMA_VERSION + 1):
+    for target, statements in steps(Dialect.SQLITE, await user_version(connection)):
         async with write_transaction(connection):
             # Another process may have migrated while we waited for the write lock.
             if await user_version(connection) >= target:
                 continue
-            for statement in MIGRATIONS[target - 1]:
+            for statement in statements:
                 await connection.execute(statement)
             await connection.execute(f"PRAGMA user_version = {target}")
         log.info("database schema migrated to version %d", target)
@@ -196,9 +139,9 @@ async def _open_read_write(path: Path, busy_timeout_ms: int) -> OpenedDatabase:
     connection = await _connect(str(path), busy_timeout_ms)
     try:
         await prepare(connection)
-    except sqlite3.Error as exc:
-        if not is_busy(exc):
-            await _close_quietly(connection)
+    except (sqlite3.Error, SchemaError) as exc:
+        if not isinstance(exc, sqlite3.Error) or not is_busy(exc):
+            await close_quietly(connection)
             raise
         problem = f"database {path} is locked by another connection; will retry"
         log.warning("%s (%s)", problem, exc)
@@ -247,10 +190,10 @@ async def _open_read_only(path: Path, busy_timeout_ms: int, exc: sqlite3.Error) 
         try:
             version = await user_version(connection)
         except sqlite3.Error:
-            await _close_quietly(connection)
+            await close_quietly(connection)
             continue
         if version != SCHEMA_VERSION:
-            await _close_quietly(connection)
+            await close_quietly(connection)
             break
         problem = (
             f"database {path} is read-only ({exc}); serving cached results without saving new ones"
@@ -272,6 +215,6 @@ async def _raise_if_corrupt(connection: aiosqlite.Connection) -> None:
         raise CorruptDatabaseError(f"quick_check failed: {'; '.join(findings[:3])}")
 
 
-async def _close_quietly(connection: aiosqlite.Connection) -> None:
+async def close_quietly(connection: aiosqlite.Connection) -> None:
     with contextlib.suppress(sqlite3.Error, ValueError):
         await connection.close()

@@ -1,0 +1,163 @@
+"""The SQLite backend: one connection to one file (or memory), used one operation at a time.
+
+Besides the faults `sqlite_files` handles on open, it watches the file while the bot runs: a
+database file deleted (or replaced) under a running bot would otherwise take every later
+write to an unlinked inode, lost at the next start. Before each operation the path is
+compared with the file the connection has open (device and inode); on a mismatch a warning
+is logged, the contents of a deleted file are rescued into a new file at the same path
+(`VACUUM INTO`), and the database is reopened there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import sqlite3
+from collections.abc import AsyncIterator, Iterable
+from pathlib import Path
+
+import aiosqlite
+
+from storage.schema import SchemaError
+from storage.sql import Dialect, Fault, FaultKind, Params, Row, StorageClosedError
+from storage.sqlite_files import (
+    OpenedDatabase,
+    close_quietly,
+    is_busy,
+    open_database,
+    prepare,
+    write_transaction,
+)
+
+log = logging.getLogger(__name__)
+
+FileIdentity = tuple[int, int]  # (st_dev, st_ino)
+
+
+class SqliteSession:
+    dialect = Dialect.SQLITE
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._db = connection
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        cursor = await self._db.execute(sql, params)
+        changed = cursor.rowcount
+        await cursor.close()
+        return max(changed, 0)
+
+    async def execute_many(self, sql: str, rows: Iterable[Params]) -> None:
+        await self._db.executemany(sql, rows)
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
+        rows = await self.fetch_all(sql, params)  # all: so that RETURNING statements finish
+        return rows[0] if rows else None
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
+        async with self._db.execute(sql, params) as cursor:
+            return [tuple(row) for row in await cursor.fetchall()]
+
+    def transaction(self) -> contextlib.AbstractAsyncContextManager[None]:
+        return write_transaction(self._db)
+
+
+class SqliteBackend:
+    dialect = Dialect.SQLITE
+    errors: tuple[type[BaseException], ...] = (sqlite3.Error, SchemaError)
+
+    def __init__(self, path: Path | None, opened: OpenedDatabase, busy_timeout_ms: int) -> None:
+        self._path = path
+        self._busy_timeout_ms = busy_timeout_ms
+        self._lock = asyncio.Lock()  # one operation (and transaction) at a time
+        self._apply(opened)
+
+    @classmethod
+    async def open(cls, path: Path | None, *, busy_timeout_ms: int) -> SqliteBackend:
+        """Never raises on faults: see `sqlite_files.open_database`."""
+        opened = await open_database(path, busy_timeout_ms=busy_timeout_ms)
+        return cls(path, opened, busy_timeout_ms)
+
+    def _apply(self, opened: OpenedDatabase) -> None:
+        self._db = opened.connection
+        self.writable = opened.writable
+        self._schema_ready = opened.schema_ready
+        lasting = not opened.writable or opened.connection is None
+        self.lasting_problem = opened.problem if lasting else None
+        self.startup_problem = None if lasting else opened.problem
+        self._identity = self._file_identity() if self._watching() else None
+
+    def available(self, writes: bool) -> bool:
+        return self._db is not None and (self.writable or not writes)
+
+    @contextlib.asynccontextmanager
+    async def session(self, *, writes: bool) -> AsyncIterator[SqliteSession]:
+        async with self._lock:
+            if self._watching() and self._file_identity() != self._identity:
+                await self._reopen_moved_file()
+            db = self._db
+            if db is None or not self.available(writes):
+                raise StorageClosedError
+            if db.in_transaction:  # left open by a cancelled operation
+                await db.rollback()
+            if not self._schema_ready:
+                await prepare(db)
+                self._schema_ready = True
+            yield SqliteSession(db)
+
+    def classify(self, exc: BaseException) -> Fault:
+        if isinstance(exc, sqlite3.Error) and is_busy(exc):
+            return Fault(FaultKind.BUSY, "database is locked by another connection; cache skipped")
+        return Fault(FaultKind.ERROR, f"database error: {exc}")
+
+    async def close(self) -> None:
+        async with self._lock:
+            db, self._db = self._db, None
+            if db is None:  # closed meanwhile by a concurrent close()
+                return
+            try:
+                await db.close()
+            except (sqlite3.Error, ValueError) as exc:
+                log.warning("closing the database failed: %s", exc)
+
+    def _watching(self) -> bool:
+        return self._path is not None and self._db is not None and self.writable
+
+    def _file_identity(self) -> FileIdentity | None:
+        assert self._path is not None
+        try:
+            status = os.stat(self._path)
+        except OSError:
+            return None
+        return status.st_dev, status.st_ino
+
+    async def _reopen_moved_file(self) -> None:
+        assert self._path is not None and self._db is not None
+        path, old = self._path, self._db
+        rescued = path.with_name(f"{path.name}.rescue-{os.getpid()}")
+        deleted = not path.exists()
+        if deleted:
+            log.warning("database file %s was deleted while running; saving it again", path)
+            with contextlib.suppress(OSError):
+                path.parent.mkdir(parents=True, exist_ok=True)  # its directory may be gone too
+                rescued.unlink(missing_ok=True)
+            try:
+                await old.execute("VACUUM INTO ?", (str(rescued),))
+            except sqlite3.Error as exc:
+                log.warning("could not rescue the deleted database's contents: %s", exc)
+                deleted = False
+        else:
+            log.warning("database file %s was replaced while running; reopening it", path)
+        # Closing the last connection checkpoints into the old inode and removes the -wal
+        # and -shm files at the path, so the new file does not pick them up.
+        await close_quietly(old)
+        self._db = None
+        if deleted and not path.exists():
+            try:
+                os.replace(rescued, path)
+            except OSError as exc:
+                log.warning("could not put the rescued database at %s: %s", path, exc)
+        with contextlib.suppress(OSError):
+            rescued.unlink()
+        self._apply(await open_database(path, busy_timeout_ms=self._busy_timeout_ms))
