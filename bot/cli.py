@@ -23,7 +23,7 @@ from service.documents import (
     document_kind,
     read_document,
 )
-from storage import StorageStats
+from storage import DatabaseUnavailableError, StorageStats
 from summarizer import MAX_SENTENCES, MIN_SENTENCES, ArticleError, Digest
 from web.policy import FetchError, NotAnArticle
 
@@ -38,6 +38,10 @@ MAX_INPUT_BYTES = 50 * 1024 * 1024
 
 class InputError(Exception):
     """Input the command cannot use; the message is one line for stderr."""
+
+
+class CommandFailed(Exception):
+    """The command could not do its work (e.g. a database refused); one line for stderr."""
 
 
 def decode_text(data: bytes, source: str, file_name: str | None = None) -> str:
@@ -225,13 +229,15 @@ def command_extract(args: argparse.Namespace) -> int:
 
 
 def command_stats(args: argparse.Namespace) -> int:
-    path = _offline_settings().database_path
-    if path is not None and not path.exists():
+    settings = _offline_settings()
+    path = settings.database_path
+    if settings.database_server is None and path is not None and not path.exists():
         raise InputError(f"no database at {path} yet (it is created when the bot first runs)")
-    stats: StorageStats = asyncio.run(read_stats(_offline_settings()))
+    stats: StorageStats = asyncio.run(read_stats(settings))
     hit_rate = "-" if stats.hit_rate is None else f"{stats.hit_rate:.1%}"
+    where = settings.database_server or path
     rows = [
-        ("Database", str(path) if path else "in memory"),
+        ("Database", str(where) if where else "in memory"),
         ("Cache entries", f"{stats.cache_entries:,}"),
         ("Cache size", f"{stats.cache_bytes / 1024:,.1f} KiB"),
         ("Hits / misses", f"{stats.hits:,} / {stats.misses:,}"),
@@ -242,6 +248,24 @@ def command_stats(args: argparse.Namespace) -> int:
         rows.append(("Problem", stats.degraded))
     width = max(len(label) for label, _ in rows)
     sys.stdout.write("".join(f"{label:<{width}}  {value}\n" for label, value in rows))
+    return EXIT_OK
+
+
+def command_migrate(args: argparse.Namespace) -> int:
+    """Copy the database at --from into the one at --to (default: DATABASE_URL)."""
+    from storage.transfer import TransferError, copy_database
+
+    values = read_environment()
+    target = args.target or values.get("DATABASE_URL", "")
+    if not target:
+        raise InputError("say where to copy to: --to postgresql://... (or set DATABASE_URL)")
+    try:
+        report = asyncio.run(copy_database(args.source, target))
+    except TransferError as error:
+        raise CommandFailed(str(error)) from None
+    for table, rows in report.rows.items():
+        sys.stdout.write(f"{table:<16}  {rows:,} rows\n")
+    sys.stdout.write(f"copied {report.total:,} rows\n")
     return EXIT_OK
 
 
@@ -312,6 +336,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     stats_parser = commands.add_parser("stats", help="cache size, hit rate and chats served")
     stats_parser.set_defaults(handler=command_stats)
+
+    migrate_parser = commands.add_parser(
+        "migrate",
+        help="copy a database into another, e.g. the SQLite cache into PostgreSQL",
+    )
+    migrate_parser.add_argument(
+        "--from", dest="source", required=True, help="source URL, e.g. sqlite:///ringkas.db"
+    )
+    migrate_parser.add_argument(
+        "--to", dest="target", help="target URL, e.g. postgresql://... (default: DATABASE_URL)"
+    )
+    migrate_parser.set_defaults(handler=command_migrate)
     return parser
 
 
@@ -323,6 +359,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (InputError, ArticleError, ConfigError, FetchError, NotAnArticle, ValueError) as error:
         print(f"ringkasbot: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except (CommandFailed, DatabaseUnavailableError) as error:
+        print(f"ringkasbot: {error}", file=sys.stderr)
+        return EXIT_FAILURE
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -86,3 +86,26 @@ def test_lower_layers_get_their_values_from_the_settings() -> None:
     limits = DEFAULTS.digest_limits()
     assert (policy.max_bytes, policy.max_redirects) == (5_000_000, 3)
     assert limits.link_ttl_seconds < limits.text_ttl_seconds
+
+
+def test_a_postgresql_url_selects_the_server_and_hides_its_password() -> None:
+    settings = load_settings(
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "DATABASE_URL": "postgresql://ringkas:rahasia@db.internal:5433/ringkas",
+        }
+    )
+    assert settings.database_path is None
+    assert settings.database_server is not None
+    assert settings.database == settings.database_server
+    assert (settings.database_server.host, settings.database_server.port) == ("db.internal", 5433)
+    assert "rahasia" not in str(settings.database_server)
+    assert "rahasia" not in repr(settings)
+
+
+def test_a_broken_postgresql_url_is_one_line_without_the_password() -> None:
+    with pytest.raises(ConfigError, match="DATABASE_URL") as caught:
+        load_settings(
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "DATABASE_URL": "postgresql://u:rahasia@db:port/x"}
+        )
+    assert "rahasia" not in str(caught.value)
