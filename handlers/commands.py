@@ -88,7 +88,12 @@ async def panjang_command(update: Update, context: Context) -> None:
     if not MIN_SENTENCES <= count <= MAX_SENTENCES:
         await this.say("usage_panjang", current=this.prefs.sentences)
         return
-    await this.services.storage.update_chat_settings(this.message.chat_id, summary_sentences=count)
+    saved = await this.services.storage.update_chat_settings(
+        this.message.chat_id, summary_sentences=count
+    )
+    if saved is None:
+        await this.say("setting_not_saved")
+        return
     await this.say("length_set", count=count)
 
 
@@ -100,7 +105,10 @@ async def bahasa_command(update: Update, context: Context) -> None:
     if len(args) != 1 or args[0] not in ("id", "en"):
         await this.say("usage_bahasa")
         return
-    await this.services.storage.update_chat_settings(this.message.chat_id, language=args[0])
+    saved = await this.services.storage.update_chat_settings(this.message.chat_id, language=args[0])
+    if saved is None:  # still in the language the chat had: the change did not happen
+        await this.say("setting_not_saved")
+        return
     await send_text(this.message, this.services.texts.text(args[0], "language_set"))
 
 
