@@ -67,8 +67,12 @@ class Settings:
     rate_limit_requests: int = 10
     rate_limit_period_seconds: float = 60.0
 
-    # Talking to Telegram.
+    # Talking to Telegram (bot/flood.py). A reply is retried through 5xx answers and lost
+    # connections for send_retry_seconds; calls that deliver nothing, send_attempts times.
     send_attempts: int = 3
+    send_retry_seconds: float = 90.0
+    send_first_backoff_seconds: float = 0.5
+    send_max_backoff_seconds: float = 10.0
     flood_retries: int = 3
     typing_delay_seconds: float = 0.3
 
