@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, cast
-from urllib.parse import urlsplit
 
 from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -25,7 +23,9 @@ from web import Resolver
 from . import texts
 from .bot_api import BotApiRequest, UpdatesRequest
 from .flood import DeliveryPolicy, ReplyPacer
-from .settings import Settings
+from .logs import install_redaction
+from .settings import Settings, derived_webhook_secret
+from .webhook import serve_webhook
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +100,7 @@ def build_application(
     rate_limit: RateLimiter | None = None,
 ) -> RingkasApplication:
     """A ready-to-run application; storage opens on start and closes on shutdown."""
+    install_redaction(settings.token, settings.webhook_secret_token)
     executor = ThreadPoolExecutor(max_workers=settings.engine_threads, thread_name_prefix="engine")
     background: list[asyncio.Task[None]] = []
 
@@ -169,7 +170,8 @@ def file_url_for(base_url: str) -> str:
 
 
 def webhook_secret(token: str) -> str:
-    return hashlib.sha256(f"ringkas-webhook:{token}".encode()).hexdigest()[:48]
+    """The default WEBHOOK_SECRET, derived from the token."""
+    return derived_webhook_secret(token)
 
 
 class StartupError(RuntimeError):
@@ -190,13 +192,6 @@ def run(settings: Settings) -> None:
 
 def _run(application: RingkasApplication, settings: Settings) -> None:
     if settings.webhook_url:
-        application.run_webhook(
-            listen=settings.listen_address,
-            port=settings.port,
-            url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
-            webhook_url=settings.webhook_url,
-            secret_token=webhook_secret(settings.token),
-            allowed_updates=Update.ALL_TYPES,
-        )
+        asyncio.run(serve_webhook(application, settings))
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -104,6 +104,12 @@ async def _with_typing(context: Context, chat_id: int, work: asyncio.Task):
     return await work
 
 
+def _reason_code(error: Exception) -> str:
+    code = getattr(error, "code", None)
+    shown = code.value if isinstance(code, FetchErrorCode) else code
+    return f"{type(error).__name__} {shown}" if shown else type(error).__name__
+
+
 def _failure_text(services: Services, ui: str, error: Exception) -> str:
     texts = services.texts
     if isinstance(error, ArticleError):
@@ -150,7 +156,9 @@ async def answer_request(
         answer = await _with_typing(context, message.chat_id, asyncio.ensure_future(produce()))
         reply = render(answer, services.texts, ui, view, prefix)
     except (ArticleError, NotAnArticle, FetchError) as error:
-        log.info("not summarized (%s): %s", type(error).__name__, error)
+        # The reason's code only: the detail names the link (SECURITY.md, "Logs").
+        log.info("not summarized in chat %s: %s", message.chat_id, _reason_code(error))
+        log.debug("not summarized: %s", error)
         await send_text(message, _failure_text(services, ui, error))
         return
     except Exception:
