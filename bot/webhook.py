@@ -91,14 +91,16 @@ async def register_webhook(bot: Bot, webhook_url: str, secret: str) -> bool:
     return True
 
 
-@dataclass
 class Readiness:
     """Whether this replica can serve: database and Bot API reachable (cached briefly)."""
 
-    application: Application[Any, Any, Any, Any, Any, Any]
-    cache_seconds: float
-    _checked_at: float = float("-inf")
-    _problems: dict[str, str] | None = None
+    def __init__(
+        self, application: Application[Any, Any, Any, Any, Any, Any], cache_seconds: float
+    ) -> None:
+        self.application = application
+        self.cache_seconds = cache_seconds
+        self._checked_at = float("-inf")
+        self._problems: dict[str, str] | None = None
 
     async def problems(self) -> dict[str, str]:
         now = asyncio.get_running_loop().time()
