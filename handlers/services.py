@@ -88,10 +88,6 @@ def note_update(update: object) -> None:
         _current_update.set(update.update_id)
 
 
-def current_update_id() -> int | None:
-    return _current_update.get()
-
-
 async def with_retries(
     action: str, send: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any
 ) -> T | None:
