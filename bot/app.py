@@ -9,7 +9,7 @@ from typing import Any, cast
 
 from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import InvalidToken, NetworkError, TimedOut
+from telegram.error import BadRequest, InvalidToken, NetworkError, TimedOut
 from telegram.ext import Application, Defaults, TypeHandler
 
 from handlers import CONTEXT_TYPES, BotData, Context, Services, register
@@ -184,6 +184,8 @@ def run(settings: Settings) -> None:
         _run(build_application(settings), settings)
     except InvalidToken:
         raise StartupError("Telegram refused TELEGRAM_BOT_TOKEN (revoked or mistyped?)") from None
+    except BadRequest as error:  # e.g. setWebhook: "bad webhook: ..."
+        raise StartupError(f"Telegram refused a request at start: {error}") from None
     except (NetworkError, TimedOut) as error:
         raise StartupError(
             f"cannot reach the Telegram Bot API at {settings.base_url}: {error}"

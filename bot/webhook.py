@@ -251,11 +251,11 @@ async def serve_webhook(
         await application.initialize()
         if application.post_init is not None:
             await application.post_init(application)
-        await register_webhook(application.bot, settings.webhook_url, config.secret)
+        await application.start()
         readiness = Readiness(application, settings.readiness_cache_seconds)
         server = WebhookServer(application, config, readiness)
-        server.start()
-        await application.start()
+        server.start()  # listening before Telegram is told where to post
+        await register_webhook(application.bot, settings.webhook_url, config.secret)
         await (until() if until is not None else _stop_signal())
     finally:
         if server is not None:

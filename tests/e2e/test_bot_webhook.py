@@ -253,3 +253,19 @@ async def test_registration_is_skipped_when_telegram_already_posts_with_this_sec
         rotated = await register_webhook(bot, WEBHOOK_URL, "rahasia-kedua-000002")
     assert (first, again, rotated) == (True, False, True)
     assert api.webhook_url == registered_url(WEBHOOK_URL, "rahasia-kedua-000002")
+
+
+async def test_a_refused_webhook_registration_is_one_clear_line(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    api.fail_next("setWebhook", status=400, description="Bad Request: bad webhook: IP is banned")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path,
+        env=bot_environment(api, tmp_path, free_port()),
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _, stderr = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 1
+    last_line = stderr.decode().strip().splitlines()[-1]
+    assert last_line.startswith("ringkasbot: Telegram refused a request at start: ")
+    assert "bad webhook: ip is banned" in last_line.lower()
