@@ -155,9 +155,8 @@ class ReplyPacer(BaseRateLimiter[int]):
     def _backoff(self, failures: int) -> float:
         """Exponential, capped, with "equal jitter" (half fixed, half random)."""
         policy = self.policy
-        ceiling = min(
-            policy.max_backoff_seconds, policy.first_backoff_seconds * 2 ** (failures - 1)
-        )
+        doubled = policy.first_backoff_seconds * 2 ** min(failures - 1, 32)
+        ceiling = min(policy.max_backoff_seconds, doubled)
         return ceiling * (0.5 + 0.5 * self._jitter())
 
     def _hold(self, endpoint: str, chat: ChatKey | None, seconds: float) -> None:
