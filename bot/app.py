@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
-from urllib.parse import urlsplit
+from typing import Any, cast
 
 from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import InvalidToken, NetworkError, TimedOut
-from telegram.ext import AIORateLimiter, Application, Defaults
+from telegram.error import BadRequest, InvalidToken, NetworkError, TimedOut
+from telegram.ext import Application, Defaults, TypeHandler
 
 from handlers import CONTEXT_TYPES, BotData, Context, Habits, Services, register
+from handlers.services import note_update
 from service import DigestService, RateLimiter
 from storage import DatabaseUnavailableError, Storage
 from summarizer.language import warm_up as warm_up_language
@@ -22,11 +21,26 @@ from summarizer.words import warm_up as warm_up_words
 from web.policy import Resolver
 
 from . import texts
-from .settings import Settings
+from .bot_api import BotApiRequest, UpdatesRequest
+from .flood import DeliveryPolicy, ReplyPacer
+from .logs import install_redaction
+from .settings import Settings, derived_webhook_secret
+from .webhook import serve_webhook
 
 log = logging.getLogger(__name__)
 
-RingkasApplication = Application[Any, Context, Any, Any, BotData, Any]
+
+AnyApplication = Application[Any, Context, Any, Any, BotData, Any]
+
+
+class RingkasApplication(AnyApplication):
+    async def stop(self) -> None:
+        # Replies waiting out a flood limit or an outage are given up (and logged) rather
+        # than holding the shutdown for up to a minute and more.
+        pacer = self.bot.rate_limiter
+        if isinstance(pacer, ReplyPacer):
+            pacer.close()
+        await super().stop()
 
 
 def _warm_up() -> None:
@@ -35,7 +49,7 @@ def _warm_up() -> None:
     warm_up_words("en")
 
 
-async def _register_commands(application: RingkasApplication) -> None:
+async def _register_commands(application: AnyApplication) -> None:
     bot = application.bot
     for language in texts.INTERFACE_LANGUAGES:
         commands = [
@@ -50,7 +64,7 @@ async def _register_commands(application: RingkasApplication) -> None:
             log.warning("could not register the %s command menu: %s", language, error)
 
 
-async def _register_descriptions(application: RingkasApplication) -> None:
+async def _register_descriptions(application: AnyApplication) -> None:
     """What Telegram shows before the first /start, in Indonesian and English."""
     bot = application.bot
     for language in texts.INTERFACE_LANGUAGES:
@@ -71,6 +85,20 @@ async def _purge_periodically(storage: Storage, interval_seconds: float) -> None
         await storage.purge_expired()
 
 
+async def _note_update(update: object, context: Context) -> None:
+    note_update(update)
+
+
+def delivery_policy(settings: Settings) -> DeliveryPolicy:
+    return DeliveryPolicy(
+        retry_seconds=settings.send_retry_seconds,
+        first_backoff_seconds=settings.send_first_backoff_seconds,
+        max_backoff_seconds=settings.send_max_backoff_seconds,
+        flood_retries=settings.flood_retries,
+        other_attempts=settings.send_attempts,
+    )
+
+
 async def _on_error(update: object, context: Context) -> None:
     where = ""
     if isinstance(update, Update):
@@ -86,10 +114,11 @@ def build_application(
     rate_limit: RateLimiter | None = None,
 ) -> RingkasApplication:
     """A ready-to-run application; storage opens on start and closes on shutdown."""
+    install_redaction(settings.token, settings.webhook_secret_token)
     executor = ThreadPoolExecutor(max_workers=settings.engine_threads, thread_name_prefix="engine")
     background: list[asyncio.Task[None]] = []
 
-    async def start(application: RingkasApplication) -> None:
+    async def start(application: AnyApplication) -> None:
         storage = await Storage.open(
             settings.database, busy_timeout_ms=settings.database_busy_timeout_ms
         )
@@ -112,7 +141,7 @@ def build_application(
         background.append(asyncio.create_task(purge, name="purge-expired"))
         log.info("Ringkas is up as @%s", application.bot.username)
 
-    async def stop(application: RingkasApplication) -> None:
+    async def stop(application: AnyApplication) -> None:
         for task in background:
             task.cancel()
         if application.bot_data.started:
@@ -123,23 +152,28 @@ def build_application(
         log.info("Ringkas stopped; the database is closed")
 
     base_url = settings.base_url
-    application = (
+    application = cast(
+        RingkasApplication,
         Application.builder()
+        .application_class(RingkasApplication)
         .token(settings.token)
         .context_types(CONTEXT_TYPES)
         .base_url(base_url)
         .base_file_url(file_url_for(base_url))
+        .request(BotApiRequest(connection_pool_size=256))
+        .get_updates_request(UpdatesRequest(connection_pool_size=1))
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
             )
         )
-        .rate_limiter(AIORateLimiter(max_retries=settings.flood_retries))
+        .rate_limiter(ReplyPacer(delivery_policy(settings)))
         .concurrent_updates(settings.concurrent_updates)
         .post_init(start)
         .post_shutdown(stop)
-        .build()
+        .build(),
     )
+    application.add_handler(TypeHandler(Update, _note_update), group=-1)
     register(application)
     application.add_error_handler(_on_error)
     return application
@@ -152,7 +186,8 @@ def file_url_for(base_url: str) -> str:
 
 
 def webhook_secret(token: str) -> str:
-    return hashlib.sha256(f"ringkas-webhook:{token}".encode()).hexdigest()[:48]
+    """The default WEBHOOK_SECRET, derived from the token."""
+    return derived_webhook_secret(token)
 
 
 class StartupError(RuntimeError):
@@ -167,6 +202,8 @@ def run(settings: Settings) -> None:
         raise StartupError("Telegram refused TELEGRAM_BOT_TOKEN (revoked or mistyped?)") from None
     except DatabaseUnavailableError as error:
         raise StartupError(str(error)) from None
+    except BadRequest as error:  # e.g. setWebhook: "bad webhook: ..."
+        raise StartupError(f"Telegram refused a request at start: {error}") from None
     except (NetworkError, TimedOut) as error:
         raise StartupError(
             f"cannot reach the Telegram Bot API at {settings.base_url}: {error}"
@@ -175,13 +212,6 @@ def run(settings: Settings) -> None:
 
 def _run(application: RingkasApplication, settings: Settings) -> None:
     if settings.webhook_url:
-        application.run_webhook(
-            listen=settings.listen_address,
-            port=settings.port,
-            url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
-            webhook_url=settings.webhook_url,
-            secret_token=webhook_secret(settings.token),
-            allowed_updates=Update.ALL_TYPES,
-        )
+        asyncio.run(serve_webhook(application, settings))
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,8 +26,9 @@ from storage import DatabaseUnavailableError, StorageStats
 from summarizer import MAX_SENTENCES, MIN_SENTENCES, ArticleError, Digest
 from web.policy import FetchError, NotAnArticle
 
+from .logs import configure_logging as configure_logs
 from .offline import offline_service, read_stats
-from .settings import DEFAULTS, ConfigError, load_settings, read_environment
+from .settings import DEFAULTS, ConfigError, Settings, load_settings, read_environment
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -269,25 +269,17 @@ def command_migrate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-class _ConciseFormatter(logging.Formatter):
-    """Errors in one line (type and message); full tracebacks only at DEBUG level."""
-
-    def formatException(self, exc_info: Any) -> str:
-        _, error, _ = exc_info
-        return f"  {type(error).__name__}: {error}"
-
-
-def configure_logging(level: int) -> None:
-    handler = logging.StreamHandler()
-    formatter_class = logging.Formatter if level <= logging.DEBUG else _ConciseFormatter
-    handler.setFormatter(formatter_class("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=level, handlers=[handler])
-    logging.getLogger("httpx").setLevel(max(level, logging.WARNING))
+def configure_logging(settings: Settings) -> None:
+    configure_logs(
+        settings.log_level,
+        settings.log_format,
+        secrets=(settings.token, settings.webhook_secret_token),
+    )
 
 
 def command_run(args: argparse.Namespace) -> int:
     settings = load_settings(read_environment())
-    configure_logging(settings.log_level)
+    configure_logging(settings)
     from .app import StartupError, run  # Telegram machinery loads only for this command
 
     try:

@@ -6,6 +6,7 @@ defaults of their own, so a tunable is changed here and only here.
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import logging
 import os
@@ -24,6 +25,8 @@ from web.policy import FetchPolicy, parse_allowed_networks
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_DATABASE_URL = "sqlite:///ringkas.db"
 _TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{16,256}$")  # Telegram allows 1-256 of these
+LOG_FORMATS = ("text", "json")
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -40,10 +43,13 @@ class Settings:
     database_path: Path | None = Path("ringkas.db")  # SQLite; None: in memory
     database_server: PostgresUrl | None = None  # DATABASE_URL=postgresql://...: used instead
     webhook_url: str | None = None
-    listen_address: str = "0.0.0.0"
+    webhook_secret: str | None = None  # None: derived from the token (see webhook_secret_token)
+    # The webhook server listens here; behind a proxy on the same host, loopback is enough.
+    listen_address: str = "127.0.0.1"
     port: int = 8443
     allowed_networks: tuple[Network, ...] = ()
     log_level: int = logging.INFO
+    log_format: str = "text"
 
     # Engine and event loop.
     engine_threads: int = 2
@@ -83,10 +89,25 @@ class Settings:
     button_rate_limit_requests: int = 60
     button_rate_limit_period_seconds: float = 60.0
 
-    # Talking to Telegram.
+    # Talking to Telegram (bot/flood.py). A reply is retried through 5xx answers and lost
+    # connections for send_retry_seconds; calls that deliver nothing, send_attempts times.
     send_attempts: int = 3
+    send_retry_seconds: float = 90.0
+    send_first_backoff_seconds: float = 0.5
+    send_max_backoff_seconds: float = 10.0
     flood_retries: int = 3
     typing_delay_seconds: float = 0.3
+
+    # The webhook server (bot/webhook.py). Telegram's updates are a few kilobytes.
+    webhook_max_body_bytes: int = 1_000_000
+    webhook_body_timeout_seconds: float = 10.0
+    webhook_idle_timeout_seconds: float = 60.0
+    readiness_cache_seconds: float = 10.0
+
+    @property
+    def webhook_secret_token(self) -> str:
+        """The secret Telegram sends with every webhook post (X-Telegram-Bot-Api-Secret-Token)."""
+        return self.webhook_secret or derived_webhook_secret(self.token)
 
     @property
     def database(self) -> DatabaseLocation:
@@ -123,6 +144,10 @@ class Settings:
             button_requests=self.button_rate_limit_requests,
             button_period_seconds=self.button_rate_limit_period_seconds,
         )
+
+
+def derived_webhook_secret(token: str) -> str:
+    return hashlib.sha256(f"ringkas-webhook:{token}".encode()).hexdigest()[:48]
 
 
 DEFAULTS = Settings()
@@ -185,6 +210,20 @@ def _log_level(value: str) -> int:
     return level
 
 
+def _log_format(value: str) -> str:
+    log_format = value.strip().lower() or "text"
+    if log_format not in LOG_FORMATS:
+        raise ConfigError(f"LOG_FORMAT must be text or json, got {value!r}")
+    return log_format
+
+
+def _webhook_secret(value: str) -> str | None:
+    secret = value.strip()
+    if secret and not _WEBHOOK_SECRET.match(secret):
+        raise ConfigError("WEBHOOK_SECRET must be 16 to 256 characters from A-Z, a-z, 0-9, _ and -")
+    return secret or None
+
+
 def database_from(values: Mapping[str, str]) -> DatabaseLocation:
     try:
         return parse_database_url(values.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
@@ -215,8 +254,10 @@ def load_settings(values: Mapping[str, str], *, require_token: bool = True) -> S
         database_path=None if isinstance(database, PostgresUrl) else database,
         database_server=database if isinstance(database, PostgresUrl) else None,
         webhook_url=_https_url("WEBHOOK_URL", webhook_url) if webhook_url else None,
+        webhook_secret=_webhook_secret(values.get("WEBHOOK_SECRET", "")),
         listen_address=_listen_address(values.get("LISTEN_ADDRESS") or DEFAULTS.listen_address),
         port=_port(values.get("PORT") or str(DEFAULTS.port)),
         allowed_networks=allowed_networks_from(values),
         log_level=_log_level(values.get("LOG_LEVEL", "INFO")),
+        log_format=_log_format(values.get("LOG_FORMAT", "")),
     )

@@ -126,6 +126,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "usage_bahasa": "Cara pakai: <code>/bahasa id</code> atau <code>/bahasa en</code>.",
         "length_set": "Siap: ringkasan di obrolan ini kini {count} kalimat.",
         "language_set": "Siap: saya akan menjawab dalam bahasa Indonesia.",
+        "setting_not_saved": "Maaf, pengaturan ini tidak bisa saya simpan sekarang, jadi "
+        "belum berubah. Silakan coba lagi sebentar lagi.",
         "too_short": "Teks ini terlalu pendek untuk diringkas. Kirimkan artikel yang lebih "
         "panjang (beberapa kalimat) atau tautannya.",
         "empty": "Pesan ini tidak berisi teks untuk diringkas.",
@@ -256,6 +258,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "usage_bahasa": "Usage: <code>/bahasa id</code> or <code>/bahasa en</code>.",
         "length_set": "Done: summaries in this chat are now {count} sentences long.",
         "language_set": "Done: I will answer in English.",
+        "setting_not_saved": "Sorry, I could not save this setting right now, so nothing "
+        "changed. Please try again in a moment.",
         "too_short": "This text is too short to summarize. Send a longer article (a few "
         "sentences) or its link.",
         "empty": "This message has no text to summarize.",

@@ -147,7 +147,12 @@ async def panjang_command(update: Update, context: Context) -> None:
         return
     if not await _settings_allowed(this, context):
         return
-    await this.services.storage.update_chat_settings(this.message.chat_id, summary_sentences=count)
+    saved = await this.services.storage.update_chat_settings(
+        this.message.chat_id, summary_sentences=count
+    )
+    if saved is None:
+        await this.say("setting_not_saved")
+        return
     await this.say("length_set", count=count)
 
 
@@ -161,7 +166,10 @@ async def bahasa_command(update: Update, context: Context) -> None:
         return
     if not await _settings_allowed(this, context):
         return
-    await this.services.storage.update_chat_settings(this.message.chat_id, language=args[0])
+    saved = await this.services.storage.update_chat_settings(this.message.chat_id, language=args[0])
+    if saved is None:  # still in the language the chat had: the change did not happen
+        await this.say("setting_not_saved")
+        return
     await send_text(this.message, this.services.texts.text(args[0], "language_set"))
 
 

@@ -82,7 +82,7 @@ async def read_telegram_document(
         file = await context.bot.get_file(ref.file_id)
         data = bytes(await file.download_as_bytearray())
     except TelegramError as error:
-        log.warning("document download failed: %s", error)
+        log.warning("document download failed: %s", type(error).__name__)
         raise DocumentProblem("document_download_failed") from None
     if len(data) > limits.max_document_bytes:
         raise DocumentProblem("document_too_big", {"size": f"{len(data) / (1024 * 1024):.0f}"})
@@ -92,7 +92,8 @@ async def read_telegram_document(
             read_document, data, ref.file_name, ref.mime_type, document_limits
         )
     except DocumentError as error:
-        log.info("document not read (%s): %s", error.code.value, error)
+        log.info("document not read: %s", error.code.value)  # never the file's name at INFO
+        log.debug("document not read: %s", error)
         name = ref.file_name or ref.mime_type or "?"
         raise DocumentProblem(f"document_{error.code.value}", {"name": name}) from None
     return document.text, _notes_key(document)

@@ -38,11 +38,14 @@ class SummaryRequest:
     @property
     def prose(self) -> str:
         """The text without its links."""
-        prose = self.text
-        for link in self.links:
-            # find_urls writes bare links ("kompas.com/...") with "https://" in front.
-            prose = prose.replace(link, " ").replace(link.removeprefix("https://"), " ")
-        return prose.strip()
+        if not self.links:
+            return self.text.strip()
+        # find_urls writes bare links ("kompas.com/...") with "https://" in front. Longest
+        # first, in one pass: removing "?i=1" must not leave the "0" of "?i=10" behind.
+        spellings = {form for link in self.links for form in (link, link.removeprefix("https://"))}
+        ordered = sorted(spellings, key=len, reverse=True)
+        pattern = re.compile("|".join(re.escape(form) for form in ordered if form))
+        return pattern.sub(" ", self.text).strip()
 
 
 def message_content(message: Message) -> tuple[str, tuple[str, ...]]:
@@ -80,6 +83,13 @@ def command_request(message: Message) -> SummaryRequest | None:
         if text.strip() or links:
             return SummaryRequest(text, links, sentences)
     return None
+
+
+def reason_code(error: Exception) -> str:
+    """What went wrong, as codes only (no link, no text): safe for INFO logs."""
+    code = getattr(error, "code", None)
+    shown = code.value if isinstance(code, FetchErrorCode) else code
+    return f"{type(error).__name__} {shown}" if shown else type(error).__name__
 
 
 def _failure_text(services: Services, ui: str, error: Exception) -> str:

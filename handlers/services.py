@@ -6,15 +6,14 @@ They reach it through PTB's typed context: `context.bot_data` is a `BotData`, wh
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from telegram import Message, ReplyParameters
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram import Message, ReplyParameters, Update
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from service import DigestService, RateLimiter
@@ -30,7 +29,8 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-SEND_ATTEMPTS = 3
+# The update being handled, in this task (PTB runs each update's handlers in one task).
+_current_update: ContextVar[int | None] = ContextVar("current_update", default=None)
 
 
 @dataclass(frozen=True)
@@ -86,36 +86,37 @@ async def preferences(
     return ChatPreferences(interface, saved.summary_sentences or DEFAULT_SENTENCES)
 
 
+def note_update(update: object) -> None:
+    """Remember which update is being handled, for log lines (set first for every update)."""
+    if isinstance(update, Update):
+        _current_update.set(update.update_id)
+
+
 async def with_retries(
     action: str, send: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any
 ) -> T | None:
-    """Call a Bot API method, retrying network faults; None (logged) if it keeps failing.
+    """Call a Bot API method; None (logged) if Telegram refuses it or it keeps failing.
 
-    Flood limits (429) are retried by the application's AIORateLimiter before they get here.
+    Passing faults (429 flood limits, 5xx answers, lost connections) are retried below this,
+    by the application's rate limiter (bot/flood.py), for a minute and more: whatever reaches
+    here is final.
     """
-    for attempt in range(1, SEND_ATTEMPTS + 1):
-        try:
-            return await send(*args, **kwargs)
-        except RetryAfter as error:
-            retry_after = error.retry_after
-            delay = (
-                retry_after.total_seconds() if isinstance(retry_after, timedelta) else retry_after
-            )
-            log.warning("%s: flood limit, retrying in %.1fs (attempt %d)", action, delay, attempt)
-            await asyncio.sleep(min(delay, 30.0))
-        except (TimedOut, NetworkError) as error:
-            if isinstance(error, BadRequest):
-                if "not modified" in str(error).lower():
-                    return None  # pressing the same button twice: nothing to change
-                log.warning("%s: rejected by Telegram: %s", action, error)
-                return None
-            log.warning("%s: %s (attempt %d of %d)", action, error, attempt, SEND_ATTEMPTS)
-            await asyncio.sleep(0.5 * attempt)
-        except Forbidden as error:
-            log.info("%s: not allowed (%s); dropping the reply", action, error)
-            return None
-    log.error("%s: giving up after %d attempts; the reply is dropped", action, SEND_ATTEMPTS)
+    try:
+        return await send(*args, **kwargs)
+    except BadRequest as error:
+        if "not modified" in str(error).lower():
+            return None  # pressing the same button twice: nothing to change
+        log.warning("%s for update %s: rejected by Telegram: %s", action, _shown(), error)
+    except Forbidden as error:
+        log.info("%s for update %s: not allowed (%s); dropping it", action, _shown(), error)
+    except TelegramError as error:  # outlasted the retries, or the bot is stopping
+        log.error("%s for update %s: %s; the reply is lost", action, _shown(), error)
     return None
+
+
+def _shown() -> str:
+    update_id = _current_update.get()
+    return "-" if update_id is None else str(update_id)
 
 
 async def send_reply(message: Message, reply: Reply) -> list[Message]:

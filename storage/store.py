@@ -169,12 +169,11 @@ class Storage:
         *,
         summary_sentences: int | Unchanged | None = UNCHANGED,
         language: str | Unchanged | None = UNCHANGED,
-    ) -> ChatSettings:
+    ) -> ChatSettings | None:
         """Change the given settings (None resets one to the default).
 
-        Returns the settings now in effect: if the write failed, whatever get_chat_settings
-        gives (the old ones, or defaults while the file is unreadable), so a caller can tell
-        the user the change was not saved.
+        Returns the settings now saved, or None when the change could not be saved (locked,
+        read-only, full or missing database), so a caller can tell the user so.
         """
 
         def changed(old: ChatSettings) -> ChatSettings:
@@ -193,8 +192,7 @@ class Storage:
                 await settings.write_settings(db, updated, now)
             return updated
 
-        updated = await self._runner.run("settings update", update, None, writes=True)
-        return updated if updated is not None else await self.get_chat_settings(chat_id)
+        return await self._runner.run("settings update", update, None, writes=True)
 
     async def note_chat_served(self, chat_id: int) -> None:
         """Count one summary delivered to this chat (only the count and first-seen time)."""

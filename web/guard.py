@@ -8,6 +8,7 @@ import socket
 from collections.abc import Iterable
 
 import httpx
+import idna
 
 from .policy import FetchError, FetchErrorCode, IPAddress, IPNetwork
 
@@ -99,6 +100,33 @@ def checked_url(raw: str | httpx.URL) -> httpx.URL:
             FetchErrorCode.UNSUPPORTED_SCHEME,
             f"only http and https links can be fetched, not {url.scheme}:",
         )
-    if not url.host:
-        raise FetchError(FetchErrorCode.INVALID_URL, f"URL has no host: {raw!s:.200}")
+    try:
+        host = url.host
+    except UnicodeError:  # httpx decodes "xn--" hosts lazily, with the idna package
+        host = ""
+    if not host:
+        raise FetchError(FetchErrorCode.INVALID_URL, f"URL has no valid host: {raw!s:.200}")
+    if parse_ip_host(host) is None:
+        _check_host_name(url.raw_host.decode("ascii", "replace"))
     return url
+
+
+# RFC 1035: a label is 1 to 63 octets, a name at most 253 (without the root's dot).
+_MAX_LABEL = 63
+_MAX_NAME = 253
+
+
+def _check_host_name(name: str) -> None:
+    """Refuse names that no resolver accepts, before the resolver raises its own errors."""
+    name = name.removesuffix(".")
+    labels = name.split(".")
+    if len(name) > _MAX_NAME or any(not 0 < len(label) <= _MAX_LABEL for label in labels):
+        raise FetchError(FetchErrorCode.INVALID_URL, f"not a valid host name: {name:.80}")
+    for label in labels:
+        if label[:4].lower() == "xn--":
+            try:
+                idna.decode(label)
+            except (idna.IDNAError, UnicodeError):
+                raise FetchError(
+                    FetchErrorCode.INVALID_URL, f"not a valid international host name: {label}"
+                ) from None

@@ -19,7 +19,7 @@ def test_a_token_alone_gives_the_documented_defaults() -> None:
     assert settings.base_url == "https://api.telegram.org/bot"
     assert settings.database_path == Path("ringkas.db")
     assert settings.webhook_url is None
-    assert (settings.listen_address, settings.port) == ("0.0.0.0", 8443)
+    assert (settings.listen_address, settings.port) == ("127.0.0.1", 8443)
     assert settings.allowed_networks == ()
     assert settings.log_level == logging.INFO
 

@@ -119,7 +119,7 @@ async def test_write_lock_held_elsewhere_skips_writes_with_a_warning(populated, 
         assert "locked" in storage.degraded_reason
         assert warnings_logged(caplog)
         await storage.note_chat_served(42)
-        assert await storage.update_chat_settings(42, language="en") == ChatSettings(42, 4, "id")
+        assert await storage.update_chat_settings(42, language="en") is None
     await wait_out_lock_backoff()
     assert await storage.get_cached("text:new") is None
     assert (await storage.stats()).chats_served == 0
@@ -155,7 +155,7 @@ async def test_file_locked_exclusively_at_startup_behaves_as_no_cache(populated,
         await wait_out_lock_backoff()
         assert await storage.get_chat_settings(42) == ChatSettings(42)
         await wait_out_lock_backoff()
-        assert await storage.update_chat_settings(42, language="en") == ChatSettings(42)
+        assert await storage.update_chat_settings(42, language="en") is None
         await wait_out_lock_backoff()
         await storage.put_cached("text:new", "lost")
         await storage.note_chat_served(42)
@@ -189,7 +189,7 @@ async def test_read_only_file_serves_cached_results_and_skips_writes(populated, 
         assert await storage.get_chat_settings(42) == ChatSettings(42, 4, "id")
         await storage.put_cached("text:new", "new summary")
         assert await storage.get_cached("text:new") is None
-        assert await storage.update_chat_settings(42, language="en") == ChatSettings(42, 4, "id")
+        assert await storage.update_chat_settings(42, language="en") is None
         await storage.note_chat_served(42)
         stats = await storage.stats()
         await storage.close()
@@ -215,7 +215,7 @@ async def test_new_database_in_read_only_directory_runs_without_cache(tmp_path, 
         storage = await Storage.open(path, busy_timeout_ms=1000)
         await storage.put_cached("k", "payload")
         assert await storage.get_cached("k") is None
-        assert await storage.update_chat_settings(1, summary_sentences=3) == ChatSettings(1)
+        assert await storage.update_chat_settings(1, summary_sentences=3) is None
         stats = await storage.stats()
         await storage.close()
     assert "no cache" in storage.degraded_reason
