@@ -32,6 +32,8 @@ from .text import SENTENCE_BREAK, WORD, comparable, is_prose, word_count
 MIN_PROSE_TOTAL_WORDS = 20  # photo stories may carry a single two-sentence caption
 MIN_SENTENCES = 2
 MAX_LEAD_PARAGRAPHS = 2
+BROAD_PREFERRED_RATIO = 3.0
+MAX_PARAGRAPH_WORDS = 400  # a longer "paragraph" is a page without paragraph markup  # the broad pass wins when it holds this many times the prose
 # Confidence is "high" when the article has at least this many words and this share of its
 # 4-word shingles is also in the second, independent extraction; otherwise "low".
 CONFIDENT_WORDS = 80
@@ -163,7 +165,7 @@ def _read(tree: lxml.html.HtmlElement, metadata: PageMetadata, url: str | None) 
 
     precise = _paragraphs(_extract(tree, page_url, precise=True), own, other)
     broad = _paragraphs(_extract(tree, page_url, precise=False), own, other)
-    if _has_enough_prose(precise):
+    if _has_enough_prose(precise) and not _broad_holds_much_more(precise, broad):
         precise = _with_recovered_lead(precise, broad, metadata.description)
         return _Reading(precise, broad, False, evidence)
     if _has_enough_prose(broad):
@@ -219,6 +221,23 @@ def _with_recovered_lead(
             break
         lead.insert(0, candidate)
     return lead + paragraphs
+
+
+def _prose_words(paragraphs: list[str]) -> int:
+    return sum(word_count(paragraph) for paragraph in paragraphs if is_prose(paragraph))
+
+
+def _broad_holds_much_more(precise: list[str], broad: list[str]) -> bool:
+    """The precise pass sometimes keeps a stray box and misses the article (a paywall class
+    around its body): then the broad pass holds the precise text and far more prose."""
+    if _prose_words(broad) < BROAD_PREFERRED_RATIO * _prose_words(precise):
+        return False
+    # A page without paragraphs comes out of the broad pass as one wall of everything.
+    if max(word_count(paragraph) for paragraph in broad) > MAX_PARAGRAPH_WORDS:
+        return False
+    mine = _shingles(precise)
+    shared = sum((mine & _shingles(broad)).values())
+    return shared >= CONFIDENT_AGREEMENT * sum(mine.values())
 
 
 def _has_enough_prose(paragraphs: list[str]) -> bool:
