@@ -39,7 +39,9 @@ def _is_teaser_block(box: Box) -> bool:
 
 def _removable(box: Box, limit: float) -> bool:
     element = box.element
-    if element.tag in _PROTECTED_TAGS or element.get("itemprop") == "articleBody":
+    if element.get("itemprop") == "articleBody":
+        return False
+    if element.tag in _PROTECTED_TAGS and not (element.tag == "article" and box.furniture):
         return False
     return (box.furniture and box.paragraphs <= limit) or _is_teaser_block(box)
 

@@ -32,7 +32,7 @@ _HIDDEN_CLASS = re.compile(
 )
 _FURNITURE_CLASS = re.compile(
     r"related|populer|popular|terpopuler|terkini|trending|rekomendasi|recommend|baca-?juga"
-    r"|bacajuga|read-?also|also-?read|more-?stories|most-?read|newsletter|subscribe|signup"
+    r"|bacajuga|latest|read-?also|also-?read|more-?stories|most-?read|newsletter|subscribe|signup"
     r"|sign-up|outbrain|taboola|recirc|advert|iklan|promo|social|share|sharing|sharer"
     r"|inline-?link|lihat-?juga|simak-?juga|tag-?list|tags|author-?bio|about-?author"
     r"|(?:^|[\s_-])dek(?:$|[\s_-])|standfirst|strapline|sub-?title|sub-?headline",
@@ -140,6 +140,7 @@ class _Frame:
     paragraphs: int = 0
     headline_link: bool = False
     needed: bool = False  # an ancestor of a headline link: remember its size
+    in_article: bool = False  # inside an <article> element
 
 
 def _is_furniture(element: lxml.html.HtmlElement) -> bool:
@@ -171,7 +172,12 @@ def index_page(root: lxml.html.HtmlElement, site: SiteLinks) -> PageIndex:
             counter += 1
             if tag in _SKIPPED_TAGS:
                 walker.skip_subtree()
-            stack.append(_Frame(element, counter, _is_furniture(element), tag in _BLOCK_TAGS))
+            in_article = bool(stack) and (stack[-1].in_article or stack[-1].element.tag == "article")
+            # An <article> inside an <article> is a card teasing another story.
+            furniture = _is_furniture(element) or (tag == "article" and in_article)
+            frame = _Frame(element, counter, furniture, tag in _BLOCK_TAGS)
+            frame.in_article = in_article
+            stack.append(frame)
             if tag not in _SKIPPED_TAGS:
                 stack[-1].text = len((element.text or "").strip())
             continue
