@@ -23,7 +23,7 @@ from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
 from .furniture import remove_furniture
-from .listings import ListingEvidence, gather_evidence, listing_reason
+from .listings import ListingEvidence, gather_evidence, listing_reason, teaser_flags
 from .page_index import PageIndex, SiteLinks, index_page
 from .page_metadata import PageMetadata, read_metadata
 from .paragraphs import body_blocks, clean_blocks
@@ -32,8 +32,8 @@ from .text import SENTENCE_BREAK, WORD, comparable, is_prose, word_count
 MIN_PROSE_TOTAL_WORDS = 20  # photo stories may carry a single two-sentence caption
 MIN_SENTENCES = 2
 MAX_LEAD_PARAGRAPHS = 2
-BROAD_PREFERRED_RATIO = 3.0
-MAX_PARAGRAPH_WORDS = 400  # a longer "paragraph" is a page without paragraph markup  # the broad pass wins when it holds this many times the prose
+BROAD_PREFERRED_RATIO = 3.0  # the broad pass wins when it holds this many times the prose
+MAX_PARAGRAPH_WORDS = 400  # a longer "paragraph" is a page without paragraph markup
 # Confidence is "high" when the article has at least this many words and this share of its
 # 4-word shingles is also in the second, independent extraction; otherwise "low".
 CONFIDENT_WORDS = 80
@@ -123,9 +123,12 @@ def extract_from_tree(tree: lxml.html.HtmlElement, url: str | None = None) -> Ar
         raise NotAnArticle("no readable text found on the page")
     if not _has_enough_prose(paragraphs):
         raise NotAnArticle("too little running prose to be an article")
-    reason = listing_reason(paragraphs, reading.evidence)
+    teasers = teaser_flags(paragraphs, reading.evidence)
+    reason = listing_reason(paragraphs, reading.evidence, teasers)
     if reason:
         raise NotAnArticle(reason)
+    # Teasers of other stories that sit among the article's paragraphs are dropped.
+    paragraphs = [p for p, teaser in zip(paragraphs, teasers, strict=True) if not teaser]
     return Article(
         title=metadata.title,
         site=metadata.site,
@@ -143,7 +146,9 @@ def extract_continuation(html: str, url: str | None = None) -> list[str]:
     tree = parse_html(html) if html and html.strip() else None
     if tree is None:
         return []
-    return _read(tree, read_metadata(tree, url), url).paragraphs
+    reading = _read(tree, read_metadata(tree, url), url)
+    teasers = teaser_flags(reading.paragraphs, reading.evidence)
+    return [p for p, teaser in zip(reading.paragraphs, teasers, strict=True) if not teaser]
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,8 @@ _HREF = re.compile(
 _PUBLIC_SUFFIX_LABELS = frozenset(
     "com co id net org go ac or sch web my biz info gov edu mil uk au br jp in sg nz za".split()
 )
+_LABEL_BEFORE = re.compile(r"^\s*(?:[^\W\d_][^:\n]{0,24}:)?\s*$")  # "", "Baca juga:", "READ MORE:"
+_LABEL_AFTER = re.compile(r"^\s*(?:\[[A-Z0-9 ]{1,15}\]|[-|–—:]?\s*)\s*$")  # "", " [NEWS]", " |"
 _SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "head"})
 _BLOCK_TAGS = frozenset({"p", "li", "h2", "h3", "h4", "h5", "h6", "dd", "dt"})
 
@@ -159,6 +161,18 @@ def _is_furniture(element: lxml.html.HtmlElement) -> bool:
     return bool(style and _HIDDEN_STYLE.search(style))
 
 
+def _stands_alone(anchor: lxml.html.HtmlElement) -> bool:
+    """A headline link stands on its own (a label like "Baca juga:" or "[NEWS]" may sit next
+    to it); a link inside a sentence has text around it."""
+    if not _LABEL_AFTER.match(anchor.tail or ""):
+        return False
+    previous = anchor.getprevious()
+    if previous is not None:
+        return bool(_LABEL_BEFORE.match(previous.tail or ""))
+    parent = anchor.getparent()
+    return parent is None or bool(_LABEL_BEFORE.match(parent.text or ""))
+
+
 def index_page(root: lxml.html.HtmlElement, site: SiteLinks) -> PageIndex:
     body = root.find(".//body")
     body = body if body is not None else root
@@ -172,7 +186,9 @@ def index_page(root: lxml.html.HtmlElement, site: SiteLinks) -> PageIndex:
             counter += 1
             if tag in _SKIPPED_TAGS:
                 walker.skip_subtree()
-            in_article = bool(stack) and (stack[-1].in_article or stack[-1].element.tag == "article")
+            in_article = bool(stack) and (
+                stack[-1].in_article or stack[-1].element.tag == "article"
+            )
             # An <article> inside an <article> is a card teasing another story.
             furniture = _is_furniture(element) or (tag == "article" and in_article)
             frame = _Frame(element, counter, furniture, tag in _BLOCK_TAGS)
@@ -184,7 +200,11 @@ def index_page(root: lxml.html.HtmlElement, site: SiteLinks) -> PageIndex:
         frame = stack.pop()
         if tag == "a":
             frame.links = frame.text
-            if site.is_other_page(element.get("href")) and frame.text <= MAX_HEADLINE_CHARS:
+            if (
+                site.is_other_page(element.get("href"))
+                and frame.text <= MAX_HEADLINE_CHARS
+                and _stands_alone(element)
+            ):
                 headline = normalize_space(element.text_content())
                 if word_count(headline) >= HEADLINE_WORDS:
                     frame.headline_link = True

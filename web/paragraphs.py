@@ -39,7 +39,10 @@ _BOILERPLATE = re.compile(
     r"|dapatkan (?:update|informasi|berita)|ikuti (?:kami|kanal|saluran|akun|berita)"
     r"|klik di ?sini|unduh aplikasi|gabung(?:lah)? (?:di|ke|dengan)|berlangganan)\b"
     # Furniture words anywhere in a short line.
-    r"|\b(?:newsletters?|inbox|all rights reserved|hak cipta dilindungi)\b|©|ⓒ"
+    r"|\b(?:newsletters?|inbox|all rights reserved|hak cipta dilindungi|click here"
+    r"|tell us what you think|klik di ?sini)\b|©|ⓒ"
+    # WordPress shortcodes left in the text: [button link=...]
+    r"|^\[/?[a-z_]+(?:\s[^\]]*)?\]"
     r"|\b[\w.+-]+@[\w-]+\.[\w.]+",
     re.IGNORECASE,
 )
