@@ -34,6 +34,7 @@ MIN_SENTENCES = 2
 MAX_LEAD_PARAGRAPHS = 2
 BROAD_PREFERRED_RATIO = 3.0  # the broad pass wins when it holds this many times the prose
 MAX_PARAGRAPH_WORDS = 400  # a longer "paragraph" is a page without paragraph markup
+REGION_GAIN = 1.2  # the marked article boxes win when they hold this much more prose
 # Confidence is "high" when the article has at least this many words and this share of its
 # 4-word shingles is also in the second, independent extraction; otherwise "low".
 CONFIDENT_WORDS = 80
@@ -172,6 +173,9 @@ def _read(tree: lxml.html.HtmlElement, metadata: PageMetadata, url: str | None) 
     broad = _paragraphs(_extract(tree, page_url, precise=False), own, other)
     if _has_enough_prose(precise) and not _broad_holds_much_more(precise, broad):
         precise = _with_recovered_lead(precise, broad, metadata.description)
+        region = _region_paragraphs(page, page_url, own, other)
+        if _holds_more(region, precise):
+            return _Reading(region, precise, False, evidence)
         return _Reading(precise, broad, False, evidence)
     if _has_enough_prose(broad):
         return _Reading(broad, precise, False, evidence)
@@ -226,6 +230,38 @@ def _with_recovered_lead(
             break
         lead.insert(0, candidate)
     return lead + paragraphs
+
+
+def _region_paragraphs(
+    page: PageIndex, url: str | None, own: set[str], other: set[str]
+) -> list[str]:
+    """The article read from the boxes the page marks as its body only. Some sites split the
+    body into several boxes between advertisements; the precise pass keeps the first."""
+    if len(page.regions) < 2:
+        return []
+    root = lxml.html.Element("html")
+    body = lxml.etree.SubElement(root, "body")
+    article = lxml.etree.SubElement(body, "article")
+    seen: Counter[tuple[str, ...]] = Counter()
+    kept = 0
+    for region in page.regions:
+        shingles = _shingles([region.text_content()])
+        if sum((shingles & seen).values()) > (1 - CONFIDENT_AGREEMENT) * sum(shingles.values()):
+            continue  # the same body again (a print or app copy of the page)
+        seen.update(shingles)
+        article.append(deepcopy(region))
+        kept += 1
+    if kept < 2:
+        return []
+    return _paragraphs(_extract(root, url, precise=True), own, other)
+
+
+def _holds_more(candidate: list[str], current: list[str]) -> bool:
+    """Whether `candidate` holds (nearly) all of `current` and clearly more prose."""
+    if not candidate or _prose_words(candidate) < REGION_GAIN * _prose_words(current):
+        return False
+    mine = _shingles(current)
+    return sum((mine & _shingles(candidate)).values()) >= CONFIDENT_AGREEMENT * sum(mine.values())
 
 
 def _prose_words(paragraphs: list[str]) -> int:

@@ -38,6 +38,13 @@ _FURNITURE_CLASS = re.compile(
     r"|(?:^|[\s_-])dek(?:$|[\s_-])|standfirst|strapline|sub-?title|sub-?headline",
     re.IGNORECASE,
 )
+# The article's own container, as sites name it.
+_BODY_CLASS = re.compile(
+    r"article[-_]*body|articlebody|story[-_]*body|entry[-_]?content|post[-_]?(?:content|body)"
+    r"|article[-_]?(?:content|text)|content[-_]?body|detail[-_]?(?:body|content|text|isi)"
+    r"|isi[-_]?(?:berita|artikel|detail)|read__content|txt[-_]?article|body[-_]?text",
+    re.IGNORECASE,
+)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _HREF = re.compile(
     r"(?:(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*):)?(?://(?P<host>[^/?#]*))?(?P<path>[^?#]*)"
@@ -129,6 +136,7 @@ class PageIndex:
     headline_links: list[HeadlineLink] = field(default_factory=list)
     sizes: dict[lxml.html.HtmlElement, int] = field(default_factory=dict)  # of ancestors above
     paragraph_chars: int = 0  # text inside <p> on the whole page
+    regions: list[lxml.html.HtmlElement] = field(default_factory=list)  # article body boxes
 
 
 @dataclass(slots=True)
@@ -143,6 +151,7 @@ class _Frame:
     headline_link: bool = False
     needed: bool = False  # an ancestor of a headline link: remember its size
     in_article: bool = False  # inside an <article> element
+    in_region: bool = False  # inside a box that says it holds the article body
 
 
 def _is_furniture(element: lxml.html.HtmlElement) -> bool:
@@ -159,6 +168,13 @@ def _is_furniture(element: lxml.html.HtmlElement) -> bool:
         return True
     style = element.get("style")
     return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def _is_article_body(element: lxml.html.HtmlElement) -> bool:
+    if element.get("itemprop") == "articleBody":
+        return True
+    names = f"{element.get('class') or ''} {element.get('id') or ''}"
+    return names != " " and bool(_BODY_CLASS.search(names))
 
 
 def _stands_alone(anchor: lxml.html.HtmlElement) -> bool:
@@ -186,13 +202,18 @@ def index_page(root: lxml.html.HtmlElement, site: SiteLinks) -> PageIndex:
             counter += 1
             if tag in _SKIPPED_TAGS:
                 walker.skip_subtree()
-            in_article = bool(stack) and (
-                stack[-1].in_article or stack[-1].element.tag == "article"
+            parent = stack[-1] if stack else None
+            in_article = parent is not None and (
+                parent.in_article or parent.element.tag == "article"
             )
             # An <article> inside an <article> is a card teasing another story.
             furniture = _is_furniture(element) or (tag == "article" and in_article)
             frame = _Frame(element, counter, furniture, tag in _BLOCK_TAGS)
             frame.in_article = in_article
+            frame.in_region = parent is not None and parent.in_region
+            if not frame.in_region and not furniture and _is_article_body(element):
+                frame.in_region = True
+                index.regions.append(element)
             stack.append(frame)
             if tag not in _SKIPPED_TAGS:
                 stack[-1].text = len((element.text or "").strip())
