@@ -8,6 +8,7 @@ the site, and the few ancestors of those links that a listing check looks at.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -154,27 +155,29 @@ class _Frame:
     in_region: bool = False  # inside a box that says it holds the article body
 
 
-def _is_furniture(element: lxml.html.HtmlElement) -> bool:
-    if element.tag == "figcaption":
-        return True
-    names = f"{element.get('class') or ''} {element.get('id') or ''}"
-    if names != " " and (
+@functools.lru_cache(maxsize=4096)
+def _names_say(names: str) -> tuple[bool, bool]:
+    """(furniture, article body) for a "class id" string; pages repeat a few class names
+    thousands of times, so the answers are remembered."""
+    furniture = bool(
         _CAPTION_CLASS.search(names)
         or _HIDDEN_CLASS.search(names)
         or _FURNITURE_CLASS.search(names)
-    ):
-        return True
-    if element.get("hidden") is not None:
-        return True
-    style = element.get("style")
-    return bool(style and _HIDDEN_STYLE.search(style))
+    )
+    return furniture, bool(_BODY_CLASS.search(names))
 
 
-def _is_article_body(element: lxml.html.HtmlElement) -> bool:
-    if element.get("itemprop") == "articleBody":
-        return True
-    names = f"{element.get('class') or ''} {element.get('id') or ''}"
-    return names != " " and bool(_BODY_CLASS.search(names))
+def _classify(element: lxml.html.HtmlElement) -> tuple[bool, bool]:
+    """(furniture, article body) for an element, from its tag and attributes."""
+    attributes = element.attrib
+    names = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
+    furniture, body = _names_say(names) if names != " " else (False, False)
+    if element.tag == "figcaption" or "hidden" in attributes:
+        furniture = True
+    style = attributes.get("style")
+    if style and _HIDDEN_STYLE.search(style):
+        furniture = True
+    return furniture, body or attributes.get("itemprop") == "articleBody"
 
 
 def _stands_alone(anchor: lxml.html.HtmlElement) -> bool:
@@ -207,11 +210,12 @@ def index_page(root: lxml.html.HtmlElement, site: SiteLinks) -> PageIndex:
                 parent.in_article or parent.element.tag == "article"
             )
             # An <article> inside an <article> is a card teasing another story.
-            furniture = _is_furniture(element) or (tag == "article" and in_article)
+            furniture, article_body = _classify(element)
+            furniture = furniture or (tag == "article" and in_article)
             frame = _Frame(element, counter, furniture, tag in _BLOCK_TAGS)
             frame.in_article = in_article
             frame.in_region = parent is not None and parent.in_region
-            if not frame.in_region and not furniture and _is_article_body(element):
+            if not frame.in_region and not furniture and article_body:
                 frame.in_region = True
                 index.regions.append(element)
             stack.append(frame)
