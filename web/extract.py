@@ -195,7 +195,7 @@ def _extract(
             fast=not precise,
             favor_precision=precise,
             include_comments=False,
-            include_tables=False,
+            include_tables=True,
             include_links=False,
             include_images=images,
         )

@@ -63,7 +63,8 @@ _CAPTION = re.compile(
 
 @dataclass(frozen=True)
 class Block:
-    """One block of extracted text and what trafilatura saw it as: p, head, item or quote."""
+    """One block of extracted text and what trafilatura saw it as: p, head, item, quote or
+    row (of a table)."""
 
     text: str
     kind: str
@@ -92,7 +93,13 @@ def body_blocks(body: etree._Element | None) -> list[Block]:
     while stack:
         element, inherited = stack.pop()
         tag = element.tag if isinstance(element.tag, str) else ""
-        if tag in ("list", "quote", "div", "table", "row"):
+        if tag == "row":  # a table row reads as one line, its cells side by side
+            cells = (normalize_space(_inline_text(cell)) for cell in element)
+            line = " ".join(cell for cell in cells if cell)
+            if line:
+                blocks.append(Block(line, "row"))
+            continue
+        if tag in ("list", "quote", "div", "table"):
             kind = {"list": "item", "quote": "quote"}.get(tag, inherited)
             if len(element):
                 stack.extend((child, kind) for child in reversed(element))
