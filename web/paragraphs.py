@@ -14,8 +14,11 @@ from .text import SENTENCE_END, WORD, comparable, is_prose, normalize_space, wor
 
 SUBHEADING_MAX_WORDS = 12  # a line this short without a full stop is a heading or label
 BOILERPLATE_MAX_WORDS = 40
-LIST_MIN_ITEMS = 3  # newsletter/follow-us lines are short; longer ones are prose
+LIST_MIN_ITEMS = 3
+TAG_LINE_MIN_PARTS = 5  # a line of this many comma-separated keywords is a tag list
+TAG_MAX_WORDS = 4  # newsletter/follow-us lines are short; longer ones are prose
 
+_NOT_TAGS = re.compile(r"[()_:;]")  # credits and ingredient lists have these; tag lines do not
 _BULLET = re.compile(r"^(?:[-*•·▪►]|\d{1,2}[.)])\s+")
 _LINK_LABEL = re.compile(
     r"\s*,?\s*[(\[]?\b(?:opens|open|opens in|buka(?:\s+di)?)\s+(?:a\s+)?(?:new|baru)\s+"
@@ -40,7 +43,7 @@ _BOILERPLATE = re.compile(
     r"|klik di ?sini|unduh aplikasi|gabung(?:lah)? (?:di|ke|dengan)|berlangganan)\b"
     # Furniture words anywhere in a short line.
     r"|\b(?:newsletters?|inbox|all rights reserved|hak cipta dilindungi|click here"
-    r"|tell us what you think|klik di ?sini)\b|©|ⓒ"
+    r"|tell us what you think|klik di ?sini|moderat(?:or|ion|ed|ador|ore))\b|©|ⓒ"
     # WordPress shortcodes left in the text: [button link=...]
     r"|^\[/?[a-z_]+(?:\s[^\]]*)?\]"
     r"|\b[\w.+-]+@[\w-]+\.[\w.]+",
@@ -141,8 +144,16 @@ def is_caption(text: str) -> bool:
     return bool(_CAPTION.search(text)) and word_count(text) <= 60
 
 
+def _is_tag_line(text: str) -> bool:
+    """ "ihsg, saham, bursa efek, ...": keywords separated by commas, not a sentence."""
+    parts = text.split(",")
+    if len(parts) < TAG_LINE_MIN_PARTS or SENTENCE_END.search(text) or _NOT_TAGS.search(text):
+        return False
+    return sum(word_count(part) for part in parts) <= TAG_MAX_WORDS * len(parts)
+
+
 def is_boilerplate(text: str) -> bool:
-    if _SEE_ALSO.match(text) or _BYLINE.match(text):
+    if _SEE_ALSO.match(text) or _BYLINE.match(text) or _is_tag_line(text):
         return True
     return word_count(text) <= BOILERPLATE_MAX_WORDS and bool(_BOILERPLATE.search(text))
 
