@@ -26,7 +26,7 @@ from .furniture import remove_furniture
 from .listings import ListingEvidence, gather_evidence, listing_reason, teaser_flags
 from .page_index import PageIndex, SiteLinks, index_page
 from .page_metadata import PageMetadata, read_metadata
-from .paragraphs import body_blocks, clean_blocks
+from .paragraphs import body_blocks, clean_blocks, without_subheadings
 from .text import SENTENCE_BREAK, WORD, comparable, is_prose, word_count
 
 MIN_PROSE_TOTAL_WORDS = 20  # photo stories may carry a single two-sentence caption
@@ -72,6 +72,12 @@ class Article:
     confidence: str = HIGH
     pages: int = 1  # pages of a paginated article that were read (web.pages)
     more_pages: bool = False  # the article goes on over pages that could not be read
+
+    @property
+    def prose(self) -> str:
+        """The text a summary may quote: `text` without its subheadings (short lines without
+        a full stop between paragraphs), which are part of the article but not sentences."""
+        return "\n\n".join(without_subheadings(self.text.split("\n\n")))
 
 
 class NotAnArticle(Exception):

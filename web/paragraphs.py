@@ -1,6 +1,7 @@
 """From trafilatura's extracted body to the article's paragraphs, without what a reader would
-not call the article: headings and subheadings, captions, link labels, "read also" and
-newsletter lines, the headline itself and other stories' headlines.
+not call the article: captions, link labels, "read also" and newsletter lines, the headline
+itself and other stories' headlines. Subheadings belong to the article's text, but not to
+what a summary may quote (without_subheadings).
 """
 
 from __future__ import annotations
@@ -123,20 +124,18 @@ def _is_label(block: Block) -> bool:
     )
 
 
-def _without_subheadings(blocks: list[Block]) -> list[Block]:
-    """Drop headings, and short lines without a full stop standing alone between paragraphs;
-    runs of such lines are lists (tour dates, a table of results) and stay."""
-    labels = [_is_label(block) for block in blocks]
-    kept: list[Block] = []
-    for position, block in enumerate(blocks):
-        if block.kind == "head" and labels[position]:
-            continue  # a heading that reads as a sentence ("Q: Where did you grow up?") stays
+def without_subheadings(paragraphs: list[str]) -> list[str]:
+    """The paragraphs a summary may quote: without subheadings, the short lines without a
+    full stop that stand alone between paragraphs ("Tekanan Sektor Bahan Baku"). Runs of such
+    lines are lists (tour dates, a table of results) and stay."""
+    labels = [_is_label(Block(paragraph, "p")) for paragraph in paragraphs]
+    kept: list[str] = []
+    for position, paragraph in enumerate(paragraphs):
         alone = not (position > 0 and labels[position - 1]) and not (
-            position + 1 < len(blocks) and labels[position + 1]
+            position + 1 < len(paragraphs) and labels[position + 1]
         )
-        if labels[position] and alone:
-            continue
-        kept.append(block)
+        if not (labels[position] and alone):
+            kept.append(paragraph)
     return kept
 
 
@@ -183,7 +182,7 @@ def clean_blocks(
             continue
         seen.add(key)
         kept.append(Block(text, block.kind))
-    paragraphs = [block.text for block in _without_subheadings(kept)]
+    paragraphs = [block.text for block in kept]
     prose = [i for i, paragraph in enumerate(paragraphs) if is_prose(paragraph)]
     if not prose:
         return []
