@@ -101,9 +101,10 @@ class SiteLinks:
         scheme, host, path = match.group("scheme"), match.group("host"), match.group("path")
         if scheme and scheme.lower() not in ("http", "https"):
             return False
-        host = site_domain((host or "").lower().rsplit("@", 1)[-1].split(":", 1)[0])
-        if host and self._host and host != self._host:
-            return False
+        if host and self._host:
+            host = host.lower().rsplit("@", 1)[-1].split(":", 1)[0]
+            if not (host == self._host or host.endswith("." + self._host)):
+                return False
         path = path.rstrip("/")
         return len(path) > 1 and path != self._path
 

@@ -44,15 +44,17 @@ _BOILERPLATE = re.compile(
     r"|klik di ?sini|unduh aplikasi|gabung(?:lah)? (?:di|ke|dengan)|berlangganan)\b"
     # Furniture words anywhere in a short line.
     r"|\b(?:newsletters?|inbox|all rights reserved|hak cipta dilindungi|click here"
+    r"|pemasangan iklan|informasi iklan"
     r"|tell us what you think|klik di ?sini|moderat(?:or|ion|ed|ador|ore))\b|©|ⓒ"
     # WordPress shortcodes left in the text: [button link=...]
     r"|^\[/?[a-z_]+(?:\s[^\]]*)?\]"
-    r"|\b[\w.+-]+@[\w-]+\.[\w.]+",
+    r"|\b[\w.+-]+(?:@|\[at\])[\w-]+\.[\w.]+",
     re.IGNORECASE,
 )
 _BYLINE = re.compile(
     r"^(?:by|oleh|penulis|reporter|pewarta|editor|editing by|reporting by|sumber|source"
     r"|foto|photo|image|gambar|ilustrasi|video|credit|kredit|tags?|topik|updated|diperbarui"
+    r"|redaksi|hubungi|contact|kontak"
     r"|published|dipublikasikan)\s*[:|]",
     re.IGNORECASE,
 )
@@ -60,7 +62,12 @@ _CAPTION = re.compile(
     r"[(\[](?:foto|photo|image|gambar|dok|dokumentasi|ist|istimewa|credit|kredit"
     r"|image credit|photo credit|sumber foto)\b[^)\]]*[)\]]\s*$"
     r"|\((?:kanan|kiri|tengah|ka|ki|right|left|center|centre)\)"
-    r"|\b(?:ANTARA FOTO|AP Photo|AFP Photo|Getty Images|Shutterstock|iStock(?:photo)?)\b",
+    r"|\b(?:ANTARA FOTO|AP Photo|AFP Photo|Getty Images|Shutterstock|iStock(?:photo)?)\b"
+    # A photographer's credit closing the line: "(Bagus Kurniawan/detikcom)".
+    # (Editor initials, "(Mvi/Ali)", close real paragraphs: a credit names a person.)
+    r"|\([A-Z][a-z]+(?: [A-Z][\w.]*)+\s*/\s*[A-Za-z][^()/]{1,30}\)\s*$"
+    # A credit opening it: "Twitter @Persib", "Dok. Humas", "KOMPAS.com/Rina".
+    r"|^(?:twitter|instagram|facebook|youtube|tiktok)\s*@\w+|^dok\.|^[A-Z][\w.]+\.com/\w",
     re.IGNORECASE,
 )
 
