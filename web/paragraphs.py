@@ -45,7 +45,7 @@ _BOILERPLATE = re.compile(
     # Furniture words anywhere in a short line.
     r"|\b(?:newsletters?|inbox|all rights reserved|hak cipta dilindungi|click here"
     r"|pemasangan iklan|informasi iklan"
-    r"|tell us what you think|klik di ?sini|moderat(?:or|ion|ed|ador|ore))\b|©|ⓒ"
+    r"|tell us what you think|klik di ?sini|moderat(?:or|ion|ed|ore)|moderador)\b|©|ⓒ"
     # WordPress shortcodes left in the text: [button link=...]
     r"|^\[/?[a-z_]+(?:\s[^\]]*)?\]"
     r"|\b[\w.+-]+(?:@|\[at\])[\w-]+\.[\w.]+",
