@@ -198,8 +198,9 @@ def _extract(
         result = trafilatura.bare_extraction(
             tree,  # trafilatura works on its own copy
             url=url,
-            fast=not precise,
+            fast=False,
             favor_precision=precise,
+            favor_recall=not precise,
             include_comments=False,
             include_tables=True,
             include_links=False,
@@ -225,17 +226,31 @@ def _with_recovered_lead(
     rather than a <p>; take the prose paragraphs right before the body from the broad pass,
     but not the standfirst under the headline (the page's description)."""
     standfirst = comparable(description or "")
-    if not paragraphs or paragraphs[0] not in broad:
+    if not paragraphs:
         return paragraphs
-    start = broad.index(paragraphs[0])
+    before = _broad_before(paragraphs[0], broad)
+    if before is None:
+        return paragraphs
     lead: list[str] = []
-    for candidate in reversed(broad[max(0, start - MAX_LEAD_PARAGRAPHS) : start]):
+    for candidate in reversed(before[-MAX_LEAD_PARAGRAPHS:]):
         if not is_prose(candidate) or candidate in paragraphs:
             break
         if standfirst and comparable(candidate) == standfirst:
             break
         lead.insert(0, candidate)
     return lead + paragraphs
+
+
+def _broad_before(first: str, broad: list[str]) -> list[str] | None:
+    """The broad pass's paragraphs before the precise pass's first one; the broad pass may
+    have run the lead and the following paragraphs together into one."""
+    for position, paragraph in enumerate(broad):
+        if paragraph == first:
+            return broad[:position]
+        start = paragraph.find(first)
+        if start > 0:
+            return [*broad[:position], paragraph[:start].strip()]
+    return None
 
 
 def _region_paragraphs(

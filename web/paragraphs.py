@@ -17,8 +17,14 @@ SUBHEADING_MAX_WORDS = 12  # a line this short without a full stop is a heading 
 BOILERPLATE_MAX_WORDS = 40
 LIST_MIN_ITEMS = 3
 TAG_LINE_MIN_PARTS = 5  # a line of this many comma-separated keywords is a tag list
-TAG_MAX_WORDS = 4  # newsletter/follow-us lines are short; longer ones are prose
+TAG_MAX_WORDS = 4
+DATE_LINE_MAX_WORDS = 9  # newsletter/follow-us lines are short; longer ones are prose
 
+_DATE_TIME = re.compile(
+    r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b.*\b\d{1,2}[:.]\d{2}\b"
+    r"|\b\d{1,2}[:.]\d{2}\s*(?:WIB|WITA|WIT|GMT|UTC|[AP]M)\b",
+    re.IGNORECASE,
+)
 _NOT_TAGS = re.compile(r"[()_:;]")  # credits and ingredient lists have these; tag lines do not
 _BULLET = re.compile(r"^(?:[-*•·▪►]|\d{1,2}[.)])\s+")
 _LINK_LABEL = re.compile(
@@ -82,17 +88,33 @@ class Block:
 
 
 def _inline_text(element: etree._Element) -> str:
-    """Text of an element with its line breaks (<lb/>) as newlines; line breaks of the page's
-    source are only spaces, as a browser shows them."""
-    parts: list[str] = [_spaced(element.text)]
+    """Text of an element with its line breaks (<lb/>) as newlines and the page source's own
+    line breaks as "\r" (see _resolve_soft_breaks)."""
+    parts: list[str] = [_soft(element.text)]
     for child in element:
         parts.append("\n" if child.tag == "lb" else _inline_text(child))
-        parts.append(_spaced(child.tail))
+        parts.append(_soft(child.tail))
     return "".join(parts)
 
 
-def _spaced(text: str | None) -> str:
-    return text.replace("\n", " ").replace("\r", " ") if text else ""
+def _soft(text: str | None) -> str:
+    return text.replace("\r", " ").replace("\n", "\r") if text else ""
+
+
+def _resolve_soft_breaks(text: str) -> str:
+    """A source line break ends a paragraph after a finished sentence ("<p><p>" between
+    paragraphs, as some sites write them) and is a space inside one (hard-wrapped source)."""
+    lines: list[str] = []
+    for segment in text.split("\n"):
+        joined: list[str] = []
+        for piece in segment.split("\r"):
+            piece = piece.strip()
+            if piece and joined and not SENTENCE_END.search(joined[-1]):
+                joined[-1] = f"{joined[-1]} {piece}"
+            elif piece:
+                joined.append(piece)
+        lines.extend(joined)
+    return "\n".join(lines)
 
 
 def body_blocks(body: etree._Element | None) -> list[Block]:
@@ -105,7 +127,7 @@ def body_blocks(body: etree._Element | None) -> list[Block]:
         element, inherited = stack.pop()
         tag = element.tag if isinstance(element.tag, str) else ""
         if tag == "row":  # a table row reads as one line, its cells side by side
-            cells = (normalize_space(_inline_text(cell)) for cell in element)
+            cells = (normalize_space(_inline_text(cell).replace("\r", " ")) for cell in element)
             line = " ".join(cell for cell in cells if cell)
             if line:
                 blocks.append(Block(line, "row"))
@@ -118,7 +140,7 @@ def body_blocks(body: etree._Element | None) -> list[Block]:
                     blocks.append(Block(normalize_space(element.text or ""), kind or "p"))
                 continue
         kind = "head" if tag == "head" else (inherited or "p")
-        for line in _inline_text(element).split("\n"):
+        for line in _resolve_soft_breaks(_inline_text(element)).split("\n"):
             if line.strip():
                 blocks.append(Block(normalize_space(line), kind))
     return blocks
@@ -150,6 +172,11 @@ def is_caption(text: str) -> bool:
     return bool(_CAPTION.search(text)) and word_count(text) <= 60
 
 
+def _is_date_line(text: str) -> bool:
+    """ "Kamis, 05/11/2015 10:08 WIB": a date and a time, the line of a listing entry."""
+    return word_count(text) <= DATE_LINE_MAX_WORDS and bool(_DATE_TIME.search(text))
+
+
 def _is_tag_line(text: str) -> bool:
     """ "ihsg, saham, bursa efek, ...": keywords separated by commas, not a sentence."""
     parts = text.split(",")
@@ -159,7 +186,7 @@ def _is_tag_line(text: str) -> bool:
 
 
 def is_boilerplate(text: str) -> bool:
-    if _SEE_ALSO.match(text) or _BYLINE.match(text) or _is_tag_line(text):
+    if _SEE_ALSO.match(text) or _BYLINE.match(text) or _is_tag_line(text) or _is_date_line(text):
         return True
     return word_count(text) <= BOILERPLATE_MAX_WORDS and bool(_BOILERPLATE.search(text))
 
