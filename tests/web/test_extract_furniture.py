@@ -151,3 +151,32 @@ def test_a_photo_story_read_from_its_captions_is_low_confidence() -> None:
     article = extract_article(html)
     assert "perahu karet" in article.text
     assert article.confidence == "low"
+
+
+def test_a_bare_text_lead_and_empty_paragraph_separators_keep_the_paragraphs() -> None:
+    article = extract_article(
+        (PAGES / "artikel-tanpa-p.html").read_text(encoding="utf-8"),
+        "https://kabarselebritas.test/berita/2015/11/05/pesta-bising",
+    )
+    paragraphs = article.text.split("\n\n")
+    assert paragraphs[0].startswith("KabarSelebritas.test - Seorang penyanyi di Cardiff")
+    assert paragraphs[1].startswith("Lebih dari seratus tamu")
+    assert len(paragraphs) == 4
+    assert "Konser Amal" not in article.text
+    assert "WIB" not in article.text
+
+
+def test_hard_wrapped_source_lines_stay_one_paragraph() -> None:
+    html = (
+        "<html><head><title>Aktris Tampil Memukau</title></head><body><article>"
+        "<p>Foto-foto yang beredar di media sosial\n memperlihatkan aktris itu tampil memukau\n"
+        " dalam balutan kebaya merah di acara penghargaan film nasional.</p>"
+        "<p>Aktris berusia 47 tahun itu pernah meraih penghargaan pemeran utama terbaik\n"
+        " pada 2008 dan kini aktif sebagai produser film dokumenter.</p></article></body></html>"
+    )
+    paragraphs = extract_article(html).text.split("\n\n")
+    assert paragraphs[0] == (
+        "Foto-foto yang beredar di media sosial memperlihatkan aktris itu tampil memukau dalam "
+        "balutan kebaya merah di acara penghargaan film nasional."
+    )
+    assert len(paragraphs) == 2
