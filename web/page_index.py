@@ -23,7 +23,9 @@ MAX_HEADLINE_CHARS = 300  # a longer link is a paragraph that happens to be a li
 HEADLINE_ANCESTORS = 3  # a listing entry is at most this many levels above its headline link
 
 _CAPTION_CLASS = re.compile(
-    r"caption|figcaption|photo-?desc|img-?desc|image-?desc|keterangan|ket-?foto|credit",
+    r"caption|figcaption|photo-?desc|img-?desc|image-?desc|keterangan|ket-?foto|credit"
+    # A box named only for its picture ("photo", "foto") holds the picture and its caption.
+    r"|(?:^|\s)(?:photo|foto|image|img|gambar|pic)(?:\s|$)",
     re.IGNORECASE,
 )
 _HIDDEN_CLASS = re.compile(
