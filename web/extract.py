@@ -181,7 +181,7 @@ def _read(tree: lxml.html.HtmlElement, metadata: PageMetadata, url: str | None) 
         precise = _with_recovered_lead(precise, broad, metadata.description)
         region = _region_paragraphs(page, page_url, own, other)
         if _holds_more(region, precise):
-            return _Reading(region, precise, False, evidence)
+            return _Reading(region, broad, False, evidence)
         return _Reading(precise, broad, False, evidence)
     if _has_enough_prose(broad):
         return _Reading(broad, precise, False, evidence)
