@@ -1,16 +1,18 @@
 """Extract the article from an HTML page, or say why the page is not an article.
 
-The page is parsed once. Its furniture (captions, hidden labels, related and popular lists,
-teasers of other stories) is removed from the tree, then trafilatura extracts the main text
-twice from that tree: a precise pass (the article) and a broad pass (a second opinion that also
-recovers a lead the precise pass drops). The paragraphs lose headings, captions, link labels and
-other stories' headlines (web.paragraphs); a page whose prose is the teasers of a list of
-headlines is refused (web.listings). Confidence says whether the candidates agree.
+The page is parsed once and walked once (web.page_index). Its furniture (captions, hidden
+labels, related and popular lists, teaser cards of other stories) is removed from the tree
+(web.furniture); then trafilatura reads the article from that tree as candidates: a precise
+pass (the article), a broad recall pass (a second opinion, and the lead the precise pass
+sometimes drops) and, when the page splits its marked article body over several boxes, those
+boxes alone. The candidate that holds the others' text and more wins. Its paragraphs lose
+captions, link labels, "read also" lines and other stories' headlines (web.paragraphs); a page
+whose prose is the teasers of a list of headlines is refused, and teasers among an article's
+paragraphs are dropped (web.listings). Confidence says whether the candidates agree.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from copy import deepcopy
 from dataclasses import dataclass
@@ -24,10 +26,21 @@ from trafilatura.utils import load_html
 
 from .furniture import remove_furniture
 from .listings import ListingEvidence, gather_evidence, listing_reason, teaser_flags
+from .markup import looks_like_markup
 from .page_index import PageIndex, SiteLinks, index_page
 from .page_metadata import PageMetadata, read_metadata
 from .paragraphs import body_blocks, clean_blocks, without_subheadings
 from .text import SENTENCE_BREAK, WORD, comparable, is_prose, word_count
+
+__all__ = [
+    "Article",
+    "NotAnArticle",
+    "extract_article",
+    "extract_continuation",
+    "extract_from_tree",
+    "looks_like_markup",
+    "parse_html",
+]
 
 MIN_PROSE_TOTAL_WORDS = 20  # photo stories may carry a single two-sentence caption
 MIN_SENTENCES = 2
@@ -40,24 +53,9 @@ REGION_GAIN = 1.2  # the marked article boxes win when they hold this much more 
 CONFIDENT_WORDS = 80
 CONFIDENT_AGREEMENT = 0.8
 HIGH, LOW = "high", "low"
-MARKUP_MIN_ELEMENTS = 2  # kinds of elements opened and closed that make text markup
 
 _NON_ARTICLE_OG_TYPES = ("video", "music", "profile", "book")
 _FRONT_PAGE_PATHS = frozenset({"", "/", "/index.html", "/index.php", "/index.htm", "/home"})
-# HTML elements by name, for telling markup from prose that mentions a "<" or an email address.
-_HTML_TAGS = frozenset(
-    """
-    a abbr address article aside audio b blockquote body br button canvas caption center cite
-    code dd details div dl dt em embed fieldset figcaption figure font footer form h1 h2 h3 h4
-    h5 h6 head header hr html i iframe img input label li link main mark meta nav noscript
-    object ol option p picture pre q s script section select small source span strong style sub
-    summary sup svg table tbody td template textarea tfoot th thead time title tr u ul video
-    """.split()
-)
-_ACTIVE_TAGS = frozenset({"script", "style", "iframe", "object", "embed", "svg", "template"})
-_OPENING_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]{0,10})(?:\s[^<>]{0,2000})?/?>")
-_CLOSING_TAG = re.compile(r"</([a-zA-Z][a-zA-Z0-9]{0,10})\s*>")
-_DOCUMENT_START = ("<!doctype html", "<html", "<?xml", "<head", "<body")
 
 
 @dataclass(frozen=True)
@@ -82,21 +80,6 @@ class Article:
 
 class NotAnArticle(Exception):
     """The page has no article to summarize; str(error) is a short English reason."""
-
-
-def looks_like_markup(text: str) -> bool:
-    """Whether `text` is HTML markup (a pasted page source, an .html file) rather than prose:
-    it starts like an HTML document, or it holds a script/style/iframe element, or elements of
-    two kinds opened and closed. Prose that mentions "<b>" or "<redaksi@kompas.com>", or
-    compares "x < y", is not markup. Linear in the text."""
-    if text.lstrip()[:20].lower().startswith(_DOCUMENT_START):
-        return True
-    opened = {name.lower() for name in _OPENING_TAG.findall(text)} & _HTML_TAGS
-    if not opened:
-        return False
-    closed = {name.lower() for name in _CLOSING_TAG.findall(text)}
-    paired = opened & closed
-    return bool(paired & _ACTIVE_TAGS) or len(paired) >= MARKUP_MIN_ELEMENTS
 
 
 def parse_html(html: str) -> lxml.html.HtmlElement | None:
