@@ -19,6 +19,7 @@ from lxml import etree
 from .text import normalize_space, word_count
 
 HEADLINE_WORDS = 4  # link text this long reads as a headline, not a menu item
+TEASER_LINK_SHARE = 0.6  # a block with this share of its text in links is a teaser
 MAX_HEADLINE_CHARS = 300  # a longer link is a paragraph that happens to be a link
 HEADLINE_ANCESTORS = 3  # a listing entry is at most this many levels above its headline link
 
@@ -113,17 +114,14 @@ class SiteLinks:
 
 @dataclass(frozen=True)
 class Box:
-    """An element that may be furniture or a teaser block, with its text sizes."""
+    """An element that may be furniture (by its tag, class, id or style) or is a teaser."""
 
     element: lxml.html.HtmlElement
     start: int  # pre-order number of the element...
     end: int  # ...and of its last descendant
-    furniture: bool  # tag, class, id or style say so
-    block: bool  # a paragraph-like block (p, li, h2...)
-    text: int  # characters of text, without the spaces around each text piece
-    links: int  # of which inside links
-    paragraphs: int  # of which inside <p>
-    headline_link: bool  # holds a headline link to another page of the site
+    furniture: bool
+    teaser: bool
+    paragraphs: int  # characters of text inside <p> within it
 
 
 @dataclass(frozen=True)
@@ -244,19 +242,17 @@ def index_page(root: lxml.html.HtmlElement, site: SiteLinks) -> PageIndex:
                     )
         elif tag == "p":
             frame.paragraphs = frame.text
-        if frame.furniture or (frame.block and frame.text):
+        # A paragraph or list item that is mostly a headline link to another page of the site
+        # is a teaser of that story.
+        teaser = (
+            frame.block
+            and frame.headline_link
+            and frame.links >= TEASER_LINK_SHARE * frame.text
+            and frame.text > 0
+        )
+        if frame.furniture or teaser:
             index.boxes.append(
-                Box(
-                    element,
-                    frame.start,
-                    counter,
-                    frame.furniture,
-                    frame.block,
-                    frame.text,
-                    frame.links,
-                    frame.paragraphs,
-                    frame.headline_link,
-                )
+                Box(element, frame.start, counter, frame.furniture, teaser, frame.paragraphs)
             )
         if frame.needed:
             index.sizes[element] = frame.text
