@@ -1,16 +1,18 @@
 """Extract the article from an HTML page, or say why the page is not an article.
 
-The page is parsed once. Its furniture (captions, hidden labels, related and popular lists,
-teasers of other stories) is removed from the tree, then trafilatura extracts the main text
-twice from that tree: a precise pass (the article) and a broad pass (a second opinion that also
-recovers a lead the precise pass drops). The paragraphs lose headings, captions, link labels and
-other stories' headlines (web.paragraphs); a page whose prose is the teasers of a list of
-headlines is refused (web.listings). Confidence says whether the candidates agree.
+The page is parsed once and walked once (web.page_index). Its furniture (captions, hidden
+labels, related and popular lists, teaser cards of other stories) is removed from the tree
+(web.furniture); then trafilatura reads the article from that tree as candidates: a precise
+pass (the article), a broad recall pass (a second opinion, and the lead the precise pass
+sometimes drops) and, when the page splits its marked article body over several boxes, those
+boxes alone. The candidate that holds the others' text and more wins. Its paragraphs lose
+captions, link labels, "read also" lines and other stories' headlines (web.paragraphs); a page
+whose prose is the teasers of a list of headlines is refused, and teasers among an article's
+paragraphs are dropped (web.listings). Confidence says whether the candidates agree.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from copy import deepcopy
 from dataclasses import dataclass
@@ -23,39 +25,38 @@ from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
 from .furniture import remove_furniture
-from .listings import ListingEvidence, gather_evidence, listing_reason
+from .listings import ListingEvidence, gather_evidence, listing_reason, teaser_flags
+from .markup import looks_like_markup
 from .page_index import PageIndex, SiteLinks, index_page
 from .page_metadata import PageMetadata, read_metadata
-from .paragraphs import body_blocks, clean_blocks
+from .paragraphs import body_blocks, clean_blocks, without_subheadings
 from .policy import NotAnArticle
 from .text import SENTENCE_BREAK, WORD, comparable, is_prose, word_count
+
+__all__ = [
+    "Article",
+    "NotAnArticle",
+    "extract_article",
+    "extract_continuation",
+    "extract_from_tree",
+    "looks_like_markup",
+    "parse_html",
+]
 
 MIN_PROSE_TOTAL_WORDS = 20  # photo stories may carry a single two-sentence caption
 MIN_SENTENCES = 2
 MAX_LEAD_PARAGRAPHS = 2
+BROAD_PREFERRED_RATIO = 3.0  # the broad pass wins when it holds this many times the prose
+MAX_PARAGRAPH_WORDS = 400  # a longer "paragraph" is a page without paragraph markup
+REGION_GAIN = 1.2  # the marked article boxes win when they hold this much more prose
 # Confidence is "high" when the article has at least this many words and this share of its
 # 4-word shingles is also in the second, independent extraction; otherwise "low".
 CONFIDENT_WORDS = 80
 CONFIDENT_AGREEMENT = 0.8
 HIGH, LOW = "high", "low"
-MARKUP_MIN_ELEMENTS = 2  # kinds of elements opened and closed that make text markup
 
 _NON_ARTICLE_OG_TYPES = ("video", "music", "profile", "book")
 _FRONT_PAGE_PATHS = frozenset({"", "/", "/index.html", "/index.php", "/index.htm", "/home"})
-# HTML elements by name, for telling markup from prose that mentions a "<" or an email address.
-_HTML_TAGS = frozenset(
-    """
-    a abbr address article aside audio b blockquote body br button canvas caption center cite
-    code dd details div dl dt em embed fieldset figcaption figure font footer form h1 h2 h3 h4
-    h5 h6 head header hr html i iframe img input label li link main mark meta nav noscript
-    object ol option p picture pre q s script section select small source span strong style sub
-    summary sup svg table tbody td template textarea tfoot th thead time title tr u ul video
-    """.split()
-)
-_ACTIVE_TAGS = frozenset({"script", "style", "iframe", "object", "embed", "svg", "template"})
-_OPENING_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]{0,10})(?:\s[^<>]{0,2000})?/?>")
-_CLOSING_TAG = re.compile(r"</([a-zA-Z][a-zA-Z0-9]{0,10})\s*>")
-_DOCUMENT_START = ("<!doctype html", "<html", "<?xml", "<head", "<body")
 
 
 @dataclass(frozen=True)
@@ -71,20 +72,11 @@ class Article:
     pages: int = 1  # pages of a paginated article that were read (web.pages)
     more_pages: bool = False  # the article goes on over pages that could not be read
 
-
-def looks_like_markup(text: str) -> bool:
-    """Whether `text` is HTML markup (a pasted page source, an .html file) rather than prose:
-    it starts like an HTML document, or it holds a script/style/iframe element, or elements of
-    two kinds opened and closed. Prose that mentions "<b>" or "<redaksi@kompas.com>", or
-    compares "x < y", is not markup. Linear in the text."""
-    if text.lstrip()[:20].lower().startswith(_DOCUMENT_START):
-        return True
-    opened = {name.lower() for name in _OPENING_TAG.findall(text)} & _HTML_TAGS
-    if not opened:
-        return False
-    closed = {name.lower() for name in _CLOSING_TAG.findall(text)}
-    paired = opened & closed
-    return bool(paired & _ACTIVE_TAGS) or len(paired) >= MARKUP_MIN_ELEMENTS
+    @property
+    def prose(self) -> str:
+        """The text a summary may quote: `text` without its subheadings (short lines without
+        a full stop between paragraphs), which are part of the article but not sentences."""
+        return "\n\n".join(without_subheadings(self.text.split("\n\n")))
 
 
 def parse_html(html: str) -> lxml.html.HtmlElement | None:
@@ -118,9 +110,12 @@ def extract_from_tree(tree: lxml.html.HtmlElement, url: str | None = None) -> Ar
         raise NotAnArticle("no readable text found on the page")
     if not _has_enough_prose(paragraphs):
         raise NotAnArticle("too little running prose to be an article")
-    reason = listing_reason(paragraphs, reading.evidence)
+    teasers = teaser_flags(paragraphs, reading.evidence)
+    reason = listing_reason(paragraphs, reading.evidence, teasers)
     if reason:
         raise NotAnArticle(reason)
+    # Teasers of other stories that sit among the article's paragraphs are dropped.
+    paragraphs = [p for p, teaser in zip(paragraphs, teasers, strict=True) if not teaser]
     return Article(
         title=metadata.title,
         site=metadata.site,
@@ -138,7 +133,9 @@ def extract_continuation(html: str, url: str | None = None) -> list[str]:
     tree = parse_html(html) if html and html.strip() else None
     if tree is None:
         return []
-    return _read(tree, read_metadata(tree, url), url).paragraphs
+    reading = _read(tree, read_metadata(tree, url), url)
+    teasers = teaser_flags(reading.paragraphs, reading.evidence)
+    return [p for p, teaser in zip(reading.paragraphs, teasers, strict=True) if not teaser]
 
 
 @dataclass(frozen=True)
@@ -160,8 +157,11 @@ def _read(tree: lxml.html.HtmlElement, metadata: PageMetadata, url: str | None) 
 
     precise = _paragraphs(_extract(tree, page_url, precise=True), own, other)
     broad = _paragraphs(_extract(tree, page_url, precise=False), own, other)
-    if _has_enough_prose(precise):
+    if _has_enough_prose(precise) and not _broad_holds_much_more(precise, broad):
         precise = _with_recovered_lead(precise, broad, metadata.description)
+        region = _region_paragraphs(page, page_url, own, other)
+        if _holds_more(region, precise):
+            return _Reading(region, broad, False, evidence)
         return _Reading(precise, broad, False, evidence)
     if _has_enough_prose(broad):
         return _Reading(broad, precise, False, evidence)
@@ -178,10 +178,11 @@ def _extract(
         result = trafilatura.bare_extraction(
             tree,  # trafilatura works on its own copy
             url=url,
-            fast=not precise,
+            fast=False,
             favor_precision=precise,
+            favor_recall=not precise,
             include_comments=False,
-            include_tables=False,
+            include_tables=True,
             include_links=False,
             include_images=images,
         )
@@ -205,17 +206,80 @@ def _with_recovered_lead(
     rather than a <p>; take the prose paragraphs right before the body from the broad pass,
     but not the standfirst under the headline (the page's description)."""
     standfirst = comparable(description or "")
-    if not paragraphs or paragraphs[0] not in broad:
+    if not paragraphs:
         return paragraphs
-    start = broad.index(paragraphs[0])
+    before = _broad_before(paragraphs[0], broad)
+    if before is None:
+        return paragraphs
     lead: list[str] = []
-    for candidate in reversed(broad[max(0, start - MAX_LEAD_PARAGRAPHS) : start]):
+    for candidate in reversed(before[-MAX_LEAD_PARAGRAPHS:]):
         if not is_prose(candidate) or candidate in paragraphs:
             break
         if standfirst and comparable(candidate) == standfirst:
             break
         lead.insert(0, candidate)
     return lead + paragraphs
+
+
+def _broad_before(first: str, broad: list[str]) -> list[str] | None:
+    """The broad pass's paragraphs before the precise pass's first one; the broad pass may
+    have run the lead and the following paragraphs together into one."""
+    for position, paragraph in enumerate(broad):
+        if paragraph == first:
+            return broad[:position]
+        start = paragraph.find(first)
+        if start > 0:
+            return [*broad[:position], paragraph[:start].strip()]
+    return None
+
+
+def _region_paragraphs(
+    page: PageIndex, url: str | None, own: set[str], other: set[str]
+) -> list[str]:
+    """The article read from the boxes the page marks as its body only. Some sites split the
+    body into several boxes between advertisements; the precise pass keeps the first."""
+    if len(page.regions) < 2:
+        return []
+    root = lxml.html.Element("html")
+    body = lxml.etree.SubElement(root, "body")
+    article = lxml.etree.SubElement(body, "article")
+    seen: Counter[tuple[str, ...]] = Counter()
+    kept = 0
+    for region in page.regions:
+        shingles = _shingles([region.text_content()])
+        if sum((shingles & seen).values()) > (1 - CONFIDENT_AGREEMENT) * sum(shingles.values()):
+            continue  # the same body again (a print or app copy of the page)
+        seen.update(shingles)
+        article.append(deepcopy(region))
+        kept += 1
+    if kept < 2:
+        return []
+    return _paragraphs(_extract(root, url, precise=True), own, other)
+
+
+def _holds_more(candidate: list[str], current: list[str]) -> bool:
+    """Whether `candidate` holds (nearly) all of `current` and clearly more prose."""
+    if not candidate or _prose_words(candidate) < REGION_GAIN * _prose_words(current):
+        return False
+    mine = _shingles(current)
+    return sum((mine & _shingles(candidate)).values()) >= CONFIDENT_AGREEMENT * sum(mine.values())
+
+
+def _prose_words(paragraphs: list[str]) -> int:
+    return sum(word_count(paragraph) for paragraph in paragraphs if is_prose(paragraph))
+
+
+def _broad_holds_much_more(precise: list[str], broad: list[str]) -> bool:
+    """The precise pass sometimes keeps a stray box and misses the article (a paywall class
+    around its body): then the broad pass holds the precise text and far more prose."""
+    if _prose_words(broad) < BROAD_PREFERRED_RATIO * _prose_words(precise):
+        return False
+    # A page without paragraphs comes out of the broad pass as one wall of everything.
+    if max(word_count(paragraph) for paragraph in broad) > MAX_PARAGRAPH_WORDS:
+        return False
+    mine = _shingles(precise)
+    shared = sum((mine & _shingles(broad)).values())
+    return shared >= CONFIDENT_AGREEMENT * sum(mine.values())
 
 
 def _has_enough_prose(paragraphs: list[str]) -> bool:

@@ -13,7 +13,6 @@ import lxml.html
 
 from .page_index import Box, PageIndex
 
-TEASER_LINK_SHARE = 0.6  # a block with this share of its text in links is a teaser
 MAX_FURNITURE_SHARE = 0.3  # never remove a box that holds this share of the page's paragraphs
 _PROTECTED_TAGS = frozenset({"html", "body", "main", "article"})
 
@@ -33,15 +32,13 @@ def _drop(element: lxml.html.HtmlElement) -> None:
     parent.remove(element)
 
 
-def _is_teaser_block(box: Box) -> bool:
-    return box.block and box.headline_link and box.links >= TEASER_LINK_SHARE * box.text
-
-
 def _removable(box: Box, limit: float) -> bool:
     element = box.element
-    if element.tag in _PROTECTED_TAGS or element.get("itemprop") == "articleBody":
+    if element.get("itemprop") == "articleBody":
         return False
-    return (box.furniture and box.paragraphs <= limit) or _is_teaser_block(box)
+    if element.tag in _PROTECTED_TAGS and not (element.tag == "article" and box.furniture):
+        return False
+    return (box.furniture and box.paragraphs <= limit) or box.teaser
 
 
 def remove_furniture(index: PageIndex) -> int:

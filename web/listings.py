@@ -97,15 +97,19 @@ def _is_teaser(paragraph: str, evidence: ListingEvidence) -> bool:
     return False
 
 
-def listing_reason(paragraphs: list[str], evidence: ListingEvidence) -> str | None:
+def teaser_flags(paragraphs: list[str], evidence: ListingEvidence) -> list[bool]:
+    """For each paragraph, whether it is the teaser of a headline link on the page."""
+    return [is_prose(paragraph) and _is_teaser(paragraph, evidence) for paragraph in paragraphs]
+
+
+def listing_reason(
+    paragraphs: list[str], evidence: ListingEvidence, teasers: list[bool]
+) -> str | None:
     """Why these paragraphs are a listing rather than an article, or None."""
     texts = evidence.link_texts
     if sum(paragraph in texts for paragraph in paragraphs) > LINK_LINE_SHARE * len(paragraphs):
         return "the page is mostly a list of links"
-    prose = [paragraph for paragraph in paragraphs if is_prose(paragraph)]
-    if len(prose) < 2:
-        return None
-    teasers = sum(_is_teaser(paragraph, evidence) for paragraph in prose)
-    if teasers > TEASER_SHARE * len(prose):
+    prose = sum(is_prose(paragraph) for paragraph in paragraphs)
+    if prose >= 2 and sum(teasers) > TEASER_SHARE * prose:
         return "the page is a list of headlines with teasers, not an article"
     return None

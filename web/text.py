@@ -19,6 +19,8 @@ def normalize_space(text: str) -> str:
 
 
 def word_count(text: str) -> int:
+    if text.isascii():
+        return len(WORD.findall(text))
     unspaced = len(_UNSPACED.findall(text))
     if unspaced:
         return len(WORD.findall(_UNSPACED.sub(" ", text))) + unspaced // 2

@@ -4,7 +4,8 @@ Two saved pages carry the furniture that reached summaries before (issue 10): te
 stories inside the article element, captions with "(Foto: ...)" and "(kanan)/(tengah)",
 subheadings, "opens new tab" link labels, a standfirst, related and most-read boxes. Every
 summary sentence must come from the page's own article text, and none of the furniture may
-appear in the extracted text at all.
+appear in the extracted text at all. Subheadings are part of the article's text, but not of
+its prose, the text a summary quotes from.
 """
 
 from __future__ import annotations
@@ -39,8 +40,6 @@ STOCKS_FURNITURE = [
     "Rupiah Menguat Tipis",  # "Baca juga" link
     "Foto:",  # caption
     "(kanan)",  # caption with positions
-    "Tekanan Sektor Bahan Baku",  # subheading (<h2>)
-    "Saham Perbankan Bertahan",  # subheading (a bold line)
     "opens new tab",  # screen-reader link label
     "Harga Emas Antam",  # popular sidebar
     "Hak cipta",  # footer
@@ -63,13 +62,16 @@ WIRE_ARTICLE = [
 WIRE_FURNITURE = [
     "Envoys left The Hague on Friday",  # standfirst
     "Peace Palace",  # caption
-    "Border dispute",  # subheading
     "opens new tab",
     "Shipping rates",  # related coverage
     "Brent crude",  # most-read teaser
     "Clara Jensen",  # byline
     "All rights reserved",
 ]
+
+
+STOCKS_SUBHEADINGS = ["Tekanan Sektor Bahan Baku", "Saham Perbankan Bertahan"]
+WIRE_SUBHEADINGS = ["Border dispute"]
 
 
 def extracted(name: str) -> Article:
@@ -80,8 +82,30 @@ def extracted(name: str) -> Article:
     ("page", "expected"),
     [("berita-saham.html", STOCKS_ARTICLE), ("article-wire.html", WIRE_ARTICLE)],
 )
-def test_the_extracted_text_is_the_articles_own_paragraphs(page: str, expected: list[str]) -> None:
-    assert extracted(page).text.split("\n\n") == expected
+def test_the_prose_is_the_articles_own_paragraphs(page: str, expected: list[str]) -> None:
+    assert extracted(page).prose.split("\n\n") == expected
+
+
+def test_the_text_keeps_the_subheadings_where_the_page_has_them() -> None:
+    paragraphs = extracted("berita-saham.html").text.split("\n\n")
+    assert paragraphs == [
+        *STOCKS_ARTICLE[:2],
+        STOCKS_SUBHEADINGS[0],
+        STOCKS_ARTICLE[2],
+        STOCKS_SUBHEADINGS[1],
+        *STOCKS_ARTICLE[3:],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("page", "subheading"),
+    [
+        *[("berita-saham.html", item) for item in STOCKS_SUBHEADINGS],
+        *[("article-wire.html", item) for item in WIRE_SUBHEADINGS],
+    ],
+)
+def test_subheadings_are_not_prose(page: str, subheading: str) -> None:
+    assert subheading not in extracted(page).prose
 
 
 @pytest.mark.parametrize(
@@ -104,7 +128,7 @@ def test_every_summary_sentence_is_from_the_article(
     page: str, expected: list[str], length: int
 ) -> None:
     article_text = "\n\n".join(expected)
-    digest = summarize(extracted(page).text, sentences=length)
+    digest = summarize(extracted(page).prose, sentences=length)
     assert digest.summary
     for sentence in digest.summary:
         assert sentence in article_text
@@ -127,3 +151,32 @@ def test_a_photo_story_read_from_its_captions_is_low_confidence() -> None:
     article = extract_article(html)
     assert "perahu karet" in article.text
     assert article.confidence == "low"
+
+
+def test_a_bare_text_lead_and_empty_paragraph_separators_keep_the_paragraphs() -> None:
+    article = extract_article(
+        (PAGES / "artikel-tanpa-p.html").read_text(encoding="utf-8"),
+        "https://kabarselebritas.test/berita/2015/11/05/pesta-bising",
+    )
+    paragraphs = article.text.split("\n\n")
+    assert paragraphs[0].startswith("KabarSelebritas.test - Seorang penyanyi di Cardiff")
+    assert paragraphs[1].startswith("Lebih dari seratus tamu")
+    assert len(paragraphs) == 4
+    assert "Konser Amal" not in article.text
+    assert "WIB" not in article.text
+
+
+def test_hard_wrapped_source_lines_stay_one_paragraph() -> None:
+    html = (
+        "<html><head><title>Aktris Tampil Memukau</title></head><body><article>"
+        "<p>Foto-foto yang beredar di media sosial\n memperlihatkan aktris itu tampil memukau\n"
+        " dalam balutan kebaya merah di acara penghargaan film nasional.</p>"
+        "<p>Aktris berusia 47 tahun itu pernah meraih penghargaan pemeran utama terbaik\n"
+        " pada 2008 dan kini aktif sebagai produser film dokumenter.</p></article></body></html>"
+    )
+    paragraphs = extract_article(html).text.split("\n\n")
+    assert paragraphs[0] == (
+        "Foto-foto yang beredar di media sosial memperlihatkan aktris itu tampil memukau dalam "
+        "balutan kebaya merah di acara penghargaan film nasional."
+    )
+    assert len(paragraphs) == 2

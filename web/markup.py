@@ -1,0 +1,37 @@
+"""Is a text HTML markup (a pasted page source, an .html file) rather than prose?"""
+
+from __future__ import annotations
+
+import re
+
+MARKUP_MIN_ELEMENTS = 2  # kinds of elements opened and closed that make text markup
+
+# HTML elements by name, for telling markup from prose that mentions a "<" or an email address.
+_HTML_TAGS = frozenset(
+    """
+    a abbr address article aside audio b blockquote body br button canvas caption center cite
+    code dd details div dl dt em embed fieldset figcaption figure font footer form h1 h2 h3 h4
+    h5 h6 head header hr html i iframe img input label li link main mark meta nav noscript
+    object ol option p picture pre q s script section select small source span strong style sub
+    summary sup svg table tbody td template textarea tfoot th thead time title tr u ul video
+    """.split()
+)
+_ACTIVE_TAGS = frozenset({"script", "style", "iframe", "object", "embed", "svg", "template"})
+_OPENING_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]{0,10})(?:\s[^<>]{0,2000})?/?>")
+_CLOSING_TAG = re.compile(r"</([a-zA-Z][a-zA-Z0-9]{0,10})\s*>")
+_DOCUMENT_START = ("<!doctype html", "<html", "<?xml", "<head", "<body")
+
+
+def looks_like_markup(text: str) -> bool:
+    """Whether `text` is HTML markup (a pasted page source, an .html file) rather than prose:
+    it starts like an HTML document, or it holds a script/style/iframe element, or elements of
+    two kinds opened and closed. Prose that mentions "<b>" or "<redaksi@kompas.com>", or
+    compares "x < y", is not markup. Linear in the text."""
+    if text.lstrip()[:20].lower().startswith(_DOCUMENT_START):
+        return True
+    opened = {name.lower() for name in _OPENING_TAG.findall(text)} & _HTML_TAGS
+    if not opened:
+        return False
+    closed = {name.lower() for name in _CLOSING_TAG.findall(text)}
+    paired = opened & closed
+    return bool(paired & _ACTIVE_TAGS) or len(paired) >= MARKUP_MIN_ELEMENTS
