@@ -214,6 +214,9 @@ def command_extract(args: argparse.Namespace) -> int:
             "title": article.title,
             "site": article.site,
             "date": article.date,
+            "confidence": article.confidence,
+            "pages": article.pages,
+            "more_pages": article.more_pages,
             "text": article.text,
         }
         sys.stdout.write(json.dumps(fields, ensure_ascii=False) + "\n")
@@ -222,6 +225,11 @@ def command_extract(args: argparse.Namespace) -> int:
             ("Title", article.title),
             ("Site", article.site),
             ("Date", article.date),
+            ("Confidence", article.confidence),
+            (
+                "Pages",
+                f"{article.pages}" + (" (more could not be read)" if article.more_pages else ""),
+            ),
         ):
             sys.stdout.write(f"{label}: {value or '-'}\n")
         sys.stdout.write("\n" + article.text + "\n")

@@ -81,6 +81,12 @@ _TEXTS: dict[str, dict[str, str]] = {
         "generic_language": "Artikel berbahasa {language}; ringkasan dibuat tanpa aturan "
         "khusus bahasa itu.",
         "truncated": "Artikel sangat panjang; hanya bagian awalnya yang dianalisis.",
+        "more_pages": (
+            "Artikel ini bersambung ke beberapa halaman; hanya {pages} halaman yang terbaca."
+        ),
+        "extraction_unsure": (
+            "Halaman ini sulit dibaca dengan pasti: periksa ringkasan dengan artikel aslinya."
+        ),
         "several_links": "Pesan ini berisi {count} tautan; saya meringkas {cap} yang "
         "pertama. Tidak diringkas: {links}",
         "source": "Sumber",
@@ -215,6 +221,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "generic_language": "The article is in {language}; the summary was made without "
         "rules specific to that language.",
         "truncated": "The article is very long; only its beginning was analysed.",
+        "more_pages": "This article runs over several pages; only {pages} could be read.",
+        "extraction_unsure": (
+            "This page was hard to read with certainty: check the summary against the article."
+        ),
         "several_links": "Your message has {count} links; I summarized the first {cap}. "
         "Not summarized: {links}",
         "source": "Source",

@@ -51,6 +51,15 @@ class ArticleRecord:
     title: str | None = None
     site: str | None = None
     date: str | None = None
+    # From extraction (links and HTML): "low" when the page's readings disagreed or the text
+    # is short; `pages` read of a paginated article, `more_pages` when some could not be.
+    confidence: str = "high"
+    pages: int = 1
+    more_pages: bool = False
+
+    @property
+    def unsure(self) -> bool:
+        return self.confidence != "high" or self.more_pages
 
     @property
     def clean(self) -> CleanText:
@@ -92,12 +101,26 @@ def compute_digest(article: CleanText, sentences: int, language: str | None) -> 
 
 
 def _cleaned_record(text: str) -> ArticleRecord:
+    """Pasted text, cleaned once; pasted page source (HTML) goes through extraction first,
+    so its tags and scripts are never summarized. Raises NotAnArticle for markup that
+    holds no article."""
+    from web.markup import looks_like_markup
+
+    if looks_like_markup(text):
+        from web.extract import extract_article
+
+        page = extract_article(text)
+        cleaned = clean_article(page.prose)
+        return _record_from_page(text_article_id(cleaned.text), None, page, cleaned)
     cleaned = clean_article(text)
     return ArticleRecord(text_article_id(cleaned.text), cleaned.text, cleaned.truncated)
 
 
-def _record_from_page(article_id: str, url: str, page: Article) -> ArticleRecord:
-    cleaned = clean_article(page.text)
+def _record_from_page(
+    article_id: str, url: str | None, page: Article, cleaned: CleanText | None = None
+) -> ArticleRecord:
+    """A page's article; summaries quote its prose (its text without subheadings)."""
+    cleaned = cleaned or clean_article(page.prose)
     return ArticleRecord(
         article_id,
         cleaned.text,
@@ -106,6 +129,9 @@ def _record_from_page(article_id: str, url: str, page: Article) -> ArticleRecord
         title=page.title,
         site=page.site,
         date=page.date,
+        confidence=page.confidence,
+        pages=page.pages,
+        more_pages=page.more_pages,
     )
 
 
