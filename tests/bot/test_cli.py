@@ -360,3 +360,17 @@ def test_jsonl_with_a_file_argument_is_refused_with_one_line(
     code = main(["summarize", "seeds/rusia-ukraina-negosiasi.txt", "--jsonl"])
     assert code == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_pasted_page_source_is_read_as_its_article_not_its_tags(cli: Cli) -> None:
+    paragraphs = "".join(f"<p>{line}</p>" for line in MARKET.split("\n\n") if line.strip())
+    page = (
+        "<script>alert(1)</script><b>Berita</b>"
+        f"<html><head><title>Harga cabai</title></head><body><article>{paragraphs}</article>"
+        "</body></html>"
+    )
+    run = cli("summarize", "-", "--json", stdin=page.encode())
+    assert run.code == 0, run.err
+    summary = " ".join(json.loads(run.out)["summary"])
+    assert "alert" not in summary and "<" not in summary
+    assert summary

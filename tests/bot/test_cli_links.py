@@ -29,7 +29,8 @@ def test_extract_prints_title_site_date_and_text_as_json(
 ) -> None:
     assert main(["extract", f"{site}/artikel-id.html", "--json"]) == 0
     extracted = json.loads(capsys.readouterr().out)
-    assert set(extracted) == {"title", "site", "date", "text"}
+    assert set(extracted) == {"title", "site", "date", "confidence", "pages", "more_pages", "text"}
+    assert extracted["confidence"] in ("high", "low") and extracted["pages"] == 1
     assert extracted["title"] and len(extracted["text"]) > 200
 
 
