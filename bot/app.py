@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, cast
@@ -13,18 +14,19 @@ from telegram.error import BadRequest, InvalidToken, NetworkError, TimedOut
 from telegram.ext import Application, Defaults, TypeHandler
 
 from handlers import CONTEXT_TYPES, BotData, Context, Habits, Services, register
-from handlers.services import note_update
-from service import DigestService, RateLimiter
+from handlers.services import ReplyLedger, begin_answer, end_answer, note_update
+from service import DigestService, RateLimiter, SharedRateLimiter
 from storage import DatabaseUnavailableError, Storage
 from summarizer.language import warm_up as warm_up_language
 from summarizer.words import warm_up as warm_up_words
 from web.policy import Resolver
 
 from . import texts
-from .bot_api import BotApiRequest, UpdatesRequest
+from .bot_api import BotApiRequest, UpdatesRequest, parse_update
 from .flood import DeliveryPolicy, ReplyPacer
 from .logs import install_redaction
 from .settings import Settings, derived_webhook_secret
+from .updates import UpdateBook
 from .webhook import serve_webhook
 
 log = logging.getLogger(__name__)
@@ -34,7 +36,45 @@ AnyApplication = Application[Any, Context, Any, Any, BotData, Any]
 
 
 class RingkasApplication(AnyApplication):
+    """PTB's application, answering each update once (bot/updates.py) once started."""
+
+    book: UpdateBook | None = None
+    _stopping = False
+
+    def stopping(self) -> bool:
+        """True once `stop` was called: updates not yet started are left for the next start."""
+        return self._stopping
+
+    async def receive_updates(self, updates: list[tuple[int, str]]) -> None:
+        """Record updates before Telegram is told they arrived."""
+        if self.book is not None:
+            await self.book.receive(updates)
+
+    async def process_update(self, update: object) -> None:
+        book = self.book
+        if book is None or not isinstance(update, Update):
+            await super().process_update(update)
+            return
+        update_id = update.update_id
+        if self.stopping():
+            book.leave(update_id)  # still pending: the next start answers it
+            return
+        if not await book.claim(update_id):
+            log.info("update %d is answered or being answered elsewhere; skipped", update_id)
+            return
+        ledger = ReplyLedger(update_id, book.storage, look_up=not book.is_fresh(update_id))
+        token = begin_answer(ledger)
+        finished = False
+        try:
+            await super().process_update(update)
+            # A reply lost because the bot is stopping goes out after the restart.
+            finished = not (self.stopping() and ledger.lost)
+        finally:
+            end_answer(token)
+            await (book.done(update_id) if finished else book.release(update_id))
+
     async def stop(self) -> None:
+        self._stopping = True
         # Replies waiting out a flood limit or an outage are given up (and logged) rather
         # than holding the shutdown for up to a minute and more.
         pacer = self.bot.rate_limiter
@@ -78,11 +118,45 @@ async def _register_descriptions(application: AnyApplication) -> None:
             log.warning("could not register the %s description: %s", language, error)
 
 
-async def _purge_periodically(storage: Storage, interval_seconds: float) -> None:
-    """Expired cache entries go away while the bot runs, not only at start."""
+async def _purge_periodically(storage: Storage, book: UpdateBook, interval_seconds: float) -> None:
+    """Expired cache entries and old receipts go away while the bot runs, not only at start."""
     while True:
         await asyncio.sleep(interval_seconds)
         await storage.purge_expired()
+        await book.purge()
+
+
+async def _queue_orphans(
+    application: AnyApplication, book: UpdateBook, *, grace_seconds: float, take_over: bool
+) -> None:
+    """Queue the updates recorded but never answered that nobody here works on."""
+    orphans = await book.orphans(grace_seconds=grace_seconds, take_over=take_over)
+    for orphan in orphans:
+        try:
+            raw = json.loads(orphan.payload)
+        except ValueError:
+            raw = None
+        update = parse_update(raw, application.bot)
+        if update is None:
+            await book.done(orphan.update_id)  # nothing to answer (logged by parse_update)
+            continue
+        await application.update_queue.put(update)
+    if orphans:
+        log.info("%d updates received earlier are answered now", len(orphans))
+
+
+async def _keep_claims(book: UpdateBook) -> None:
+    while True:
+        await asyncio.sleep(book.policy.renew_after_seconds / 2)
+        await book.renew_claims()
+
+
+async def _sweep_orphans(application: AnyApplication, book: UpdateBook) -> None:
+    """Updates a killed replica left behind are found once their claims expire."""
+    interval = book.policy.sweep_seconds
+    while True:
+        await asyncio.sleep(interval)
+        await _queue_orphans(application, book, grace_seconds=interval, take_over=False)
 
 
 async def _note_update(update: object, context: Context) -> None:
@@ -127,18 +201,27 @@ def build_application(
         digests = DigestService(
             storage, executor, settings.fetch_policy(), settings.digest_limits(), resolver=resolver
         )
-        limiter = rate_limit or RateLimiter(
-            settings.rate_limit_requests, settings.rate_limit_period_seconds
+        limiter = rate_limit or SharedRateLimiter(
+            storage, settings.rate_limit_requests, settings.rate_limit_period_seconds
         )
         habits = Habits.create(settings.conversation_limits(), limiter)
         application.bot_data.services = Services(digests, storage, texts, limiter, habits)
         await asyncio.get_running_loop().run_in_executor(executor, _warm_up)
         await _register_commands(application)
         await _register_descriptions(application)
-        purge = _purge_periodically(storage, settings.purge_interval_seconds)
-        # A plain task: Application.create_task only tracks tasks made while it runs, and
-        # this endless loop is cancelled in `stop` rather than awaited.
-        background.append(asyncio.create_task(purge, name="purge-expired"))
+        book = UpdateBook(storage, settings.update_policy())
+        # Polling: only one process can poll, so no other can be working on these.
+        polling = settings.webhook_url is None
+        await _queue_orphans(application, book, grace_seconds=0.0, take_over=polling)
+        cast(RingkasApplication, application).book = book
+        # Plain tasks: Application.create_task only tracks tasks made while it runs, and
+        # these endless loops are cancelled in `stop` rather than awaited.
+        for name, loop in (
+            ("purge-expired", _purge_periodically(storage, book, settings.purge_interval_seconds)),
+            ("keep-claims", _keep_claims(book)),
+            ("sweep-orphans", _sweep_orphans(application, book)),
+        ):
+            background.append(asyncio.create_task(loop, name=name))
         log.info("Ringkas is up as @%s", application.bot.username)
 
     async def stop(application: AnyApplication) -> None:
@@ -152,6 +235,7 @@ def build_application(
         log.info("Ringkas stopped; the database is closed")
 
     base_url = settings.base_url
+    updates_request = UpdatesRequest(connection_pool_size=1)
     application = cast(
         RingkasApplication,
         Application.builder()
@@ -161,7 +245,7 @@ def build_application(
         .base_url(base_url)
         .base_file_url(file_url_for(base_url))
         .request(BotApiRequest(connection_pool_size=256))
-        .get_updates_request(UpdatesRequest(connection_pool_size=1))
+        .get_updates_request(updates_request)
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
@@ -173,6 +257,7 @@ def build_application(
         .post_shutdown(stop)
         .build(),
     )
+    updates_request.receive = application.receive_updates
     application.add_handler(TypeHandler(Update, _note_update), group=-1)
     register(application)
     application.add_error_handler(_on_error)

@@ -4,7 +4,7 @@ The bot's handlers and the command line both answer through `DigestService`.
 """
 
 from .digests import Answer, ArticleRecord, DigestLimits, DigestService
-from .limits import ConversationLimits, RateLimiter, Slot
+from .limits import ConversationLimits, RateLimiter, SharedRateLimiter, Slot
 
 __all__ = [
     "Answer",
@@ -13,5 +13,6 @@ __all__ = [
     "DigestLimits",
     "DigestService",
     "RateLimiter",
+    "SharedRateLimiter",
     "Slot",
 ]
