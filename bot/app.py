@@ -26,7 +26,7 @@ from .bot_api import BotApiRequest, UpdatesRequest, parse_update
 from .flood import DeliveryPolicy, ReplyPacer
 from .logs import install_redaction
 from .settings import Settings, derived_webhook_secret
-from .updates import UpdateBook
+from .updates import Arrival, UpdateBook
 from .webhook import serve_webhook
 
 log = logging.getLogger(__name__)
@@ -59,10 +59,11 @@ class RingkasApplication(AnyApplication):
         if self.stopping():
             book.leave(update_id)  # still pending: the next start answers it
             return
-        if not await book.claim(update_id):
-            log.info("update %d is answered or being answered elsewhere; skipped", update_id)
-            return
-        ledger = ReplyLedger(update_id, book.storage, look_up=not book.is_fresh(update_id))
+        arrival = await book.take(update_id)
+        if arrival is None:
+            return  # a copy, or answered elsewhere
+        # Only a leftover can have been partly answered before.
+        ledger = ReplyLedger(update_id, book.storage, look_up=arrival is Arrival.LEFTOVER)
         token = begin_answer(ledger)
         finished = False
         try:
@@ -126,23 +127,23 @@ async def _purge_periodically(storage: Storage, book: UpdateBook, interval_secon
         await book.purge()
 
 
-async def _queue_orphans(
+async def _queue_leftovers(
     application: AnyApplication, book: UpdateBook, *, grace_seconds: float, take_over: bool
 ) -> None:
     """Queue the updates recorded but never answered that nobody here works on."""
-    orphans = await book.orphans(grace_seconds=grace_seconds, take_over=take_over)
-    for orphan in orphans:
+    leftovers = await book.leftovers(grace_seconds=grace_seconds, take_over=take_over)
+    for leftover in leftovers:
         try:
-            raw = json.loads(orphan.payload)
+            raw = json.loads(leftover.payload)
         except ValueError:
             raw = None
         update = parse_update(raw, application.bot)
         if update is None:
-            await book.done(orphan.update_id)  # nothing to answer (logged by parse_update)
+            await book.done(leftover.update_id)  # nothing to answer (logged by parse_update)
             continue
         await application.update_queue.put(update)
-    if orphans:
-        log.info("%d updates received earlier are answered now", len(orphans))
+    if leftovers:
+        log.info("%d updates received earlier are taken up", len(leftovers))
 
 
 async def _keep_claims(book: UpdateBook) -> None:
@@ -151,12 +152,12 @@ async def _keep_claims(book: UpdateBook) -> None:
         await book.renew_claims()
 
 
-async def _sweep_orphans(application: AnyApplication, book: UpdateBook) -> None:
+async def _sweep_leftovers(application: AnyApplication, book: UpdateBook) -> None:
     """Updates a killed replica left behind are found once their claims expire."""
     interval = book.policy.sweep_seconds
     while True:
         await asyncio.sleep(interval)
-        await _queue_orphans(application, book, grace_seconds=interval, take_over=False)
+        await _queue_leftovers(application, book, grace_seconds=interval, take_over=False)
 
 
 async def _note_update(update: object, context: Context) -> None:
@@ -181,6 +182,15 @@ async def _on_error(update: object, context: Context) -> None:
     log.error("unhandled error%s: %s", where, context.error, exc_info=context.error)
 
 
+def _article_limiter(settings: Settings, storage: Storage) -> RateLimiter | SharedRateLimiter:
+    """Replicas count a user's articles in the database; a poller, alone, in memory."""
+    if settings.replicated:
+        return SharedRateLimiter(
+            storage, settings.rate_limit_requests, settings.rate_limit_period_seconds
+        )
+    return RateLimiter(settings.rate_limit_requests, settings.rate_limit_period_seconds)
+
+
 def build_application(
     settings: Settings,
     *,
@@ -201,25 +211,23 @@ def build_application(
         digests = DigestService(
             storage, executor, settings.fetch_policy(), settings.digest_limits(), resolver=resolver
         )
-        limiter = rate_limit or SharedRateLimiter(
-            storage, settings.rate_limit_requests, settings.rate_limit_period_seconds
-        )
+        limiter = rate_limit or _article_limiter(settings, storage)
         habits = Habits.create(settings.conversation_limits(), limiter)
         application.bot_data.services = Services(digests, storage, texts, limiter, habits)
         await asyncio.get_running_loop().run_in_executor(executor, _warm_up)
         await _register_commands(application)
         await _register_descriptions(application)
-        book = UpdateBook(storage, settings.update_policy())
-        # Polling: only one process can poll, so no other can be working on these.
-        polling = settings.webhook_url is None
-        await _queue_orphans(application, book, grace_seconds=0.0, take_over=polling)
+        book = UpdateBook(storage, settings.update_policy(), replicated=settings.replicated)
+        # A poller is alone (a second one gets 409): nobody else can be answering these.
+        take_over = not settings.replicated
+        await _queue_leftovers(application, book, grace_seconds=0.0, take_over=take_over)
         cast(RingkasApplication, application).book = book
         # Plain tasks: Application.create_task only tracks tasks made while it runs, and
         # these endless loops are cancelled in `stop` rather than awaited.
         for name, loop in (
             ("purge-expired", _purge_periodically(storage, book, settings.purge_interval_seconds)),
             ("keep-claims", _keep_claims(book)),
-            ("sweep-orphans", _sweep_orphans(application, book)),
+            ("sweep-leftovers", _sweep_leftovers(application, book)),
         ):
             background.append(asyncio.create_task(loop, name=name))
         log.info("Ringkas is up as @%s", application.bot.username)

@@ -129,6 +129,14 @@ class Settings:
         return self.webhook_secret or derived_webhook_secret(self.token)
 
     @property
+    def replicated(self) -> bool:
+        """Webhook mode, where several replicas may share the database: the per-user limit,
+        identical requests and update claims are coordinated there. A poller is alone by
+        construction (Telegram answers a second one with 409 Conflict) and keeps them in
+        memory, sparing its database the writes."""
+        return self.webhook_url is not None
+
+    @property
     def database(self) -> DatabaseLocation:
         """What `Storage.open` opens: the PostgreSQL server if one is set, else SQLite."""
         return self.database_server if self.database_server is not None else self.database_path
@@ -157,6 +165,7 @@ class Settings:
             link_ttl_seconds=self.link_ttl_seconds,
             text_ttl_seconds=self.text_ttl_seconds,
             max_concurrent_fetches=self.max_concurrent_fetches,
+            request_claims=self.replicated,
             request_claim_seconds=self.request_claim_seconds,
             request_claim_poll_seconds=self.request_claim_poll_seconds,
         )

@@ -4,30 +4,34 @@
   arrived (polling: before getUpdates returns, since the next getUpdates confirms it;
   webhook: before the 200). So an update Telegram considers delivered is never only in the
   memory of a process that may die.
-- **Claim.** Before its handlers run, the update id is claimed (a row with a time to live;
-  `RingkasApplication.process_update`). A webhook retry, a duplicate delivery to another
-  replica, or the same update found pending by two replicas is skipped while one of them
-  works on it, and for good once it is done. A claim held for a third of its life is
-  renewed, so a slow update (a user's burst waiting for its slot, an outage being retried)
-  keeps it.
+- **The first receiver answers.** Recording is insert-if-absent: the process that records
+  an update first answers it. A copy that finds it recorded (a webhook retry, a duplicate
+  delivery to another replica, Telegram sending again what a killed poller never confirmed)
+  is acknowledged and not answered: the first receiver does, or, if it died, the sweep below.
+- **Claim.** Replicas find each other's leftovers, so an update being answered is claimed (a
+  row with a time to live): at once, in the background, by its first receiver in webhook mode
+  (only one process can poll, so a poller needs none), and before any work when a leftover
+  is taken up. A claim held for a third of its life is renewed, so a slow update (a user's
+  burst waiting for its slot, an outage being retried) keeps it.
 - **Done.** When the handlers return (with an answer, or with a final error answer) the
   update is marked done. When the bot is stopping, an update not yet started is left
   pending and one whose reply could not go out is released: the next start (or another
-  replica) finishes them, and the parts already sent are not sent again
+  replica) finishes it, and the parts already sent are not sent again
   (handlers.services.send_part).
-- **Pending.** At start, and every `sweep_seconds`, the updates recorded but not done
-  (received within `max_age_seconds`) that this process is not working on are queued again;
-  their claim decides who answers. A replica killed mid-update holds its claims until they
-  expire (`claim_seconds`); then another replica, or itself restarted, finishes them. Only
-  one process can poll, so in polling mode the claims a killed predecessor left are taken
-  over at start at once.
+- **Leftovers.** At start, and every `sweep_seconds`, the updates recorded but not done
+  (received within `max_age_seconds`, and at least `sweep_seconds` ago) that this process is
+  not working on are queued again; their claim decides who answers them. A replica killed
+  mid-update holds its claims until they expire (`claim_seconds`). A poller starting takes
+  over the claims its killed predecessor left at once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -50,71 +54,119 @@ class UpdatePolicy:
         return self.claim_seconds / 3
 
 
+class Arrival(enum.Enum):
+    """How an update this process is to answer came to it."""
+
+    FIRST = "first"  # recorded by this process first: nothing was sent for it before
+    UNSAVED = "unsaved"  # the database could not record it: answered without the guarantees
+    LEFTOVER = "leftover"  # found pending: answered if its claim can be taken
+
+
 class UpdateBook:
-    """What this process knows of the updates it received and works on."""
+    """What this process knows of the updates it received and works on.
+
+    `replicated`: other processes share the database (webhook mode), so an update this
+    process answers is claimed even when it was the first to receive it.
+    """
 
     def __init__(
         self,
         storage: Storage,
         policy: UpdatePolicy,
         *,
+        replicated: bool,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self.storage = storage
         self.policy = policy
+        self.replicated = replicated
         self._clock = clock
         self._wall_clock = wall_clock
-        self._here: set[int] = set()  # received or queued here and not finished
-        self._fresh: set[int] = set()  # first recorded by this process: nothing sent before
+        self._arrivals: dict[int, Arrival] = {}  # queued or being answered here
+        self._copies: Counter[int] = Counter()  # queued copies not to answer
         self._claimed: dict[int, float] = {}  # update id -> when claimed or renewed
+        self._claiming: dict[int, asyncio.Task[None]] = {}
 
     # Receipt.
 
     async def receive(self, updates: Iterable[tuple[int, str]]) -> None:
         """Record raw updates (update id, JSON as received) before they are confirmed."""
-        batch = list(updates)
+        batch = []
+        for update_id, payload in updates:
+            if update_id in self._arrivals:
+                self._copies[update_id] += 1  # a second copy of one already here
+            else:
+                batch.append((update_id, payload))
         receipts = await asyncio.gather(
             *(self.storage.record_update(update_id, payload) for update_id, payload in batch)
         )
         for (update_id, _), receipt in zip(batch, receipts, strict=True):
-            self._here.add(update_id)
-            if receipt is not Receipt.KNOWN:  # new, or not saved: no earlier run to ask
-                self._fresh.add(update_id)
+            if update_id in self._arrivals:
+                self._copies[update_id] += 1  # recorded twice in this batch
+            elif receipt is Receipt.KNOWN:
+                self._copies[update_id] += 1
+                log.info("update %d was received before; not answered again here", update_id)
+            else:
+                first = receipt is Receipt.NEW
+                self._arrivals[update_id] = Arrival.FIRST if first else Arrival.UNSAVED
 
-    def is_fresh(self, update_id: int) -> bool:
-        """True when this process recorded the update first: no earlier run answered it."""
-        return update_id in self._fresh
+    # Answering.
 
-    # Claims.
+    async def take(self, update_id: int) -> Arrival | None:
+        """Whether to answer this (copy of the) update now: how it arrived, or None when
+        it is a copy not to answer, or another process has it."""
+        if self._copies[update_id] > 0:
+            self._copies[update_id] -= 1
+            if not self._copies[update_id]:
+                del self._copies[update_id]
+            return None
+        arrival = self._arrivals.setdefault(update_id, Arrival.LEFTOVER)
+        if arrival is Arrival.LEFTOVER:
+            if not await self._claim(update_id):
+                self._forget(update_id)
+                log.info("update %d is answered or being answered elsewhere", update_id)
+                return None
+        elif arrival is Arrival.FIRST and self.replicated:
+            task = asyncio.create_task(self._claim_first(update_id))
+            self._claiming[update_id] = task
+        return arrival
 
-    async def claim(self, update_id: int) -> bool:
-        """True when this process may answer the update now."""
-        claimed = await self.storage.claim_update(update_id, self.policy.claim_seconds)
-        if claimed:
-            self._here.add(update_id)
-            self._claimed[update_id] = self._clock()
+    def leave(self, update_id: int) -> None:
+        """Not answered here (the bot is stopping): a pending update stays pending."""
+        if self._copies[update_id] > 0:
+            self._copies[update_id] -= 1
         else:
             self._forget(update_id)
+
+    async def _claim(self, update_id: int) -> bool:
+        claimed = await self.storage.claim_update(update_id, self.policy.claim_seconds)
+        if claimed:
+            self._claimed[update_id] = self._clock()
         return claimed
+
+    async def _claim_first(self, update_id: int) -> None:
+        if not await self._claim(update_id):  # only if it sat here past the sweep's grace
+            log.warning("update %d: another replica claimed it first", update_id)
 
     async def done(self, update_id: int) -> None:
         """Answered (or answered as well as it can be): never again."""
-        self._forget(update_id)
+        await self._settle(update_id)
         await self.storage.mark_update_done(update_id)
 
     async def release(self, update_id: int) -> None:
-        """Not finished here: leave it pending for the next start or another replica."""
-        self._forget(update_id)
+        """Not finished here: pending again, for the next start or another replica."""
+        await self._settle(update_id)
         await self.storage.release_update(update_id)
 
-    def leave(self, update_id: int) -> None:
-        """Not started here (the bot is stopping): it stays pending, unclaimed."""
+    async def _settle(self, update_id: int) -> None:
+        claiming = self._claiming.pop(update_id, None)
+        if claiming is not None:
+            await claiming
         self._forget(update_id)
 
     def _forget(self, update_id: int) -> None:
-        self._here.discard(update_id)
-        self._fresh.discard(update_id)
+        self._arrivals.pop(update_id, None)
         self._claimed.pop(update_id, None)
 
     async def renew_claims(self) -> None:
@@ -133,19 +185,21 @@ class UpdateBook:
                 self._claimed.pop(update_id, None)
                 log.warning("update %d: its claim was taken over by another replica", update_id)
 
-    # Pending updates.
+    # Leftovers.
 
-    async def orphans(self, *, grace_seconds: float, take_over: bool) -> list[PendingUpdate]:
-        """Updates recorded, not done, not being handled here, and received at least
+    async def leftovers(self, *, grace_seconds: float, take_over: bool) -> list[PendingUpdate]:
+        """Updates recorded, not done, not being answered here, and received at least
         `grace_seconds` ago (a younger one may still be queued on another replica).
-        `take_over`: drop their claims first (polling: no other process can hold them)."""
+        `take_over`: drop their claims first (a poller starting: no other process can hold
+        them). Each is then expected through `take` (as a leftover)."""
         pending = await self.storage.pending_updates(self.policy.max_age_seconds)
         newest = self._wall_clock() - grace_seconds
-        found = [p for p in pending if p.update_id not in self._here and p.received_at <= newest]
+        here = self._arrivals
+        found = [p for p in pending if p.update_id not in here and p.received_at <= newest]
         for update in found:
             if take_over:
                 await self.storage.release_update(update.update_id)
-            self._here.add(update.update_id)
+            self._arrivals[update.update_id] = Arrival.LEFTOVER
         return found
 
     async def purge(self) -> None:

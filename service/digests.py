@@ -38,6 +38,7 @@ class DigestLimits:
     link_ttl_seconds: float
     text_ttl_seconds: float
     max_concurrent_fetches: int
+    request_claims: bool  # other processes share the database: claim work there first
     request_claim_seconds: float  # another replica's claim on the same work lasts this long
     request_claim_poll_seconds: float
 
@@ -201,6 +202,8 @@ class DigestService:
         database): then wait for it to finish and `read()` what it cached (computing anyway
         if it left nothing). The claim is released once the result's cache writes landed."""
         storage, limits = self._storage, self._limits
+        if not limits.request_claims:
+            return await compute()  # one process: the single flight is enough
         if not await storage.claim_request(key, limits.request_claim_seconds):
             await storage.wait_for_request(
                 key,

@@ -1,13 +1,15 @@
-"""The update book: receipt, claims, renewal and orphans, on SQLite and PostgreSQL."""
+"""The update book: the first receiver answers, leftovers are claimed, claims are renewed;
+on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 
 import pytest_asyncio
 
-from bot.updates import UpdateBook, UpdatePolicy
+from bot.updates import Arrival, UpdateBook, UpdatePolicy
 from storage import Storage
 from tests.conftest import StorageTarget
 
@@ -40,95 +42,128 @@ async def stores(storage_target: StorageTarget) -> AsyncIterator[tuple[Storage, 
     await second.close()
 
 
-async def test_an_update_recorded_first_here_is_fresh_and_a_redelivered_one_is_not(
+def replicas(stores: tuple[Storage, Storage]) -> tuple[UpdateBook, UpdateBook]:
+    return (
+        UpdateBook(stores[0], POLICY, replicated=True),
+        UpdateBook(stores[1], POLICY, replicated=True),
+    )
+
+
+async def test_the_first_receiver_answers_and_a_copy_elsewhere_is_not_answered(
     stores: tuple[Storage, Storage],
 ) -> None:
-    here, elsewhere = UpdateBook(stores[0], POLICY), UpdateBook(stores[1], POLICY)
+    here, elsewhere = replicas(stores)
     await here.receive([(501, payload(501))])
     await elsewhere.receive([(501, payload(501))])
-    assert here.is_fresh(501)
-    assert not elsewhere.is_fresh(501)
+    assert await here.take(501) is Arrival.FIRST
+    assert await elsewhere.take(501) is None
 
 
-async def test_only_one_replica_claims_an_update_and_nobody_once_it_is_done(
+async def test_a_second_copy_in_the_same_process_is_not_answered(
     stores: tuple[Storage, Storage],
 ) -> None:
-    here, elsewhere = UpdateBook(stores[0], POLICY), UpdateBook(stores[1], POLICY)
+    here, _ = replicas(stores)
     await here.receive([(502, payload(502))])
-    first = await here.claim(502)
-    duplicate = await elsewhere.claim(502)
-    await here.done(502)
-    after_done = [await here.claim(502), await elsewhere.claim(502)]
-    assert (first, duplicate, after_done) == (True, False, [False, False])
+    await here.receive([(502, payload(502))])  # Telegram sent it again meanwhile
+    taken = [await here.take(502), await here.take(502)]
+    assert sorted(taken, key=str) == [Arrival.FIRST, None]
 
 
-async def test_a_released_update_is_pending_and_can_be_claimed_again(
+async def test_the_first_receiver_claims_its_update_so_a_sweep_elsewhere_leaves_it_alone(
     stores: tuple[Storage, Storage],
 ) -> None:
-    here, elsewhere = UpdateBook(stores[0], POLICY), UpdateBook(stores[1], POLICY)
+    here, elsewhere = replicas(stores)
     await here.receive([(503, payload(503))])
-    await here.claim(503)
-    await here.release(503)
-    [orphan] = await elsewhere.orphans(grace_seconds=0.0, take_over=False)
-    assert orphan.update_id == 503
-    assert json.loads(orphan.payload)["message"]["text"].startswith("Banjir")
-    assert await elsewhere.claim(503)
+    await here.take(503)
+    await asyncio.sleep(0.2)  # the claim is taken in the background
+    [leftover] = await elsewhere.leftovers(grace_seconds=0.0, take_over=False)
+    assert leftover.update_id == 503
+    assert await elsewhere.take(503) is None
 
 
-async def test_orphans_leave_out_updates_handled_here_and_updates_too_young(
+async def test_a_released_update_is_a_leftover_another_replica_answers(
+    stores: tuple[Storage, Storage],
+) -> None:
+    here, elsewhere = replicas(stores)
+    await here.receive([(504, payload(504))])
+    await here.take(504)
+    await here.release(504)  # the bot stopped before the reply went out
+    [leftover] = await elsewhere.leftovers(grace_seconds=0.0, take_over=False)
+    assert json.loads(leftover.payload)["message"]["text"].startswith("Banjir")
+    assert await elsewhere.take(504) is Arrival.LEFTOVER
+
+
+async def test_an_update_done_is_never_taken_up_again(stores: tuple[Storage, Storage]) -> None:
+    here, elsewhere = replicas(stores)
+    await here.receive([(505, payload(505))])
+    await here.take(505)
+    await here.done(505)
+    assert await elsewhere.leftovers(grace_seconds=0.0, take_over=True) == []
+    assert await elsewhere.take(505) is None  # a late copy arriving as a leftover
+
+
+async def test_leftovers_leave_out_updates_answered_here_and_updates_too_young(
     stores: tuple[Storage, Storage],
 ) -> None:
     wall = Clock(2_000_000_000.0)
-    here = UpdateBook(stores[0], POLICY)
-    elsewhere = UpdateBook(stores[1], POLICY, wall_clock=wall)
-    await here.receive([(504, payload(504)), (505, payload(505))])
-    await here.claim(504)
-    found_here = await here.orphans(grace_seconds=0.0, take_over=False)
-    young = await elsewhere.orphans(grace_seconds=wall.now, take_over=False)  # all too young
-    old_enough = await elsewhere.orphans(grace_seconds=0.0, take_over=False)
-    again = await elsewhere.orphans(grace_seconds=0.0, take_over=False)
+    here = UpdateBook(stores[0], POLICY, replicated=True)
+    elsewhere = UpdateBook(stores[1], POLICY, replicated=True, wall_clock=wall)
+    await here.receive([(506, payload(506)), (507, payload(507))])
+    found_here = await here.leftovers(grace_seconds=0.0, take_over=False)
+    young = await elsewhere.leftovers(grace_seconds=wall.now, take_over=False)  # all too young
+    old_enough = await elsewhere.leftovers(grace_seconds=0.0, take_over=False)
+    again = await elsewhere.leftovers(grace_seconds=0.0, take_over=False)
     assert found_here == []
     assert young == []
-    assert sorted(p.update_id for p in old_enough) == [504, 505]
-    assert again == []  # now queued there: not found twice
+    assert sorted(p.update_id for p in old_enough) == [506, 507]
+    assert again == []  # queued there now: not found twice
 
 
-async def test_taking_over_at_a_polling_start_drops_the_claims_a_killed_process_left(
+async def test_a_poller_starting_takes_over_the_claims_a_killed_predecessor_left(
     stores: tuple[Storage, Storage],
 ) -> None:
-    killed, restarted = UpdateBook(stores[0], POLICY), UpdateBook(stores[1], POLICY)
-    await killed.receive([(506, payload(506))])
-    await killed.claim(506)  # and then the process dies
-    [orphan] = await restarted.orphans(grace_seconds=0.0, take_over=True)
-    assert orphan.update_id == 506
-    assert await restarted.claim(506)
+    killed = UpdateBook(stores[0], POLICY, replicated=False)
+    await killed.leftovers(grace_seconds=0.0, take_over=True)
+    await stores[0].record_update(508, payload(508))
+    await stores[0].claim_update(508, 30.0)  # and then the process dies
+    restarted = UpdateBook(stores[1], POLICY, replicated=False)
+    [leftover] = await restarted.leftovers(grace_seconds=0.0, take_over=True)
+    assert leftover.update_id == 508
+    assert await restarted.take(508) is Arrival.LEFTOVER
 
 
-async def test_a_claim_held_for_a_third_of_its_life_is_renewed(
-    stores: tuple[Storage, Storage],
+async def test_a_claim_held_for_a_third_of_its_life_is_renewed_and_outlives_its_first_term(
+    storage_target: StorageTarget,
 ) -> None:
-    clock = Clock()
-    here = UpdateBook(stores[0], POLICY, clock=clock)
-    elsewhere = UpdateBook(stores[1], POLICY)
-    await here.receive([(507, payload(507))])
-    await here.claim(507)
-    clock.now += POLICY.renew_after_seconds + 1
-    await here.renew_claims()
-    assert not await elsewhere.claim(507)
-    await here.done(507)
-    assert not await elsewhere.claim(507)
+    clock = Clock(2_000_000_000.0)  # one clock for the replicas and their database
+    first = await storage_target.open(clock=clock)
+    second = await storage_target.open(clock=clock)
+    try:
+        here = UpdateBook(first, POLICY, replicated=True, clock=clock, wall_clock=clock)
+        elsewhere = UpdateBook(second, POLICY, replicated=True, clock=clock, wall_clock=clock)
+        await first.record_update(509, payload(509))
+        await here.leftovers(grace_seconds=0.0, take_over=False)
+        assert await here.take(509) is Arrival.LEFTOVER
+        clock.now += POLICY.claim_seconds * 0.8
+        await here.renew_claims()
+        clock.now += POLICY.claim_seconds * 0.5  # past the first term, within the renewed one
+        await elsewhere.leftovers(grace_seconds=0.0, take_over=False)
+        taken = await elsewhere.take(509)
+    finally:
+        await first.close()
+        await second.close()
+    assert taken is None
 
 
-async def test_updates_older_than_the_pending_age_are_not_finished(
+async def test_updates_older_than_the_pending_age_are_not_taken_up(
     storage_target: StorageTarget,
 ) -> None:
     wall = Clock(2_000_000_000.0)
     storage = await storage_target.open(clock=wall)
     try:
-        book = UpdateBook(storage, POLICY, wall_clock=wall)
-        await book.receive([(508, payload(508))])
+        await storage.record_update(510, payload(510))
         wall.now += POLICY.max_age_seconds + 1
-        restarted = UpdateBook(storage, POLICY, wall_clock=wall)
-        assert await restarted.orphans(grace_seconds=0.0, take_over=True) == []
+        restarted = UpdateBook(storage, POLICY, replicated=False, wall_clock=wall)
+        assert await restarted.leftovers(grace_seconds=0.0, take_over=True) == []
     finally:
         await storage.close()

@@ -24,7 +24,9 @@ async def replica(
 ) -> AsyncIterator[DigestService]:
     """A replica's digest service; None: an in-memory database of its own."""
     storage = await (target.open() if target else Storage.open(None, busy_timeout_ms=1000))
-    limits = replace(DEFAULTS, request_claim_seconds=claim_seconds).digest_limits()
+    limits = replace(
+        DEFAULTS.digest_limits(), request_claims=True, request_claim_seconds=claim_seconds
+    )
     with ThreadPoolExecutor(max_workers=1) as executor:
         digests = DigestService(storage, executor, DEFAULTS.fetch_policy(), limits)
         try:
