@@ -9,6 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .datelines import strip_dateline
+from .vocabulary import RELATED_LINK_VERBS
+
 _QUOTE_TRANSLATION = str.maketrans(
     {
         "\u201c": '"',
@@ -38,15 +41,16 @@ _QUOTE_TRANSLATION = str.maketrans(
 )
 
 # Zero-width and other invisible format characters that break word matching.
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Direction marks ("Suara.com - \u200eAparat ...") included.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad\u180e]")
 _CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 # Lone surrogates (from broken JSON or UTF-16 input) cannot be encoded, stored or sent.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 # Whole lines that are site furniture, not article text (matched case-insensitively).
 _JUNK_LINE = re.compile(
-    r"""^\W*(?:
-        (?:baca|simak|lihat|tonton|saksikan|cek)[\s_]+(?:juga|pula|video|selengkapnya)\b.*
+    rf"""^\W*(?:
+        (?:{RELATED_LINK_VERBS}|tonton|saksikan|cek)[\s_]+(?:juga|pula|video|selengkapnya)\b.*
       | \[?gambas:.*
       | advertisement\W*
       | iklan\W*
@@ -55,16 +59,16 @@ _JUNK_LINE = re.compile(
       | (?:related|see\s+also)\s*:.*
       | artikel\s+ini\s+(?:telah|sudah)\s+tayang\s+di\b.*
       | (?:dapatkan|ikuti)\s+(?:update|berita|informasi)\b.*(?:google\s+news|whatsapp|telegram).*
-      | (?:editor|penulis|reporter|pewarta|penyunting|sumber\s+foto)\s*:.{0,80}
+      | (?:editor|penulis|reporter|pewarta|penyunting|sumber\s+foto)\s*:.{{0,80}}
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
 
 # A related-link marker inside a line ("... terluka. Baca juga: Judul lain"): cut from it.
-_INLINE_RELATED = re.compile(r"\s*\b(?:Baca|Simak|Lihat)\s+[Jj]uga\s*:.*$")
+_INLINE_RELATED = re.compile(rf"\s*\b(?i:{RELATED_LINK_VERBS})\s+[Jj]uga\s*:.*$")
 # The same in brackets, mid-sentence: "naik tajam (Baca: Harga cabai turun) dan ...".
 _BRACKETED_RELATED = re.compile(
-    r"\s*[(\[]\s*(?:Baca|Simak|Lihat)(?:\s+[Jj]uga)?\s*:[^)\]]*[)\]]", re.IGNORECASE
+    rf"\s*[(\[]\s*(?:{RELATED_LINK_VERBS})(?:\s+juga)?\s*:[^)\]]*[)\]]", re.IGNORECASE
 )
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
@@ -72,18 +76,26 @@ _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 # Editor initials at the end of an article or paragraph: "(vyp/kna)", "(rsa)", "[ant]".
 _EDITOR_TAG = re.compile(r"\s*[(\[]\s*[a-z]{2,4}(?:\s*/\s*[a-z]{2,4}){0,3}\s*[)\]]\s*$")
 
-# "Jakarta, CNN Indonesia --", "JAKARTA, KOMPAS.com -", "Liputan6.com, Jakarta -",
-# "Jakarta (ANTARA) -", "TEMPO.CO, Jakarta -", "Jakarta -": a place and/or outlet, then a dash.
-_DATELINE = re.compile(
-    r"""^(?P<dateline>
-        (?:[A-Z][\w.&'-]*\.?(?:\s+[A-Z][\w.&'-]*){0,3})            # place or outlet
-        (?:\s*\([A-Za-z.\s]{2,20}\))?                                 # "(ANTARA)"
-        (?:\s*,\s*[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,3})?         # ", CNN Indonesia"
-        (?:\s*\([A-Za-z.\s]{2,20}\))?
-    )\s*(?:(?:--|-)\s+|[\u2013\u2014]\s*)(?=["'(]?[A-Z0-9])""",
-    re.VERBOSE,
+# Page furniture that leaks into copied text: scripts ("//<![CDATA[!function(f,b,e ..."), the
+# attributes of an image tag ('Radja Nainggolan "src="...jpg" style="height: 234px"/>'),
+# stray tags, and photo credits ("Taylor Swift (Foto: Independent)").
+_SCRIPT_BLOCK = re.compile(r"(?://\s*)?<!\s*\[\s*CDATA\s*\[.*?\]\s*\](?:\s*(?:>|&\s*gt\s*;?))?")
+_SCRIPT_START = re.compile(
+    r"(?://\s*)?<!\s*\[\s*CDATA\s*\[|!?\s*\bfunction\s*\([\w\s,]*\)\s*\{"
+    r"|\b(?:fbq|gtag|googletag|dataLayer|_gaq)\s*[.(]|\bvar\s+\w+\s*=[^=]"
+    r"|\b(?:document|window)\.[a-zA-Z_]+\s*[(=]"
 )
-_MAX_DATELINE_CHARS = 45
+_TAG_ATTRIBUTES = re.compile(
+    r"\"?\s*\b(?:src|style|alt|width|height|class|href|srcset)\s*=\s*\"[^\"]*\"?\s*(?:/\s*)?>?"
+)
+_TAG = re.compile(r"</?[a-zA-Z][\w-]*(?:\s[^<>]{0,300})?/?>")
+_PHOTO_CREDIT = re.compile(
+    r"\s*[(\[]\s*(?:foto|photo|kredit|credit|sumber\s+foto|dok|dokumentasi|ilustrasi|image|"
+    r"gambar|istimewa)\b[^()\[\]]{0,80}[)\]]",
+    re.IGNORECASE,
+)
+# A line left this short after removing an image tag or a credit was its caption.
+_MAX_CAPTION_WORDS = 8
 
 _LINE_FINAL = frozenset(".!?\u2026:;\"'")
 _SPACES = re.compile(r"[ \f\v]+")
@@ -97,18 +109,23 @@ def normalize_characters(text: str) -> str:
     return _SURROGATE.sub("", _CONTROL.sub("", _INVISIBLE.sub("", text)))
 
 
-def _strip_dateline(line: str) -> str:
-    match = _DATELINE.match(line)
-    if match is None:
-        return line
-    dateline = match.group("dateline")
-    looks_like_dateline = len(dateline) <= _MAX_DATELINE_CHARS and (
-        "," in dateline or "(" in dateline or "." in dateline or len(dateline.split()) <= 2
-    )
-    return line[match.end() :] if looks_like_dateline else line
+def _without_markup(line: str) -> str:
+    """The line without scripts, tag remnants and photo credits; "" when what is left was a
+    caption."""
+    line = _SCRIPT_BLOCK.sub(" ", line)
+    script = _SCRIPT_START.search(line)
+    if script is not None:
+        line = line[: script.start()]
+    stripped = _PHOTO_CREDIT.sub("", _TAG.sub(" ", _TAG_ATTRIBUTES.sub(" ", line)))
+    if stripped != line:
+        rest = stripped.strip(" \"'")
+        if len(rest.split()) <= _MAX_CAPTION_WORDS and not rest.endswith((".", "!", "?")):
+            return ""
+    return stripped
 
 
 def _clean_line(line: str) -> str:
+    line = _without_markup(line)
     line = _URL.sub("", line)
     line = _BRACKETED_RELATED.sub("", line)
     line = _INLINE_RELATED.sub("", line)
@@ -155,7 +172,7 @@ def _clean_once(text: str) -> str:
     # Only the first line of an article can carry a dateline.
     for index, line in enumerate(lines):
         if line:
-            lines[index] = _strip_dateline(line)
+            lines[index] = strip_dateline(line)
             break
     joined = "\n".join(_join_hard_wraps(lines))
     joined = _BLANK_LINES.sub("\n\n", joined).strip()
