@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .cleaning import clean_text
-from .facts import Fact, extract_facts
 from .language import LanguageGuess, detect_language
-from .ranking import RankedSentence, Scorer, score_sentences
-from .sentences import split_sentences
-from .words import LanguageTools, tools_for, word_count
+from .results import Fact
+
+if TYPE_CHECKING:
+    from .ranking import Scorer
+    from .words import LanguageTools
+
+# The ranker (numpy, sumy), the stemmers and the fact finder are imported when the first
+# article is summarized, so that `import summarizer` stays quick for commands that never
+# summarize.
 
 ENGINE_VERSION = "2"  # bump whenever summaries or facts change: it keys the cache
 DEFAULT_SENTENCES = 3
@@ -115,6 +120,8 @@ def select_summary(
     Whole sentences go before fragments of cut sentences; what was skipped fills up the
     summary only when an article has nothing else to offer.
     """
+    from .words import word_count
+
     order = sorted(range(len(sentences)), key=lambda i: (-scores[i], i))
     fragment = {i: _is_fragment(sentences[i]) for i in order}
     candidates = order[: count * 4]
@@ -191,6 +198,11 @@ def digest_article(
     scorer: Scorer | None = None,
 ) -> Digest:
     """`summarize_clean` with another sentence scorer (benchmarks pass fold-trained ones)."""
+    from .facts import extract_facts
+    from .ranking import RankedSentence, score_sentences
+    from .sentences import split_sentences
+    from .words import tools_for, word_count
+
     check_sentence_count(sentences)
     cleaned, truncated = article.text, article.truncated
     if not cleaned:

@@ -13,8 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import snowballstemmer
-from stop_words import LANGUAGE_MAPPING, StopWordError, get_stop_words
+from .vocabulary import CJK_CHARACTERS
 
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 
@@ -34,7 +33,7 @@ def words_of(text: str) -> list[str]:
 
 
 # Chinese, Japanese and Korean are written without spaces: each character counts as a word.
-_CJK_CHARACTER = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_CJK_CHARACTER = re.compile(f"[{CJK_CHARACTERS}]")
 
 
 def word_count(text: str) -> int:
@@ -102,6 +101,8 @@ def _identity(word: str) -> str:
 
 
 def _snowball(language: str) -> Callable[[str], str]:
+    import snowballstemmer
+
     # A snowballstemmer object keeps its state between calls: one thread at a time.
     stemmer = snowballstemmer.stemmer(language)
     lock = threading.Lock()
@@ -125,6 +126,8 @@ def stemmer_for(language: str | None) -> Callable[[str], str]:
 @lru_cache(maxsize=64)
 def stop_words_for(language: str | None) -> frozenset[str]:
     """Lower-case stop words; empty for a language without a list."""
+    from stop_words import LANGUAGE_MAPPING, StopWordError, get_stop_words
+
     if not language or language not in LANGUAGE_MAPPING:
         return frozenset()
     try:
