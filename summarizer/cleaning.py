@@ -79,9 +79,11 @@ _EDITOR_TAG = re.compile(r"\s*[(\[]\s*[a-z]{2,4}(?:\s*/\s*[a-z]{2,4}){0,3}\s*[)\
 # Page furniture that leaks into copied text: scripts ("//<![CDATA[!function(f,b,e ..."), the
 # attributes of an image tag ('Radja Nainggolan "src="...jpg" style="height: 234px"/>') and
 # photo credits ("Taylor Swift (Foto: Independent)").
-_SCRIPT_BLOCK = re.compile(r"(?://\s*)?<!\s*\[\s*CDATA\s*\[.*?\]\s*\](?:\s*(?:>|&\s*gt\s*;?))?")
+_SCRIPT_BLOCK = re.compile(
+    r"(?://\s*)?(?:<!\s*)?\[\s*CDATA\s*\[.*?\]\s*\](?:\s*(?:>|&\s*gt\s*;?))?"
+)
 _SCRIPT_START = re.compile(
-    r"(?://\s*)?<!\s*\[\s*CDATA\s*\[|!?\s*\bfunction\s*\([\w\s,]*\)\s*\{"
+    r"(?://\s*)?(?:<!\s*)?\[\s*CDATA\s*\[|!?\s*\bfunction\s*\([\w\s,]*\)\s*\{"
     r"|\b(?:fbq|gtag|googletag|dataLayer|_gaq)\s*[.(]|\bvar\s+\w+\s*=[^=]"
     r"|\b(?:document|window)\.[a-zA-Z_]+\s*[(=]"
 )

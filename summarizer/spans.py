@@ -23,6 +23,7 @@ _PHRASE_WORD = re.compile(
     r"after|before|when|while|since|because|and|but|which|who)\b)"
 )
 _CAPITALISED_END = re.compile(r"[A-Z][\w.'&]*$")
+_SUFFIX_START = re.compile(r"^[a-z]{1,3}\b")
 _CAPITALISED_START = re.compile(r"^[A-Z]")
 _NUMBER_END = re.compile(r"\d[%\w]*$")
 _NUMBER_START = re.compile(r"^(?:Rp\.?\s?|US\$|\$)?\d")
@@ -123,9 +124,12 @@ def _balanced_at(sentence: str, position: int) -> bool:
 
 
 def _joins_a_name_or_range(left: str, right: str) -> bool:
-    """A dash between two capitalised words or two figures joins them."""
+    """A dash between two capitalised words or two figures joins them, and so does one
+    before a short suffix ("era '70 - an")."""
     left, right = left.rstrip(), right.lstrip()
     if _CAPITALISED_END.search(left) and _CAPITALISED_START.match(right):
+        return True
+    if _SUFFIX_START.match(right):
         return True
     return bool(_NUMBER_END.search(left) and _NUMBER_START.match(right))
 
@@ -158,7 +162,8 @@ def _starts(sentence: str) -> list[tuple[int, str, bool]]:
     taken = {position for position, _, _ in found}
     for match in _NAME_AFTER_WORD.finditer(sentence):
         start = match.end()
-        if start in taken or match.group("word") in _FUNCTION_WORDS:
+        word = match.group("word")
+        if start in taken or word in _FUNCTION_WORDS or word in _CONNECTIVE_OPENERS:
             continue
         if not _balanced_at(sentence, start) or _RANGE_BEFORE.search(sentence[:start]):
             continue
@@ -177,6 +182,13 @@ _DANGLING = re.compile(
 )
 # "... sekitar | Rp 48,9 miliar antara tahun 2011 dan 2012.": a figure bullet.
 _FIGURE_FIRST = re.compile(r"(?:Rp\.?\s?|US\$|\$)?\d")
+# A span never ends on a word that needs what follows it ("berdasarkan apa | yang ...",
+# "..., hingga | saat ini").
+_DANGLING_WORDS = frozenset(
+    "apa hal para sang si yang dan atau serta di ke dari pada untuk dengan oleh bagi kepada "
+    "terhadap tentang antara hingga sampai sejak saat ketika karena sehingga agar jika bahwa "
+    "namun tetapi tapi meski meskipun the a an of to in at on by for from with and or".split()
+)
 _RANGE_BEFORE = re.compile(r"\d\s*(?:-|\u2013|\u2014|hingga|sampai|to)\s*$")
 _RANGE_AFTER = re.compile(r"^\s*(?:-|\u2013|\u2014)\s*\d")
 _CAPITALISED_BEFORE = re.compile(r"[A-Z][\w.'&]*\s+$")
@@ -207,7 +219,10 @@ def ends_of(sentence: str) -> list[int]:
     ("Kepala Humas Gatot mengatakan | bahwa ...", "yakni | ...")."""
     ends = {len(sentence)}
     for end, _start, _may in _breaks(sentence):
-        if not _DANGLING.search(sentence[max(0, end - 30) : end]):
+        before = sentence[max(0, end - 30) : end]
+        words = before.rstrip(" ,;:").split()
+        last = words[-1].lower() if words else ""
+        if not _DANGLING.search(before) and last not in _DANGLING_WORDS:
             ends.add(end)
     return sorted(ends)
 
