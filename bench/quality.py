@@ -122,6 +122,8 @@ class Run:
     boundaries: BoundaryCounts = field(default_factory=BoundaryCounts)
     facts: FactChecks = field(default_factory=FactChecks)
     failures: list[str] = field(default_factory=list)
+    below_lead: int = 0  # articles where the engine's R1 is below LEAD-3's
+    below_lead_quote_dropped: int = 0  # ... and a quotation of the lead paragraph was left out
     examples: list[tuple[Article, Digest]] = field(default_factory=list)
 
 
@@ -138,7 +140,8 @@ def assess(
     for article in articles:
         detok = detokenize(article)
         run.boundaries.add(detok)
-        _add(run.lead, article.category, rouge.score(article.reference, lead3(article)))
+        lead_scores = rouge.score(article.reference, lead3(article))
+        _add(run.lead, article.category, lead_scores)
         if with_lexrank:
             lexrank = plain_lexrank(article)
             _add(run.lexrank, article.category, rouge.score(article.reference, lexrank))
@@ -150,8 +153,18 @@ def assess(
             _add(run.engine, article.category, rouge.score(article.reference, ""))
             continue
         summary = " ".join(digest.summary)
-        _add(run.engine, article.category, rouge.score(article.reference, summary))
-        sentences = [s.text for s in split_sentences(clean.text)]
+        scores = rouge.score(article.reference, summary)
+        _add(run.engine, article.category, scores)
+        pieces = split_sentences(clean.text)
+        sentences = [s.text for s in pieces]
+        if scores["rouge1"].fmeasure < lead_scores["rouge1"].fmeasure:
+            run.below_lead += 1
+            run.below_lead_quote_dropped += any(
+                p.paragraph == pieces[0].paragraph
+                and '"' in p.text
+                and i not in digest.summary_indices
+                for i, p in enumerate(pieces)
+            )
         run.facts.add(article, clean.text, sentences, digest)
         run.examples.append((article, digest))
 
@@ -247,6 +260,10 @@ def print_examples(run: Run, count: int) -> None:
 
 def report(title: str, run: Run, show: int) -> None:
     print_rouge(f"ROUGE F1 x100, 3 sentences: {title}", run)
+    print(
+        f"Below LEAD-3 (R1) on {run.below_lead} articles; in {run.below_lead_quote_dropped} of "
+        "them the summary left out a quotation of the lead paragraph.\n"
+    )
     print_facts(f"Key facts: {title}", run, show)
     if run.failures:
         print(f"Engine refused {len(run.failures)} articles: {', '.join(run.failures[:5])}\n")
