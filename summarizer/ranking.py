@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy
 
-from ._light_imports import without_optional_scipy
+from ._light_imports import light_sumy
 from .features import FEATURE_NAMES, RankedSentence, sentence_features
 from .trees import TreeEnsemble
 from .trees import load as load_trees
@@ -37,7 +37,7 @@ Scorer = Callable[[numpy.ndarray], numpy.ndarray]
 
 @lru_cache(maxsize=1)
 def _lexrank_class() -> Any:
-    with without_optional_scipy():
+    with light_sumy():
         from sumy.summarizers.lex_rank import LexRankSummarizer
     return LexRankSummarizer
 

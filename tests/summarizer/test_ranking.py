@@ -138,3 +138,17 @@ def test_importing_the_engine_loads_no_numpy_sumy_or_langdetect() -> None:
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"
+
+
+def test_summarizing_loads_neither_nltk_nor_requests_and_sumy_still_stems_with_nltk() -> None:
+    code = (
+        "import sys\n"
+        "from summarizer import summarize\n"
+        "summarize('Harga cabai naik tajam di pasar induk. Pedagang mengeluh karena pasokan "
+        "berkurang. Pemerintah berjanji menggelar operasi pasar pekan depan.')\n"
+        "print(sorted(m for m in ('nltk', 'requests', 'scipy') if m in sys.modules))\n"
+        "from sumy.nlp.stemmers import Stemmer\n"
+        "print(Stemmer('english')('running'), 'scipy' in sys.modules)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.split("\n")[:2] == ["[]", "run False"]
