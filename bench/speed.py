@@ -173,10 +173,7 @@ def main() -> None:
             f"{max(wall):.1f} | {statistics.fmean(wall):.1f} | {statistics.median(cpu):.1f} | "
             f"{percentile(cpu, 0.95):.1f} |"
         )
-    print(
-        f"\nWarm-up before timing (stemmer dictionary, stop words, langdetect profiles, one "
-        f"article): {cold:.0f} ms"
-    )
+    print(f"\nWarm-up before timing (stop words, langdetect profiles, one article): {cold:.0f} ms")
     engine = times["engine"]
     lexrank = times["sumy LexRank"]
     wall_ratio = statistics.median(w for w, _ in engine) / statistics.median(w for w, _ in lexrank)
