@@ -22,6 +22,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
+from summarizer.vocabulary import INDONESIAN_MONTHS, INDONESIAN_WEEKDAYS  # noqa: E402
+
 DATA_DIR = PROJECT_ROOT.parent / "shared" / "data" / "indosum"
 DEFAULT_DATA = DATA_DIR / "dev.jsonl"
 TRAIN_DATA = DATA_DIR / "train.jsonl"
@@ -254,13 +256,14 @@ class RougeTotals:
 
 # --- key figures -------------------------------------------------------------------------
 
-_MONTH_NAMES = (
-    "januari februari maret april mei juni juli agustus september oktober november desember"
-).split()
-_WEEKDAY_NAMES = "senin selasa rabu kamis jumat sabtu minggu".split()
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 _WORD = re.compile(r"\w+")
-FIGURE_WORDS = frozenset(_MONTH_NAMES + _WEEKDAY_NAMES)
+# Indonesian month and weekday names, as `\w+` words (the engine's own list).
+FIGURE_WORDS = frozenset(
+    word.lower()
+    for word in f"{INDONESIAN_MONTHS}|{INDONESIAN_WEEKDAYS}".split("|")
+    if _WORD.fullmatch(word)
+)
 
 
 def figures_of(text: str) -> set[str]:
