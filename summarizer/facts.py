@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .figures import PROPER_NAME, Feature, features_in, figures_in, frequent_names, kind_of
 from .results import Fact
-from .spans import Span, date_span, readable_spans
+from .spans import SOURCE_CLAUSE, Span, date_span, readable_spans
 from .vocabulary import CONNECTIVES
 
 MAX_FACT_CHARS = 200
@@ -142,6 +142,8 @@ def _candidate(
     figures = figures_in(text)
     if span.opening == "phrase" and not figures:
         return None  # a phrase without a verb is only worth its figures
+    if SOURCE_CLAUSE.match(text) and span.end < len(sentence):
+        return None  # "Melansir dari CNN International Selasa (1/3), delegasi Rusia"
     if _repeats(_words(text), summary_words):
         return None
     whole = span.start == 0 and span.end == len(sentence)

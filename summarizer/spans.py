@@ -66,7 +66,7 @@ _CONNECTIVE_OPENERS = frozenset(
     "sebagaimana seperti dalam atas bawah demi guna tanpa selama menurut bukan bukanlah "
     "ia dia mereka kami kita saya aku beliau hal".split()
 )
-_SOURCE_CLAUSE = re.compile(
+SOURCE_CLAUSE = re.compile(
     r"^\W*(?:melansir|dilansir|mengutip|dikutip|menukil|seperti\s+(?:dilansir|dikutip|diberitakan)|"
     r"sebagaimana\s+(?:dilansir|dikutip|diberitakan)|menurut\s+(?:laporan|kabar|pemberitaan)|"
     r"as\s+reported\s+by|according\s+to\s+(?:a\s+)?reports?)\b",
@@ -153,7 +153,7 @@ def _starts(sentence: str) -> list[tuple[int, str, bool]]:
     found: list[tuple[int, str, bool]] = []
     for _end, start, may_start in _breaks(sentence):
         rest = sentence[start:]
-        if not may_start or _SOURCE_CLAUSE.match(rest):
+        if not may_start or SOURCE_CLAUSE.match(rest):
             continue
         if _OPENING.match(rest):
             found.append((start, "clause" if opens_with_subject(rest) else "phrase", False))

@@ -333,3 +333,14 @@ def test_a_figure_of_a_summary_sentence_comes_with_what_it_counts() -> None:
     bullet = next(f.text for f in facts if "Rp 48,9 miliar" in f.text)
     assert bullet[0].isdigit() or bullet.startswith("Rp")
     assert bullet.endswith("antara tahun 2011 dan 2012.")
+
+
+def test_a_fact_never_starts_with_a_source_clause_it_does_not_finish() -> None:
+    sentences = [
+        "Melansir dari CNN International Selasa (1/3), delegasi Rusia dan Ukraina bertemu di "
+        "perbatasan Belarusia kemarin.",
+        "Pertemuan berlangsung selama lima jam tanpa kesepakatan.",
+        "Kedua pihak sepakat bertemu lagi pekan depan.",
+    ]
+    for fact in extract_facts(sentences, summary=sentences[:1]):
+        assert not fact.text.startswith("Melansir"), fact.text
