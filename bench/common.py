@@ -1,11 +1,16 @@
-"""Shared pieces of the IndoSum benchmarks: loading, detokenizing, ROUGE and figures.
+"""Shared pieces of the IndoSum benchmarks: loading, folds, detokenizing, ROUGE and figures.
 
-The IndoSum development split is read at run time from ../shared (next to the project) or
-from `--data PATH`; nothing from it is stored in the project.
+IndoSum's `dev.jsonl` (750 articles) and `train.jsonl` (1,396 more, disjoint) are read at run
+time from ../shared (next to the project) or from `--data PATH ...`; nothing from them is
+stored in the project. Quality figures are cross-validated over both files: every article
+belongs to one of `FOLDS` folds, fixed by a hash of its id, so every variant and every
+benchmark sees the same folds. The fixed split for a final check trains on train.jsonl and
+tests on dev.jsonl.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sys
@@ -17,8 +22,14 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
-DEFAULT_DATA = PROJECT_ROOT.parent / "shared" / "data" / "indosum" / "dev.jsonl"
-CATEGORIES = ("tajuk utama", "olahraga", "showbiz", "teknologi", "hiburan")
+from summarizer.vocabulary import INDONESIAN_MONTHS, INDONESIAN_WEEKDAYS  # noqa: E402
+
+DATA_DIR = PROJECT_ROOT.parent / "shared" / "data" / "indosum"
+DEFAULT_DATA = DATA_DIR / "dev.jsonl"
+TRAIN_DATA = DATA_DIR / "train.jsonl"
+ALL_DATA = (DEFAULT_DATA, TRAIN_DATA)
+FOLDS = 5
+CATEGORIES = ("tajuk utama", "olahraga", "showbiz", "teknologi", "hiburan", "inspirasi")
 
 Tokens = list[str]
 
@@ -41,6 +52,7 @@ class Article:
     paragraphs: list[list[Tokens]]
     summary: list[Tokens]
     gold_labels: list[list[bool]]
+    split: str = ""  # the file it came from: "dev" or "train"
 
     @property
     def sentences(self) -> list[Tokens]:
@@ -78,9 +90,28 @@ def load_articles(path: Path = DEFAULT_DATA) -> list[Article]:
                     paragraphs=paragraphs,
                     summary=row["summary"],
                     gold_labels=row["gold_labels"],
+                    split=path.stem,
                 )
             )
     return articles
+
+
+def load_corpus(paths: Sequence[Path] = ALL_DATA) -> list[Article]:
+    """Articles of several IndoSum files, in file order."""
+    return [article for path in paths for article in load_articles(path)]
+
+
+def fold_of(article: Article, folds: int = FOLDS) -> int:
+    """The cross-validation fold of an article: a hash of its id, the same in every run."""
+    digest = hashlib.sha256(article.id.encode("utf-8")).digest()
+    return int.from_bytes(digest[:4], "big") % folds
+
+
+def fixed_split(articles: Sequence[Article]) -> tuple[list[Article], list[Article]]:
+    """(train, test) for the final check: train.jsonl trains, dev.jsonl tests."""
+    train = [a for a in articles if a.split != "dev"]
+    test = [a for a in articles if a.split == "dev"]
+    return train, test
 
 
 @dataclass(frozen=True)
@@ -225,13 +256,14 @@ class RougeTotals:
 
 # --- key figures -------------------------------------------------------------------------
 
-_MONTH_NAMES = (
-    "januari februari maret april mei juni juli agustus september oktober november desember"
-).split()
-_WEEKDAY_NAMES = "senin selasa rabu kamis jumat sabtu minggu".split()
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 _WORD = re.compile(r"\w+")
-FIGURE_WORDS = frozenset(_MONTH_NAMES + _WEEKDAY_NAMES)
+# Indonesian month and weekday names, as `\w+` words (the engine's own list).
+FIGURE_WORDS = frozenset(
+    word.lower()
+    for word in f"{INDONESIAN_MONTHS}|{INDONESIAN_WEEKDAYS}".split("|")
+    if _WORD.fullmatch(word)
+)
 
 
 def figures_of(text: str) -> set[str]:
@@ -246,7 +278,18 @@ def iter_category(articles: Sequence[Article], category: str | None) -> Iterator
     return (a for a in articles if category is None or a.category == category)
 
 
-def data_argument(parser) -> None:  # type: ignore[no-untyped-def]
+def data_argument(parser, default: Path = DEFAULT_DATA) -> None:  # type: ignore[no-untyped-def]
     parser.add_argument(
-        "--data", type=Path, default=DEFAULT_DATA, help=f"IndoSum jsonl (default {DEFAULT_DATA})"
+        "--data", type=Path, default=default, help=f"IndoSum jsonl (default {default})"
+    )
+
+
+def corpus_argument(parser) -> None:  # type: ignore[no-untyped-def]
+    names = " ".join(str(p) for p in ALL_DATA)
+    parser.add_argument(
+        "--data",
+        type=Path,
+        nargs="+",
+        default=list(ALL_DATA),
+        help=f"IndoSum jsonl files (default: {names})",
     )

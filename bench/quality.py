@@ -1,11 +1,18 @@
-"""Summary quality on IndoSum dev: ROUGE, sentence splitting, fact faithfulness and recall.
+"""Summary and fact quality on IndoSum, cross-validated: ROUGE per category, splitting, facts.
 
-Each article is detokenized into running text (paragraphs separated by a blank line) and
-fed to the engine as a user would paste it. The engine's 3-sentence summary is scored
-against the reference summary (ROUGE-1/2/L F1 x100, lower-case `\\w+` tokens, no stemming)
-beside LEAD-3 and plain sumy LexRank on the gold sentences.
+Each article is detokenized into running text (paragraphs separated by a blank line) and fed
+to the whole engine as a user would paste it. By default the ranker is cross-validated: for
+each of the `common.FOLDS` folds (by article id, over dev.jsonl + train.jsonl) a LambdaRank
+model is trained on the other folds (bench/train_scorer.py) and the engine, with that model,
+digests the held-out articles; every figure below is over these held-out digests. The fixed
+split (train on train.jsonl, test on dev.jsonl) is reported as a final check. `--shipped`
+runs the shipped model instead (in-sample: it was fitted on all these articles).
 
-Usage: python bench/quality.py [--data PATH] [--limit N] [--examples N]
+The 3-sentence summary is scored against the reference summary (ROUGE-1/2/L F1 x100,
+lower-case `\\w+` tokens, no stemming) beside LEAD-3 and plain sumy LexRank on the gold
+sentences; the facts are checked by `fact_checks.py`.
+
+Usage: python bench/quality.py [--data PATH ...] [--shipped] [--limit N] [--examples N]
 """
 
 from __future__ import annotations
@@ -14,27 +21,33 @@ import argparse
 import datetime
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from common import (
     CATEGORIES,
+    FOLDS,
     Article,
     Detokenized,
     RougeTotals,
-    data_argument,
+    corpus_argument,
     detokenize,
-    figures_of,
-    load_articles,
+    fixed_split,
+    fold_of,
+    load_corpus,
     rouge_scorer,
 )
+from fact_checks import FactChecks
 from sumy.models.dom import ObjectDocumentModel, Paragraph
 from sumy.models.dom import Sentence as SumySentence
 from sumy.nlp.stemmers import null_stemmer
 from sumy.summarizers.lex_rank import LexRankSummarizer
 
-from summarizer import ArticleError, Digest, summarize
-from summarizer.cleaning import clean_text, normalize_characters
+from summarizer import ArticleError, Digest, clean_article
+from summarizer.cleaning import normalize_characters
+from summarizer.engine import digest_article
+from summarizer.ranking import Scorer
 from summarizer.sentences import split_sentences
 
 SUMMARY_SENTENCES = 3
@@ -73,8 +86,6 @@ class BoundaryCounts:
     true_positive: int = 0
     predicted: int = 0
     gold: int = 0
-    misses: list[str] = field(default_factory=list)
-    extras: list[str] = field(default_factory=list)
 
     def add(self, detok: Detokenized) -> None:
         text = normalize_characters(detok.text)
@@ -86,15 +97,12 @@ class BoundaryCounts:
             if index and detok.paragraph_of[index] == detok.paragraph_of[index - 1]
         }
         predicted = set()
-        split = split_sentences(text)
-        for previous, sentence in itertools.pairwise(split):
+        for previous, sentence in itertools.pairwise(split_sentences(text)):
             if sentence.paragraph == previous.paragraph:
                 predicted.add(sentence.start)
         self.true_positive += len(gold & predicted)
         self.gold += len(gold)
         self.predicted += len(predicted)
-        self.misses += [_around(text, p) for p in sorted(gold - predicted)]
-        self.extras += [_around(text, p) for p in sorted(predicted - gold)]
 
     def scores(self) -> tuple[float, float, float]:
         precision = self.true_positive / max(self.predicted, 1)
@@ -103,50 +111,7 @@ class BoundaryCounts:
         return precision, recall, f1
 
 
-def _around(text: str, position: int, width: int = 40) -> str:
-    return (
-        text[max(0, position - width) : position] + " ‖ " + text[position : position + width]
-    ).replace("\n", " ")
-
-
-# --- facts ----------------------------------------------------------------------------------
-
-
-@dataclass
-class FactCounts:
-    facts: int = 0
-    verbatim: int = 0
-    figures_found: int = 0
-    figures_total: int = 0
-    lead_found: int = 0
-    article_found: int = 0
-    articles_with_figures: int = 0
-    bullets: int = 0
-    digests: int = 0
-    over_length: int = 0
-    kinds: dict[str, int] = field(default_factory=dict)
-
-    def add(self, article: Article, detok: Detokenized, digest: Digest) -> None:
-        cleaned = clean_text(detok.text)
-        self.digests += 1
-        self.bullets += len(digest.facts)
-        for fact in digest.facts:
-            self.facts += 1
-            self.verbatim += fact.text in cleaned
-            self.over_length += len(fact.text) > 200
-            self.kinds[fact.kind] = self.kinds.get(fact.kind, 0) + 1
-        wanted = figures_of(article.reference)
-        if not wanted:
-            return
-        self.articles_with_figures += 1
-        self.figures_total += len(wanted)
-        self.figures_found += len(wanted & figures_of(" ".join(f.text for f in digest.facts)))
-        self.lead_found += len(wanted & figures_of(lead3(article)))
-        every_sentence = " ".join(" ".join(s) for s in article.sentences)
-        self.article_found += len(wanted & figures_of(every_sentence))
-
-
-# --- report ---------------------------------------------------------------------------------
+# --- runs -------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -155,8 +120,10 @@ class Run:
     lead: dict[str, RougeTotals] = field(default_factory=dict)
     lexrank: dict[str, RougeTotals] = field(default_factory=dict)
     boundaries: BoundaryCounts = field(default_factory=BoundaryCounts)
-    facts: FactCounts = field(default_factory=FactCounts)
+    facts: FactChecks = field(default_factory=FactChecks)
     failures: list[str] = field(default_factory=list)
+    below_lead: int = 0  # articles where the engine's R1 is below LEAD-3's
+    below_lead_quote_dropped: int = 0  # ... and a quotation of the lead paragraph was left out
     examples: list[tuple[Article, Digest]] = field(default_factory=list)
 
 
@@ -165,62 +132,90 @@ def _add(table: dict[str, RougeTotals], category: str, scores: dict) -> None:  #
         table.setdefault(key, RougeTotals()).add(scores)
 
 
-def evaluate(articles: Sequence[Article], *, with_lexrank: bool = True) -> Run:
-    scorer = rouge_scorer()
-    run = Run()
+def assess(
+    run: Run, articles: Sequence[Article], scorer: Scorer | None, *, with_lexrank: bool
+) -> None:
+    """Digest each article with `scorer` (None: the shipped model) and add up the figures."""
+    rouge = rouge_scorer()
     for article in articles:
         detok = detokenize(article)
         run.boundaries.add(detok)
-        _add(run.lead, article.category, scorer.score(article.reference, lead3(article)))
+        lead_scores = rouge.score(article.reference, lead3(article))
+        _add(run.lead, article.category, lead_scores)
         if with_lexrank:
-            _add(
-                run.lexrank,
-                article.category,
-                scorer.score(article.reference, plain_lexrank(article)),
-            )
+            lexrank = plain_lexrank(article)
+            _add(run.lexrank, article.category, rouge.score(article.reference, lexrank))
+        clean = clean_article(detok.text)
         try:
-            digest = summarize(detok.text, sentences=SUMMARY_SENTENCES)
+            digest = digest_article(clean, sentences=SUMMARY_SENTENCES, scorer=scorer)
         except ArticleError as error:
             run.failures.append(f"{article.id}: {error.code}")
-            _add(run.engine, article.category, scorer.score(article.reference, ""))
+            _add(run.engine, article.category, rouge.score(article.reference, ""))
             continue
-        _add(
-            run.engine, article.category, scorer.score(article.reference, " ".join(digest.summary))
-        )
-        run.facts.add(article, detok, digest)
+        summary = " ".join(digest.summary)
+        scores = rouge.score(article.reference, summary)
+        _add(run.engine, article.category, scores)
+        pieces = split_sentences(clean.text)
+        sentences = [s.text for s in pieces]
+        if scores["rouge1"].fmeasure < lead_scores["rouge1"].fmeasure:
+            run.below_lead += 1
+            run.below_lead_quote_dropped += any(
+                p.paragraph == pieces[0].paragraph
+                and '"' in p.text
+                and i not in digest.summary_indices
+                for i, p in enumerate(pieces)
+            )
+        run.facts.add(article, clean.text, sentences, digest)
         run.examples.append((article, digest))
+
+
+def cross_validated(
+    articles: Sequence[Article], train: Callable[[Sequence[Article]], Scorer], with_lexrank: bool
+) -> Run:
+    run = Run()
+    for fold in range(FOLDS):
+        scorer = train([a for a in articles if fold_of(a) != fold])
+        assess(run, [a for a in articles if fold_of(a) == fold], scorer, with_lexrank=with_lexrank)
     return run
 
 
-def _row(name: str, totals: RougeTotals | None) -> str:
-    if totals is None:
-        return f"| {name} | - | - | - |"
-    r1, r2, rl = totals.means()
-    return f"| {name} | {r1:.1f} | {r2:.1f} | {rl:.1f} |"
+def lambdarank_trainer(articles: Sequence[Article], cache: Path | None) -> Callable:  # type: ignore[type-arg]
+    """Trains on the given articles' rows (features prepared once for the whole corpus)."""
+    from train_scorer import fit_lambdarank, prepare_all
+
+    prepared = {item.article.id: item for item in prepare_all(articles, cache)}
+
+    def train(training: Sequence[Article]) -> Scorer:
+        return fit_lambdarank([prepared[a.id] for a in training if a.id in prepared])
+
+    return train
 
 
-def print_rouge(run: Run) -> None:
-    print("### ROUGE F1 x100 (3 sentences)\n")
+# --- report ---------------------------------------------------------------------------------
+
+
+def _cell(totals: RougeTotals | None) -> str:
+    return "-" if totals is None else " / ".join(f"{v:.1f}" for v in totals.means())
+
+
+def print_rouge(title: str, run: Run) -> None:
+    print(f"### {title}\n")
     print(
         "| articles | n | engine R1 / R2 / RL | LEAD-3 R1 / R2 / RL | LexRank R1 / R2 / RL "
         "| engine - LEAD-3 (R1) |"
     )
     print("| --- | ---: | --- | --- | --- | ---: |")
     for key in ("all", *CATEGORIES):
-        engine, lead, lex = run.engine.get(key), run.lead.get(key), run.lexrank.get(key)
+        engine, lead = run.engine.get(key), run.lead.get(key)
         if engine is None or lead is None:
             continue
-
-        def cell(t: RougeTotals | None) -> str:
-            return "-" if t is None else " / ".join(f"{v:.1f}" for v in t.means())
-
         delta = engine.means()[0] - lead.means()[0]
-        cells = f"{cell(engine)} | {cell(lead)} | {cell(lex)}"
+        cells = f"{_cell(engine)} | {_cell(lead)} | {_cell(run.lexrank.get(key))}"
         print(f"| {key} | {engine.count} | {cells} | {delta:+.1f} |")
     print()
 
 
-def print_boundaries(run: Run, show: int) -> None:
+def print_boundaries(run: Run) -> None:
     b = run.boundaries
     precision, recall, f1 = b.scores()
     print("### Sentence boundaries inside paragraphs (splitter vs gold segmentation)\n")
@@ -228,35 +223,25 @@ def print_boundaries(run: Run, show: int) -> None:
     print("| ---: | ---: | ---: | ---: | ---: | ---: |")
     counts = f"{b.gold} | {b.predicted} | {b.true_positive}"
     print(f"| {counts} | {precision:.3f} | {recall:.3f} | {f1:.3f} |\n")
-    if show:
-        print("Missed (gold boundary, not split):")
-        for line in b.misses[:show]:
-            print(f"    {line}")
-        print("Extra (split, not a gold boundary):")
-        for line in b.extras[:show]:
-            print(f"    {line}")
-        print()
 
 
-def print_facts(run: Run) -> None:
+def print_facts(title: str, run: Run, show: int) -> None:
     f = run.facts
-    print("### Key facts\n")
-    print(
-        "| facts | verbatim in cleaned article | over 200 chars | bullets per article "
-        "| figure recall: facts | first 3 sentences | whole article |"
-    )
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    total = max(f.figures_total, 1)
-    print(
-        f"| {f.facts} | {100 * f.verbatim / max(f.facts, 1):.1f}% | {f.over_length} | "
-        f"{f.bullets / max(f.digests, 1):.2f} | {f.figures_found / total:.3f} | "
-        f"{f.lead_found / total:.3f} | {f.article_found / total:.3f} |"
-    )
+    print(f"### {title}\n")
+    print("| measure | value | target |")
+    print("| --- | ---: | --- |")
+    for measure, value, target in f.rows():
+        print(f"| {measure} | {value} | {target} |")
     kinds = ", ".join(f"{k} {v}" for k, v in sorted(f.kinds.items(), key=lambda kv: -kv[1]))
     print(
-        f"\nFigure recall is micro-averaged over {f.articles_with_figures} articles whose "
-        f"reference has figures ({f.figures_total} figures). Fact kinds: {kinds}.\n"
+        f"\nKey-figure recall is micro-averaged over the {f.figures_total} figures (digit runs, "
+        f"month and weekday names) of the reference summaries. Fact kinds: {kinds}.\n"
     )
+    for problem, texts in f.samples.items():
+        for text in texts[:show]:
+            print(f"    {problem}: {text}")
+    if show:
+        print()
 
 
 def print_examples(run: Run, count: int) -> None:
@@ -266,34 +251,59 @@ def print_examples(run: Run, count: int) -> None:
     step = max(1, len(run.examples) // count)
     for article, digest in run.examples[::step][:count]:
         print(f"**{article.category}** `{article.id}`\n")
-        print(f"> {digest.summary[0]}\n")
-        for sentence in digest.summary[1:]:
+        for sentence in digest.summary:
             print(f"> {sentence}\n")
         for fact in digest.facts:
             print(f"- [{fact.kind}] {fact.text}")
         print()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    data_argument(parser)
-    parser.add_argument("--limit", type=int, default=0, help="only the first N articles")
-    parser.add_argument("--examples", type=int, default=5, help="example outputs to print")
-    parser.add_argument(
-        "--show-boundaries", type=int, default=0, help="print N missed/extra splits"
+def report(title: str, run: Run, show: int) -> None:
+    print_rouge(f"ROUGE F1 x100, 3 sentences: {title}", run)
+    print(
+        f"Below LEAD-3 (R1) on {run.below_lead} articles; in {run.below_lead_quote_dropped} of "
+        "them the summary left out a quotation of the lead paragraph.\n"
     )
-    parser.add_argument("--no-lexrank", action="store_true", help="skip the LexRank baseline")
-    args = parser.parse_args()
-    articles = load_articles(args.data)
-    if args.limit:
-        articles = articles[: args.limit]
-    run = evaluate(articles, with_lexrank=not args.no_lexrank)
-    print(f"IndoSum dev: {len(articles)} articles, {datetime.date.today().isoformat()}\n")
-    print_rouge(run)
-    print_boundaries(run, args.show_boundaries)
-    print_facts(run)
+    print_facts(f"Key facts: {title}", run, show)
     if run.failures:
         print(f"Engine refused {len(run.failures)} articles: {', '.join(run.failures[:5])}\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    corpus_argument(parser)
+    parser.add_argument("--shipped", action="store_true", help="the shipped model, in-sample")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N articles")
+    parser.add_argument("--examples", type=int, default=0, help="example outputs to print")
+    parser.add_argument("--show", type=int, default=0, help="print N facts failing each check")
+    parser.add_argument("--no-lexrank", action="store_true", help="skip the LexRank baseline")
+    parser.add_argument("--cache", type=Path, help="directory for cached feature rows")
+    args = parser.parse_args()
+    articles = load_corpus(args.data)
+    if args.limit:
+        articles = articles[: args.limit]
+    lexrank = not args.no_lexrank
+    today = datetime.date.today().isoformat()
+    print(f"IndoSum: {len(articles)} articles ({', '.join(p.name for p in args.data)}), {today}\n")
+    if args.shipped:
+        run = Run()
+        assess(run, articles, None, with_lexrank=lexrank)
+        report("shipped model (in-sample)", run, args.show)
+    else:
+        train = lambdarank_trainer(articles, args.cache)
+        run = cross_validated(articles, train, lexrank)
+        report(f"{FOLDS}-fold cross-validation by article", run, args.show)
+        training, testing = fixed_split(articles)
+        if training and testing:
+            split = Run()
+            assess(split, testing, train(training), with_lexrank=lexrank)
+            report(
+                f"fixed split (trained on {len(training)} train.jsonl, tested on "
+                f"{len(testing)} dev.jsonl)",
+                split,
+                0,
+            )
+    print_boundaries(run)
     print_examples(run, args.examples)
 
 

@@ -22,13 +22,12 @@ from summarizer.sentences import split_sentences
 from web.urls import normalize_url
 
 from .documents import DocumentRef
-from .requests import SummaryRequest
+from .requests import SummaryRequest, prose_length
 
 FULL_ARTICLE_CHARS = 800
 FULL_ARTICLE_SENTENCES = 4
 # Scripts that pack a word into a character or two count their characters more (as the
 # chit-chat rule in handlers.requests does).
-_DENSE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 # Links people type that are not for the web: answered "only http and https links".
 _REFUSED_LINK = re.compile(r"(?<![\w/])(?:s?ftps?://|file://|javascript:)[^\s<>\"'«»“”]+", re.I)
 # After a source link only closing words and punctuation may follow.
@@ -76,7 +75,7 @@ def prose_measure(text: str, links: tuple[str, ...] = ()) -> ProseMeasure:
     prose = SummaryRequest(text, links).prose if links else text.strip()
     for refused in _REFUSED_LINK.findall(prose):
         prose = prose.replace(refused, " ")
-    chars = len(prose) + 2 * len(_DENSE_SCRIPT.findall(prose))
+    chars = prose_length(prose)
     return ProseMeasure(chars, len(split_sentences(prose)))
 
 

@@ -8,15 +8,24 @@ from dataclasses import dataclass
 from telegram import Message, MessageEntity
 
 from summarizer import MAX_SENTENCES, MIN_SENTENCES, ArticleError
+from summarizer.vocabulary import CJK_CHARACTERS
 from web.policy import FetchError, FetchErrorCode, NotAnArticle
 from web.urls import find_urls
 
 from .services import Services
 
-# Private messages shorter than this (links aside) are chit-chat, not articles. Chinese and
-# Japanese pack a word into a character or two, so their characters count more.
+# Private messages shorter than this (links aside) are chit-chat, not articles.
 MIN_ARTICLE_CHARS = 200
-_DENSE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+# Chinese, Japanese and Korean pack a word into a character or two: their characters count
+# three times when a length is measured.
+_DENSE_SCRIPT = re.compile(f"[{CJK_CHARACTERS}]")
+
+
+def prose_length(prose: str) -> int:
+    """Characters of prose, with dense scripts weighted as their words take in Latin script."""
+    return len(prose) + 2 * len(_DENSE_SCRIPT.findall(prose))
+
+
 _REFUSED_LINK_CODES = frozenset(
     {FetchErrorCode.INVALID_URL, FetchErrorCode.UNSUPPORTED_SCHEME, FetchErrorCode.BLOCKED_ADDRESS}
 )
@@ -33,7 +42,7 @@ class SummaryRequest:
     @property
     def looks_like_article(self) -> bool:
         prose = self.prose
-        return len(prose) + 2 * len(_DENSE_SCRIPT.findall(prose)) >= MIN_ARTICLE_CHARS
+        return prose_length(prose) >= MIN_ARTICLE_CHARS
 
     @property
     def prose(self) -> str:

@@ -104,17 +104,22 @@ def compute_digest(article: CleanText, sentences: int, language: str | None) -> 
 
 
 def _cleaned_record(text: str) -> ArticleRecord:
-    """Pasted text, cleaned once; pasted page source (HTML) goes through extraction first,
-    so its tags and scripts are never summarized. Raises NotAnArticle for markup that
-    holds no article."""
-    from web.markup import looks_like_markup
+    """Pasted text, cleaned once. Pasted markup (a page source, or prose with tags) is read
+    as a browser shows it: through the link path's extraction when it is a whole page, else
+    as its visible text, so tags and scripts are never summarized."""
+    from web.markup import looks_like_markup, text_of_markup
 
     if looks_like_markup(text):
         from web.extract import extract_article
+        from web.policy import NotAnArticle
 
-        page = extract_article(text)
-        cleaned = clean_article(page.prose)
-        return _record_from_page(text_article_id(cleaned.text), None, page, cleaned)
+        try:
+            page = extract_article(text)
+        except NotAnArticle:
+            text = text_of_markup(text)
+        else:
+            cleaned = clean_article(page.prose)
+            return _record_from_page(text_article_id(cleaned.text), None, page, cleaned)
     cleaned = clean_article(text)
     return ArticleRecord(text_article_id(cleaned.text), cleaned.text, cleaned.truncated)
 

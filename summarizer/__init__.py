@@ -12,8 +12,8 @@ from .engine import (
     summarize,
     summarize_clean,
 )
-from .facts import Fact
 from .language import LanguageGuess, detect_language
+from .results import Fact
 
 __all__ = [
     "DEFAULT_SENTENCES",

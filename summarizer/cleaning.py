@@ -9,6 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .datelines import strip_dateline
+from .vocabulary import RELATED_LINK_VERBS
+
 _QUOTE_TRANSLATION = str.maketrans(
     {
         "\u201c": '"',
@@ -38,15 +41,16 @@ _QUOTE_TRANSLATION = str.maketrans(
 )
 
 # Zero-width and other invisible format characters that break word matching.
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Direction marks ("Suara.com - \u200eAparat ...") included.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad\u180e]")
 _CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 # Lone surrogates (from broken JSON or UTF-16 input) cannot be encoded, stored or sent.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 # Whole lines that are site furniture, not article text (matched case-insensitively).
 _JUNK_LINE = re.compile(
-    r"""^\W*(?:
-        (?:baca|simak|lihat|tonton|saksikan|cek)[\s_]+(?:juga|pula|video|selengkapnya)\b.*
+    rf"""^\W*(?:
+        (?:{RELATED_LINK_VERBS}|tonton|saksikan|cek)[\s_]+(?:juga|pula|video|selengkapnya)\b.*
       | \[?gambas:.*
       | advertisement\W*
       | iklan\W*
@@ -55,16 +59,16 @@ _JUNK_LINE = re.compile(
       | (?:related|see\s+also)\s*:.*
       | artikel\s+ini\s+(?:telah|sudah)\s+tayang\s+di\b.*
       | (?:dapatkan|ikuti)\s+(?:update|berita|informasi)\b.*(?:google\s+news|whatsapp|telegram).*
-      | (?:editor|penulis|reporter|pewarta|penyunting|sumber\s+foto)\s*:.{0,80}
+      | (?:editor|penulis|reporter|pewarta|penyunting|sumber\s+foto)\s*:.{{0,80}}
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
 
 # A related-link marker inside a line ("... terluka. Baca juga: Judul lain"): cut from it.
-_INLINE_RELATED = re.compile(r"\s*\b(?:Baca|Simak|Lihat)\s+[Jj]uga\s*:.*$")
+_INLINE_RELATED = re.compile(rf"\s*\b(?i:{RELATED_LINK_VERBS})\s+[Jj]uga\s*:.*$")
 # The same in brackets, mid-sentence: "naik tajam (Baca: Harga cabai turun) dan ...".
 _BRACKETED_RELATED = re.compile(
-    r"\s*[(\[]\s*(?:Baca|Simak|Lihat)(?:\s+[Jj]uga)?\s*:[^)\]]*[)\]]", re.IGNORECASE
+    rf"\s*[(\[]\s*(?:{RELATED_LINK_VERBS})(?:\s+juga)?\s*:[^)\]]*[)\]]", re.IGNORECASE
 )
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
@@ -72,51 +76,114 @@ _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 # Editor initials at the end of an article or paragraph: "(vyp/kna)", "(rsa)", "[ant]".
 _EDITOR_TAG = re.compile(r"\s*[(\[]\s*[a-z]{2,4}(?:\s*/\s*[a-z]{2,4}){0,3}\s*[)\]]\s*$")
 
-# "Jakarta, CNN Indonesia --", "JAKARTA, KOMPAS.com -", "Liputan6.com, Jakarta -",
-# "Jakarta (ANTARA) -", "TEMPO.CO, Jakarta -", "Jakarta -": a place and/or outlet, then a dash.
-_DATELINE = re.compile(
-    r"""^(?P<dateline>
-        (?:[A-Z][\w.&'-]*\.?(?:\s+[A-Z][\w.&'-]*){0,3})            # place or outlet
-        (?:\s*\([A-Za-z.\s]{2,20}\))?                                 # "(ANTARA)"
-        (?:\s*,\s*[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,3})?         # ", CNN Indonesia"
-        (?:\s*\([A-Za-z.\s]{2,20}\))?
-    )\s*(?:(?:--|-)\s+|[\u2013\u2014]\s*)(?=["'(]?[A-Z0-9])""",
-    re.VERBOSE,
+# Page furniture that leaks into copied text: scripts ("//<![CDATA[!function(f,b,e ..."), the
+# attributes of an image tag ('Radja Nainggolan "src="...jpg" style="height: 234px"/>') and
+# photo credits ("Taylor Swift (Foto: Independent)").
+_SCRIPT_BLOCK = re.compile(
+    r"(?://\s*)?(?:<!\s*)?\[\s*CDATA\s*\[.*?\]\s*\](?:\s*(?:>|&\s*gt\s*;?))?"
 )
-_MAX_DATELINE_CHARS = 45
+_SCRIPT_START = re.compile(
+    r"(?://\s*)?(?:<!\s*)?\[\s*CDATA\s*\[|!?\s*\bfunction\s*\([\w\s,]*\)\s*\{"
+    r"|\b(?:fbq|gtag|googletag|dataLayer|_gaq)\s*[.(]|\bvar\s+\w+\s*=[^=]"
+    r"|\b(?:document|window)\.[a-zA-Z_]+\s*[(=]"
+)
+# Only what is left of an image tag: the text of pasted markup is shown as it is (escaped).
+_TAG_ATTRIBUTES = re.compile(r"\"?\s*\b(?:src|style|srcset)\s*=\s*\"[^\"]*\"?\s*(?:/\s*)?>?")
+_PHOTO_CREDIT = re.compile(
+    r"\s*[(\[]\s*(?:foto|photo|kredit|credit|sumber\s+foto|dok|dokumentasi|ilustrasi|image|"
+    r"gambar|istimewa)\b[^()\[\]]{0,80}[)\]]",
+    re.IGNORECASE,
+)
+# A line left this short after removing an image tag or a credit was its caption.
+_MAX_CAPTION_WORDS = 8
 
 _LINE_FINAL = frozenset(".!?\u2026:;\"'")
 _SPACES = re.compile(r"[ \f\v]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
+# UTF-8 read as Windows-1252 on some pages: "â€œKerja sama ...â€\x9d kata Menteri".
+_MOJIBAKE = {
+    "\u00e2\u20ac\u0153": '"',
+    "\u00e2\u20ac\x9d": '"',
+    "\u00e2\u20ac\u2122": "'",
+    "\u00e2\u20ac\u02dc": "'",
+    "\u00e2\u20ac\u201d": "\u2014",
+    "\u00e2\u20ac\u201c": "\u2013",
+    "\u00e2\u20ac\u00a6": "\u2026",
+    "\u00e2\u20ac": '"',
+}
+_MOJIBAKE_PATTERN = re.compile("|".join(re.escape(k) for k in _MOJIBAKE))
+
+
 def normalize_characters(text: str) -> str:
-    """Unicode NFC, plain quotes and spaces, no control or invisible characters."""
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
+    """Unicode NFC, plain quotes and spaces, no control or invisible characters, common
+    mojibake repaired. Idempotent."""
+    text = text.replace("\r\n", "\n")
+    if "\u00e2\u20ac" in text:
+        text = _MOJIBAKE_PATTERN.sub(lambda m: _MOJIBAKE[m.group()], text)
     text = text.translate(_QUOTE_TRANSLATION)
-    return _SURROGATE.sub("", _CONTROL.sub("", _INVISIBLE.sub("", text)))
+    text = _SURROGATE.sub("", _CONTROL.sub("", _INVISIBLE.sub("", text)))
+    # After the removals (a removed character can leave a letter and an accent side by
+    # side); translated again for the few characters NFC maps onto one that is translated.
+    return unicodedata.normalize("NFC", text).translate(_QUOTE_TRANSLATION)
 
 
-def _strip_dateline(line: str) -> str:
-    match = _DATELINE.match(line)
-    if match is None:
-        return line
-    dateline = match.group("dateline")
-    looks_like_dateline = len(dateline) <= _MAX_DATELINE_CHARS and (
-        "," in dateline or "(" in dateline or "." in dateline or len(dateline.split()) <= 2
-    )
-    return line[match.end() :] if looks_like_dateline else line
+_SCRIPT_HINTS: tuple[str, ...] = (
+    *("CDATA", "function", "fbq", "gtag", "googletag", "dataLayer", "_gaq", "var "),
+    *("document.", "window."),
+)
+
+
+def _without_markup(line: str) -> str:
+    """The line without scripts, tag remnants and photo credits; "" when what is left was a
+    caption. (Cheap substring checks first: most lines have none of these.)"""
+    if any(hint in line for hint in _SCRIPT_HINTS):
+        line = _SCRIPT_BLOCK.sub(" ", line)
+        script = _SCRIPT_START.search(line)
+        if script is not None:
+            line = line[: script.start()]
+    stripped = line
+    if "=" in stripped:
+        stripped = _TAG_ATTRIBUTES.sub(" ", stripped)
+    if "(" in stripped or "[" in stripped:
+        stripped = _PHOTO_CREDIT.sub("", stripped)
+    if stripped != line:
+        rest = stripped.strip(" \"'")
+        if len(rest.split()) <= _MAX_CAPTION_WORDS and not rest.endswith((".", "!", "?")):
+            return ""
+    return stripped
 
 
 def _clean_line(line: str) -> str:
-    line = _URL.sub("", line)
-    line = _BRACKETED_RELATED.sub("", line)
-    line = _INLINE_RELATED.sub("", line)
+    line = _without_markup(line)
+    lowered = line.lower()
+    if "http" in lowered or "www." in lowered:
+        line = _URL.sub("", line)
+    if ":" in line:
+        line = _BRACKETED_RELATED.sub("", line)
+        if "juga" in lowered:
+            line = _INLINE_RELATED.sub("", line)
     line = _SPACES.sub(" ", line).strip()
     if _JUNK_LINE.match(line):
         return ""
-    line = _EDITOR_TAG.sub("", line)
+    if line.endswith((")", "]")):
+        line = _EDITOR_TAG.sub("", line)
     return line.strip()
+
+
+def _settled_line(line: str, settled: set[str]) -> str:
+    """`_clean_line` repeated until the line no longer changes (removing one thing can
+    uncover another); `settled` remembers lines known not to change."""
+    for _ in range(_MAX_CLEANING_PASSES):
+        if line in settled:
+            return line
+        cleaned = _clean_line(line)
+        if cleaned == line:
+            settled.add(line)
+            return line
+        line = cleaned
+    return line
 
 
 def _join_hard_wraps(lines: list[str]) -> list[str]:
@@ -130,9 +197,25 @@ def _join_hard_wraps(lines: list[str]) -> list[str]:
     return joined
 
 
-# Stripping can uncover more to strip ("JAKARTA - Bekasi - ..." has two datelines), so the
-# cleaning repeats until nothing changes: a second clean_text() of its own output is a no-op.
+# Stripping can uncover more to strip ("JAKARTA - Bekasi - ..." has two datelines; a
+# re-joined line can hold a whole "Baca juga:" marker): each step repeats until nothing
+# changes, so a second clean_text() of its own output is a no-op.
 _MAX_CLEANING_PASSES = 4
+
+
+def _strip_first_dateline(lines: list[str]) -> bool:
+    """Strip datelines from the article's first non-empty line (only it can carry one; a
+    line that was nothing but an outlet prefix hands the role to the next); True when
+    something changed."""
+    changed = False
+    for index, line in enumerate(lines):
+        while line:
+            stripped = strip_dateline(line).strip()
+            if stripped == line:
+                return changed
+            lines[index] = line = stripped
+            changed = True
+    return changed
 
 
 def clean_text(text: str) -> str:
@@ -140,23 +223,15 @@ def clean_text(text: str) -> str:
 
     Idempotent: clean_text(clean_text(t)) == clean_text(t).
     """
-    cleaned = _clean_once(text)
-    for _ in range(_MAX_CLEANING_PASSES - 1):
-        again = _clean_once(cleaned)
-        if again == cleaned:
+    settled: set[str] = set()
+    lines = [_settled_line(line, settled) for line in normalize_characters(text).split("\n")]
+    for _ in range(_MAX_CLEANING_PASSES):
+        changed = _strip_first_dateline(lines)
+        joined = _join_hard_wraps(lines)
+        if len(joined) != len(lines):
+            changed = True
+            joined = [_settled_line(line, settled) for line in joined]
+        lines = joined
+        if not changed:
             break
-        cleaned = again
-    return cleaned
-
-
-def _clean_once(text: str) -> str:
-    text = normalize_characters(text)
-    lines = [_clean_line(line) for line in text.split("\n")]
-    # Only the first line of an article can carry a dateline.
-    for index, line in enumerate(lines):
-        if line:
-            lines[index] = _strip_dateline(line)
-            break
-    joined = "\n".join(_join_hard_wraps(lines))
-    joined = _BLANK_LINES.sub("\n\n", joined).strip()
-    return joined
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()

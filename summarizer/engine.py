@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .cleaning import clean_text
-from .facts import Fact, extract_facts
 from .language import LanguageGuess, detect_language
-from .ranking import RankedSentence, score_sentences
-from .sentences import split_sentences
-from .words import LanguageTools, tools_for, word_count
+from .results import Fact
 
-ENGINE_VERSION = "2"  # bump whenever summaries or facts change: it keys the cache
+if TYPE_CHECKING:
+    from .ranking import Scorer
+    from .words import LanguageTools
+
+# The ranker (numpy, sumy), the stemmers and the fact finder are imported when the first
+# article is summarized, so that `import summarizer` stays quick for commands that never
+# summarize.
+
+ENGINE_VERSION = "4"  # bump whenever summaries or facts change: it keys the cache
 DEFAULT_SENTENCES = 3
 MIN_SENTENCES, MAX_SENTENCES = 1, 10
 MIN_ARTICLE_WORDS = 15
@@ -84,18 +89,21 @@ class Digest:
 class CleanText:
     """Article text as the engine reads it: cleaned once, and cut when far too long.
 
-    Cleaning is not idempotent (a second pass can strip what the first uncovered), so text
-    is cleaned exactly once: by `clean_article`, before keying a cache or summarizing.
+    Cleaning is idempotent (`clean_text` repeats its passes until nothing changes) but not
+    free, so text is cleaned once: by `clean_article`, before keying a cache or summarizing.
     """
 
     text: str
     truncated: bool = False
 
 
-def _content_overlap(a: set[str], b: set[str]) -> float:
-    if not a or not b:
+def _repeated_share(candidate: set[str], chosen: set[str]) -> float:
+    """Share of a candidate's terms that a chosen sentence already shows. A long sentence
+    that contains a short chosen one's words is not its repeat (it says more); a short one
+    inside a long chosen sentence is."""
+    if not candidate:
         return 0.0
-    return len(a & b) / min(len(a), len(b))
+    return len(candidate & chosen) / len(candidate)
 
 
 def _is_fragment(sentence: str) -> bool:
@@ -112,6 +120,8 @@ def select_summary(
     Whole sentences go before fragments of cut sentences; what was skipped fills up the
     summary only when an article has nothing else to offer.
     """
+    from .words import word_count
+
     order = sorted(range(len(sentences)), key=lambda i: (-scores[i], i))
     fragment = {i: _is_fragment(sentences[i]) for i in order}
     candidates = order[: count * 4]
@@ -127,7 +137,7 @@ def select_summary(
             if too_short and len(sentences) > count:
                 continue
             if any(
-                _content_overlap(terms[index], terms[j]) >= NEAR_DUPLICATE_OVERLAP for j in chosen
+                _repeated_share(terms[index], terms[j]) >= NEAR_DUPLICATE_OVERLAP for j in chosen
             ):
                 continue
             chosen.append(index)
@@ -167,6 +177,32 @@ def summarize_clean(
     article: CleanText, *, sentences: int = DEFAULT_SENTENCES, language: str | None = None
 ) -> Digest:
     """Summarize text that `clean_article` cleaned. Raises ArticleError (empty, too short)."""
+    return digest_article(article, sentences=sentences, language=language)
+
+
+def _importance(scores: list[float]) -> list[float]:
+    """Ranker scores as 0..1 within the article (the best sentence 1, the worst 0)."""
+    finite = [s for s in scores if math.isfinite(s)]
+    if not finite:
+        return [0.0] * len(scores)
+    low, high = min(finite), max(finite)
+    spread = high - low or 1.0
+    return [(s - low) / spread if math.isfinite(s) else 0.0 for s in scores]
+
+
+def digest_article(
+    article: CleanText,
+    *,
+    sentences: int = DEFAULT_SENTENCES,
+    language: str | None = None,
+    scorer: Scorer | None = None,
+) -> Digest:
+    """`summarize_clean` with another sentence scorer (benchmarks pass fold-trained ones)."""
+    from .facts import extract_facts
+    from .ranking import RankedSentence, score_sentences
+    from .sentences import split_sentences
+    from .words import tools_for, word_count
+
     check_sentence_count(sentences)
     cleaned, truncated = article.text, article.truncated
     if not cleaned:
@@ -182,9 +218,9 @@ def summarize_clean(
         )
     guess = detect_language(cleaned, override=language)
     tools = tools_for(guess.code)
-    scores = score_sentences([RankedSentence(s.text, s.paragraph) for s in pieces], tools)
+    ranked = [RankedSentence(s.text, s.paragraph) for s in pieces]
+    scores = score_sentences(ranked, tools, scorer)
     chosen = select_summary(split, scores, min(sentences, len(split)), tools)
     summary = tuple(split[i] for i in chosen)
-    importance = [1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score)))) for score in scores]
-    facts = tuple(extract_facts(split, summary, importance=importance))
+    facts = tuple(extract_facts(split, summary, importance=_importance(scores)))
     return Digest(guess, summary, tuple(chosen), facts, len(split), truncated)

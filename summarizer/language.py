@@ -9,9 +9,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-
-from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
-from langdetect.lang_detect_exception import LangDetectException
+from typing import Any
 
 FIRST_CLASS_LANGUAGES = ("id", "en")
 MIN_LETTERS = 20
@@ -94,9 +92,12 @@ class _SparseNgramTable(Mapping[str, list[float]]):
 
 
 @lru_cache(maxsize=1)
-def _factory() -> DetectorFactory:
+def _factory() -> Any:  # a langdetect DetectorFactory
     """langdetect's factory, loaded as `DetectorFactory.load_profile` does (same profile order
-    and probabilities) into a sparse table."""
+    and probabilities) into a sparse table. (langdetect is imported here, when first needed:
+    most Indonesian texts never need it.)"""
+    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
     entries = os.listdir(PROFILES_DIRECTORY)
     table = _SparseNgramTable(len(entries))
     factory = DetectorFactory()
@@ -119,6 +120,8 @@ def _factory() -> DetectorFactory:
 
 
 def _probabilities(sample: str) -> list[tuple[str, float]]:
+    from langdetect.lang_detect_exception import LangDetectException
+
     detector = _factory().create()
     prior = {lang: _PRIOR.get(lang, 0.4 / len(_factory().langlist)) for lang in _factory().langlist}
     detector.set_prior_map(prior)

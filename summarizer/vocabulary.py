@@ -1,4 +1,6 @@
-"""Word lists that several parts of the engine recognise: calendar words and speech verbs."""
+"""Word lists and character classes that several parts of the engine recognise, in one place:
+calendar words, speech verbs, connectives, related-link markers, outlet names and CJK scripts.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +12,42 @@ INDONESIAN_MONTHS = (
 # Only those not spelled like the Indonesian ones (April, September, November are).
 ENGLISH_MONTHS = r"January|February|March|May|June|July|August|October|December"
 MONTH_ABBREVIATIONS = r"Jan|Feb|Mar|Apr|Jun|Jul|Agu|Agt|Aug|Sep|Sept|Okt|Oct|Nov|Des|Dec"
+# Every month name written out, Indonesian and English.
+MONTHS = f"{INDONESIAN_MONTHS}|{ENGLISH_MONTHS}"
+WEEKDAYS = f"{INDONESIAN_WEEKDAYS}|Ahad|{ENGLISH_WEEKDAYS}"
 
 # Verbs that attribute speech: "..., kata Medinsky", "ujarnya", "he told reporters".
 SPEECH_VERBS = (
     r"kata|ujar|ucap|tutur|jelas|terang|ungkap|sebut|tegas|imbuh|tambah|papar|lanjut|"
     r"pungkas|mengatakan|menyebutkan|menjelaskan|menegaskan|mengungkapkan|menuturkan|"
     r"said|says|told|added"
+)
+
+# Words that open a sentence leaning on the one before it (a pronoun or a connective): such
+# a sentence reads badly on its own, at the top of a summary or as a bullet.
+CONNECTIVES = frozenset(
+    """
+    ia dia mereka beliau kami kita saya aku ini itu tersebut hal namun tetapi tapi sementara
+    sedangkan selain kemudian lalu bahkan padahal meski meskipun walau walaupun sebelumnya
+    selanjutnya adapun karena sehingga maka jadi pun juga sebab apalagi atau dan serta begitu
+    makanya akibatnya kendati menurutnya katanya nah oleh
+    he she they it this that these those but however meanwhile also and so yet still moreover
+    his her their its
+    """.split()
+)
+
+# Verbs that announce a link to another article: "Baca juga: ...", "(Simak: ...)".
+RELATED_LINK_VERBS = r"baca|simak|lihat"
+
+# Chinese, Japanese and Korean characters (written without spaces between words).
+CJK_CHARACTERS = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+
+# News outlets whose name opens a lead ("Merdeka.com -", "JAKARTA, KOMPAS.com -",
+# "New York (ANTARA News) -"); a name ending in a web domain is recognised without a list.
+OUTLETS = (
+    r"ANTARA(?:\s+News)?|Antaranews(?:\.com)?|KOMPAS(?:\.com)?|Kompas|TEMPO(?:\.CO)?|"
+    r"Tempo(?:\.co)?|CNN(?:\s+Indonesia)?|Reuters|AFP|AP|Bernama|Xinhua|BBC|"
+    r"Liputan6(?:\.com)?|Okezone|Detik(?:com)?|detikcom|Republika|Tribunnews(?:\.com)?|"
+    r"VIVA(?:\.co\.id)?|Suara\.com|Merdeka\.com|JUARA\.net|Bola\.com|Kumparan|kumparan|"
+    r"Beritasatu|Sindonews|Metrotvnews|Medcom|Jawapos|JPNN"
 )

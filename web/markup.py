@@ -35,3 +35,43 @@ def looks_like_markup(text: str) -> bool:
     closed = {name.lower() for name in _CLOSING_TAG.findall(text)}
     paired = opened & closed
     return bool(paired & _ACTIVE_TAGS) or len(paired) >= MARKUP_MIN_ELEMENTS
+
+
+# Elements whose content is never text a reader sees.
+_INVISIBLE = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg")
+_BLOCKS = frozenset(
+    "address article aside blockquote body br dd div dl dt figcaption figure footer h1 h2 h3 h4 "
+    "h5 h6 header hr li main nav ol p pre section table td th tr ul".split()
+)
+
+
+def text_of_markup(markup: str) -> str:
+    """The text a browser would show for a piece of markup that holds no whole article:
+    invisible elements (scripts, styles, frames) dropped, tags removed, entities decoded,
+    block elements as line breaks. Never raises."""
+    import lxml.html  # only pasted markup needs the parser
+    from lxml import etree
+
+    try:
+        root = lxml.html.fragment_fromstring(markup, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return ""
+    for element in list(root.iter(*_INVISIBLE)):
+        parent = element.getparent()
+        if parent is not None:
+            # Keep what follows the element (its tail), drop the element itself.
+            element.drop_tree()
+    pieces: list[str] = []
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if event == "start":
+            if tag.lower() in _BLOCKS:
+                pieces.append("\n")
+            pieces.append(element.text or "")
+        else:
+            if tag.lower() in _BLOCKS:
+                pieces.append("\n")
+            if element is not root:
+                pieces.append(element.tail or "")
+    lines = (" ".join(line.split()) for line in "".join(pieces).split("\n"))
+    return "\n\n".join(line for line in lines if line)

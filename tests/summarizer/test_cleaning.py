@@ -182,3 +182,154 @@ def test_related_link_lines_written_with_an_underscore_are_dropped() -> None:
 def test_a_bracketed_related_link_inside_a_sentence_is_dropped() -> None:
     raw = "Harga cabai naik tajam (Baca: Harga Bawang Turun) dan pedagang mengeluh."
     assert clean_text(raw) == "Harga cabai naik tajam dan pedagang mengeluh."
+
+
+# ---- outlet prefixes, wire datelines and page furniture (round 2) ---------------------------
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    [
+        "Merdeka.com-",
+        "Suara.com-",
+        "JUARA.net-",
+        "Merdeka.com - ",
+        "JAKARTA, KOMPAS.com - ",
+        "New York (ANTARA News) - ",
+        "Kupang (ANTARA News)-",
+        "Singkil, Aceh, (ANTARA News) - ",
+        "Perserikatan Bangsa-Bangsa/PBB, New York (ANTARA News) - ",
+        "JAKARTA (Pos Kota)-",
+        "blokTuban.com - ",
+    ],
+)
+def test_an_outlet_prefix_in_any_spacing_goes_and_the_sentence_stays(prefix: str) -> None:
+    assert clean_text(f"{prefix}{FIRST}\n{SECOND}") == f"{FIRST}\n{SECOND}"
+
+
+@pytest.mark.parametrize(
+    ("raw", "kept"),
+    [
+        (
+            "BEIRUT/THE HAGUE, March 7 (Reuters) - Syria denied using chemical weapons in the war.",
+            "Syria denied using chemical weapons in the war.",
+        ),
+        (
+            "(CNN)President Joe Biden signed the bill into law on Friday afternoon.",
+            "President Joe Biden signed the bill into law on Friday afternoon.",
+        ),
+        (
+            "LONDON (Reuters) - British inflation fell to its lowest level in two years.",
+            "British inflation fell to its lowest level in two years.",
+        ),
+    ],
+)
+def test_wire_service_datelines_go(raw: str, kept: str) -> None:
+    assert clean_text(raw) == kept
+
+
+def test_an_outlet_prefix_before_a_lower_case_word_still_goes() -> None:
+    raw = "JUARA.NET, TOKYO - pasangan ganda putri nasional menang dalam tiga gim."
+    assert clean_text(raw) == "pasangan ganda putri nasional menang dalam tiga gim."
+
+
+@pytest.mark.parametrize("scrap", ["Merdeka.com -", "Suara.com -,", "Suara.com -/2018) malam."])
+def test_a_first_line_that_is_only_an_outlet_prefix_disappears(scrap: str) -> None:
+    assert clean_text(f"{scrap}\n\n{FIRST}\n\n{SECOND}") == f"{FIRST}\n\n{SECOND}"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Manchester United - Liverpool berakhir imbang tanpa gol di Old Trafford.",
+        "Sung Ji-hyun melaju ke perempat final setelah menang dua gim langsung.",
+        "Coca-Cola menaikkan harga minuman kemasan mulai bulan depan.",
+    ],
+)
+def test_a_name_with_a_dash_at_the_start_is_not_an_outlet_prefix(line: str) -> None:
+    assert clean_text(line) == line
+
+
+def test_direction_marks_are_removed() -> None:
+    raw = "Suara.com - \u200eAparat kepolisian menjaga vihara\u200f sejak pagi."
+    assert clean_text(raw) == "Aparat kepolisian menjaga vihara sejak pagi."
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Taylor Swift (Foto: Independent)",
+        "(Kredit: juara.net)",
+        "Tim Cook, CEO Apple (Foto: Reuters)",
+        "Dara Khosrowshahi [Foto: Recode]",
+    ],
+)
+def test_a_photo_caption_line_with_its_credit_is_dropped(caption: str) -> None:
+    assert clean_text(f"{caption}\n\n{FIRST}") == FIRST
+
+
+def test_a_photo_credit_inside_a_sentence_is_cut_out() -> None:
+    raw = "Taylor Swift (Foto: Independent) merilis lagu baru pada Jumat malam."
+    assert clean_text(raw) == "Taylor Swift merilis lagu baru pada Jumat malam."
+
+
+def test_the_remnant_of_an_image_tag_is_dropped_with_its_caption() -> None:
+    raw = (
+        f"{FIRST}\n\n"
+        'Radja Nainggolan "src="https://cdns.klimg.com/bola.net/library/upload/radja.jpg" '
+        'style="height: 234px; width: 468px; "/>\n\n'
+        f"{SECOND}"
+    )
+    assert clean_text(raw) == f"{FIRST}\n\n{SECOND}"
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "//<![CDATA[!function(f,b,e,v,n,t,s){if(f.fbq)return;n=f.fbq=function(){n.callMethod?"
+        "n.callMethod.apply(n,arguments):n.queue.push(arguments)};}(window, document);//]]>",
+        "//<! [CDATA [var google_conversion_id = 835791977; var google_remarketing_only = true;//]] & gt;",
+        "fbq('init', '2335665099992855'); fbq('track', 'PageView');",
+    ],
+)
+def test_stray_javascript_never_reaches_the_text(script: str) -> None:
+    cleaned = clean_text(f"{FIRST}\n\n{script}\n\n{SECOND}")
+    assert cleaned == f"{FIRST}\n\n{SECOND}"
+
+
+def test_a_script_after_a_sentence_on_the_same_line_is_cut_off() -> None:
+    raw = f"{FIRST} [CDATA[! function(f, b, e, v) {{if(f.fbq)return;}}\n{SECOND}"
+    assert clean_text(raw) == f"{FIRST}\n{SECOND}"
+
+
+def test_pasted_markup_that_is_not_furniture_is_kept_as_text() -> None:
+    raw = 'Petugas menempelkan tautan <a href="x">jadwal baru</a> di papan stasiun.'
+    assert clean_text(raw) == raw
+
+
+@pytest.mark.parametrize(
+    ("raw", "repaired"),
+    [
+        (
+            "Kursus ini mengusung konsep \u00e2\u20ac\u0153Belajar Sambil Memasak\u00e2\u20ac\x9d bagi pemula.",
+            'Kursus ini mengusung konsep "Belajar Sambil Memasak" bagi pemula.',
+        ),
+        ("It\u00e2\u20ac\u2122s a new record for the club.", "It's a new record for the club."),
+    ],
+)
+def test_utf8_read_as_windows_1252_is_repaired(raw: str, repaired: str) -> None:
+    assert clean_text(raw) == repaired
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "JAKARTA - Bekasi - Banjir merendam ratusan rumah warga sejak Kamis malam.",
+        "Merdeka.com -\n\nJAKARTA, KOMPAS.com - Harga cabai naik lagi hari ini.",
+        "Harga cabai naik.\nBaca\njuga: Harga bawang turun\nPedagang mengeluh.",
+        "e\u200b\u0301 Kata terakhir (Foto: Istimewa)\n\n\n(vyp) https://x.id\n",
+    ],
+)
+def test_cleaning_twice_changes_nothing(raw: str) -> None:
+    once = clean_text(raw)
+    assert clean_text(once) == once

@@ -128,3 +128,28 @@ def test_language_detection_is_deterministic_and_bounded(text: str) -> None:
     assert detect_language(text) == guess
     assert 0.0 <= guess.confidence <= 1.0
     assert guess.code is None or guess.code.isalpha()
+
+
+FURNITURE = [
+    "Merdeka.com-",
+    "JAKARTA, KOMPAS.com - ",
+    "New York (ANTARA News)-",
+    "(CNN)",
+    "Suara.com -,\n\n",
+    "Taylor Swift (Foto: Independent)\n\n",
+    '"src="https://x.id/a.jpg" style="height: 234px"/>\n',
+    "//<![CDATA[!function(f,b){f.fbq=b}(window, document);//]]>\n",
+    "\u00e2\u20ac\u0153",
+    "\u200e",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.one_of(st.sampled_from(FURNITURE), any_text, news_articles), max_size=6).map(
+        "".join
+    )
+)
+def test_cleaning_is_idempotent(text: str) -> None:
+    cleaned = clean_text(text)
+    assert clean_text(cleaned) == cleaned

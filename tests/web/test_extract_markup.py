@@ -45,3 +45,16 @@ def test_markup_is_recognised(text: str) -> None:
 )
 def test_prose_is_not_markup(text: str) -> None:
     assert not looks_like_markup(text)
+
+
+def test_markup_without_a_whole_article_is_read_as_its_visible_text() -> None:
+    from web.markup import text_of_markup
+
+    pasted = (
+        "<script>alert(1)</script><b>Berita</b><p>Harga beras naik &amp; cabai turun.</p>"
+        "<style>p{}</style><p>Warga <i>mengeluh</i> di pasar.</p>"
+    )
+    assert (
+        text_of_markup(pasted)
+        == "Berita\n\nHarga beras naik & cabai turun.\n\nWarga mengeluh di pasar."
+    )
