@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from telegram import Message, MessageEntity
 from telegram.constants import ChatAction
 
-from service import Answer
+from service import Answer, EngineBusy, WorkTooSlow
 from summarizer import MAX_SENTENCES, MIN_SENTENCES, ArticleError
 from web import FetchError, FetchErrorCode, NotAnArticle, find_urls
 
@@ -111,6 +111,10 @@ def _failure_text(services: Services, ui: str, error: Exception) -> str:
         reason = texts.text(ui, f"fetch_{error.code.value}")
         key = "link_refused" if error.code in _REFUSED_LINK_CODES else "link_failed"
         return texts.text(ui, key, reason=reason)
+    if isinstance(error, EngineBusy):
+        return texts.text(ui, "busy", seconds=error.retry_seconds)
+    if isinstance(error, WorkTooSlow):
+        return texts.text(ui, "too_slow")
     return texts.text(ui, "error")
 
 
@@ -146,7 +150,7 @@ async def answer_request(
     try:
         answer = await _with_typing(context, message.chat_id, asyncio.ensure_future(produce()))
         reply = render(answer, services.texts, ui, view, prefix)
-    except (ArticleError, NotAnArticle, FetchError) as error:
+    except (ArticleError, NotAnArticle, FetchError, EngineBusy, WorkTooSlow) as error:
         log.info("not summarized (%s): %s", type(error).__name__, error)
         await send_text(message, _failure_text(services, ui, error))
         return
