@@ -52,6 +52,7 @@ HELP_USER = 7_999_002
 CACHED_P50_TARGET_MS = 100.0
 HELP_P95_TARGET_MS = 300.0
 TREE_RSS_TARGET_MB = 300.0
+QUIET_CORES = 0.3  # other processes' use under which the machine counts as quiet
 
 
 def descendants(pid: int) -> list[int]:
@@ -84,21 +85,55 @@ def proc_kib(pid: int, name: str, source: str) -> int:
     return 0
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds all processes of the machine have used since boot (/proc/stat)."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        fields = [int(value) for value in stat.readline().split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq = fields[:7]
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def busy_cores(seconds: float = 2.0) -> float:
+    first, started = machine_busy_seconds(), time.monotonic()
+    await asyncio.sleep(seconds)
+    return (machine_busy_seconds() - first) / (time.monotonic() - started)
+
+
 @dataclass
 class TreeMemory:
+    """Peak memory of the bot's process tree, and the CPU the tree used."""
+
     peak_rss_kib: int = 0
     peak_pss_kib: int = 0
     processes: int = 0
+    cpu: dict[int, float] = field(default_factory=dict)  # pid -> CPU seconds, last seen
+    last: list[tuple[int, int, int]] = field(default_factory=list)  # (RSS, PSS, USS) kiB
 
     def sample(self, pid: int) -> None:
         tree = [pid, *descendants(pid)]
         self.processes = max(self.processes, len(tree))
-        self.peak_rss_kib = max(
-            self.peak_rss_kib, sum(proc_kib(p, "VmRSS", "status") for p in tree)
-        )
-        self.peak_pss_kib = max(
-            self.peak_pss_kib, sum(proc_kib(p, "Pss", "smaps_rollup") for p in tree)
-        )
+        for member in tree:
+            self.cpu[member] = max(self.cpu.get(member, 0.0), cpu_seconds(member))
+        self.last = [
+            (
+                proc_kib(p, "VmRSS", "status"),
+                proc_kib(p, "Pss", "smaps_rollup"),
+                proc_kib(p, "Private_Clean", "smaps_rollup")
+                + proc_kib(p, "Private_Dirty", "smaps_rollup"),
+            )
+            for p in tree
+        ]
+        self.peak_rss_kib = max(self.peak_rss_kib, sum(r for r, _, _ in self.last))
+        self.peak_pss_kib = max(self.peak_pss_kib, sum(p for _, p, _ in self.last))
 
 
 @dataclass
@@ -159,7 +194,14 @@ settings = load_settings(read_environment())
 types = {f.name: type(getattr(settings, f.name)) for f in fields(settings)}
 settings = replace(settings, **{k: types[k](v) for k, v in changes.items()})
 configure_logging(settings.log_level)
-app.run(settings)
+if sys.argv[3]:
+    import cProfile
+    import time
+    profiler = cProfile.Profile(time.process_time)
+    profiler.runcall(app.run, settings)
+    profiler.dump_stats(sys.argv[3])
+else:
+    app.run(settings)
 """
 
 
@@ -176,9 +218,10 @@ def start_bot(api: FakeBotApi, workdir: Path, args: argparse.Namespace) -> subpr
     env.update(item.split("=", 1) for item in args.env)
     changes = dict(item.split("=", 1) for item in args.set)
     command = [sys.executable, "-m", "bot", "run"]
-    if changes or args.unlimited_sends:
+    if changes or args.unlimited_sends or args.profile:
         unlimited = "1" if args.unlimited_sends else "0"
-        command = [sys.executable, "-c", LAUNCHER, json.dumps(changes), unlimited]
+        profile = str(args.profile.resolve()) if args.profile else ""
+        command = [sys.executable, "-c", LAUNCHER, json.dumps(changes), unlimited, profile]
     log = (workdir / "bot.log").open("wb")
     return subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=log)
 
@@ -192,6 +235,13 @@ async def run(args: argparse.Namespace) -> int:
         return 2
     batch_rate = engine_batch_rate(fresh) if not args.skip_engine_rate else float("nan")
 
+    if args.wait_quiet:
+        busy = await busy_cores()
+        deadline = time.monotonic() + args.wait_quiet
+        while busy > QUIET_CORES and time.monotonic() < deadline:
+            print(f"machine busy ({busy:.2f} cores); waiting ...", file=sys.stderr)
+            busy = await busy_cores(5.0)
+
     api = FakeBotApi(TOKEN)
     await api.start()
     workdir = Path(tempfile.mkdtemp(prefix="ringkas-saturation-"))
@@ -199,6 +249,8 @@ async def run(args: argparse.Namespace) -> int:
     memory = TreeMemory()
     sent: list[Sent] = []
     started = time.time()
+    cpu = (float("nan"),) * 4
+    cpu_ms = (float("nan"),) * 2
     try:
         while not api.polling:
             if bot.poll() is not None:
@@ -207,18 +259,33 @@ async def run(args: argparse.Namespace) -> int:
             await asyncio.sleep(0.05)
         warm = api.private_text(cached_text, user_id=CACHED_USER)
         await api.wait_for_messages(warm["chat"]["id"], 1, timeout=60)
+        memory.sample(bot.pid)
+        tree_before = sum(memory.cpu.values())
+        main_before = memory.cpu[bot.pid]
+        machine_before, own_before = machine_busy_seconds(), time.process_time()
         sampler = asyncio.create_task(sample_memory(memory, bot.pid))
         started = time.time()
         await offer(api, args.rate, fresh, cached_text, sent)
         deadline = time.time() + args.drain
         while time.time() < deadline and len(answered(api, sent)) < len(sent):
             await asyncio.sleep(0.2)
-        await asyncio.sleep(1.0)  # late duplicates, if any
         sampler.cancel()
+        memory.sample(bot.pid)
+        elapsed = time.time() - started
+        tree_cores = (sum(memory.cpu.values()) - tree_before) / elapsed
+        main_cores = (memory.cpu[bot.pid] - main_before) / elapsed
+        bench_cores = (time.process_time() - own_before) / elapsed
+        machine_cores = (machine_busy_seconds() - machine_before) / elapsed
+        cpu = (tree_cores, main_cores, bench_cores, machine_cores - tree_cores - bench_cores)
+        cpu_ms = (
+            (memory.cpu[bot.pid] - main_before) * 1000 / len(sent),
+            (sum(memory.cpu.values()) - tree_before) * 1000 / len(sent),
+        )
+        await asyncio.sleep(1.0)  # late duplicates, if any
     finally:
         stop_seconds = await stop_bot(bot)
         await api.stop()
-    return report(args, sent, api, memory, batch_rate, stop_seconds, started)
+    return report(args, sent, api, memory, batch_rate, stop_seconds, started, cpu, cpu_ms)
 
 
 async def sample_memory(memory: TreeMemory, pid: int) -> None:
@@ -277,7 +344,7 @@ def first_reply_ms(s: Sent) -> float:
 
 
 def report(  # type: ignore[no-untyped-def]
-    args, sent, api, memory, batch_rate, stop_seconds, started
+    args, sent, api, memory, batch_rate, stop_seconds, started, cpu, cpu_ms
 ) -> int:
     answered(api, sent)
     fresh = [s for s in sent if s.kind == "fresh"]
@@ -314,7 +381,17 @@ def report(  # type: ignore[no-untyped-def]
         f"process tree ({memory.processes} processes): peak RSS {rss_mb:.0f} MB summed, "
         f"peak PSS {pss_mb:.0f} MB summed"
     )
+    each = ", ".join(f"{r // 1024}/{p // 1024}/{u // 1024}" for r, p, u in memory.last)
+    print(f"at the end, each process RSS/PSS/USS MB (the bot first): {each}")
     print(f"SIGTERM to exit: {stop_seconds:.1f} s")
+    print(
+        f"CPU cores used meanwhile: bot tree {cpu[0]:.2f} (its main process {cpu[1]:.2f}), "
+        f"this bench (fake API) {cpu[2]:.2f}, other processes {cpu[3]:.2f}"
+    )
+    print(
+        f"CPU per message: {cpu_ms[0]:.1f} ms in the bot's main process, {cpu_ms[1]:.1f} ms "
+        "in its whole tree"
+    )
     cores = len(os.sched_getaffinity(0))
     passed = (
         not fresh_rate < batch_rate * cores / 2
@@ -344,6 +421,10 @@ def main() -> int:
         "--project", type=Path, default=PROJECT_ROOT, help="checkout of the bot to run"
     )
     parser.add_argument("--skip-engine-rate", action="store_true")
+    parser.add_argument("--profile", type=Path, help="cProfile the bot's main process to FILE")
+    parser.add_argument(
+        "--wait-quiet", type=float, default=0.0, help="wait up to this long for a calm machine"
+    )
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="IndoSum jsonl")
     return asyncio.run(run(parser.parse_args()))
 

@@ -107,7 +107,7 @@ class LaneExecutor(Executor):
     def __init__(self, lane: Lane) -> None:
         self._lane = lane
 
-    def submit(  # type: ignore[override]
+    def submit(
         self, fn: Callable[..., T], /, *args: Any, **kwargs: Any
     ) -> concurrent.futures.Future[T]:
         if kwargs:

@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 FIRST_COST_GUESS_SECONDS = 0.05  # a job's duration before any of its kind was measured
+# A worker is replaced by a fresh one after this many jobs: whatever its heap grew to, or
+# leaked (lxml), goes with it.
+JOBS_PER_WORKER = 2000
 _COST_WEIGHT = 0.2  # of the newest duration in the moving average
 _RESPAWN_DELAY_SECONDS = 1.0
 
@@ -100,6 +103,7 @@ class _Worker:
     job: _Job | None = None
     started: float = 0.0
     alive: bool = True
+    jobs: int = 0
 
     async def call(self, payload: bytes) -> bytes:
         try:
@@ -249,7 +253,11 @@ class Lane:
         else:
             self._durations.add(job.kind, time.monotonic() - worker.started)
             worker.job = None
-            self._idle.append(worker)
+            worker.jobs += 1
+            if worker.jobs >= JOBS_PER_WORKER:
+                self._discard(worker, kill=False)  # it exits at the end of its input
+            else:
+                self._idle.append(worker)
             self._settle_from_reply(job, reply)
         finally:
             self._running[job.user] -= 1

@@ -95,8 +95,9 @@ class Zygote:
 
 def _fork_zygote() -> tuple[int, socket.socket]:
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    # Objects that exist now live as long as the process: keep the collector from writing
-    # to their pages, so that forked processes go on sharing them.
+    # Objects that exist now live as long as the process: keep the collector (here and in
+    # the children) from writing to their pages, so that the processes go on sharing them.
+    gc.collect()
     gc.freeze()
     parent = os.getpid()
     pid = os.fork()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import service.workers
 from service import EngineBusy, EngineCrashed, ShuttingDown, WorkTooSlow, acting_for
 from service.workers import Lane, LaneLimits
 from service.zygote import Zygote
@@ -113,6 +114,16 @@ async def test_a_job_past_its_deadline_is_abandoned_and_its_worker_killed() -> N
             await lane.run(hang)
         assert await gone(stuck_worker)
         assert await lane.run(nap, 0.0, "next") == "next"
+
+
+async def test_a_worker_is_replaced_by_a_fresh_one_after_its_share_of_jobs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(service.workers, "JOBS_PER_WORKER", 2)
+    async with lane_of() as lane:
+        pids = [await lane.run(worker_pid) for _ in range(3)]
+    assert pids[0] == pids[1] != pids[2]
+    assert await gone(pids[0])
 
 
 async def test_one_users_burst_waits_behind_another_users_single_job() -> None:
