@@ -315,6 +315,11 @@ class Lane:
             await asyncio.sleep(_RESPAWN_DELAY_SECONDS)
             self._track(self._add_worker())
             return
+        if self._closing:  # closed while this one was starting
+            process.kill()
+            writer.close()
+            process.release()
+            return
         worker = _Worker(process, reader, writer)
         asyncio.get_running_loop().add_reader(process.pidfd, self._exited, worker)
         self._workers.add(worker)
