@@ -15,6 +15,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
+from functools import partial
 from typing import Any, TypeVar
 
 from storage import Storage
@@ -168,11 +169,11 @@ class DigestService:
         self._stopping.set()
         await self._lanes.close(grace)
 
-    async def _abortable(self, work: Awaitable[T]) -> T:
-        """`work`, unless the service stops first (then ShuttingDown)."""
+    async def _abortable(self, work: Callable[[], Awaitable[T]]) -> T:
+        """`work()`, unless the service stops first (then ShuttingDown)."""
         if self._stopping.is_set():
             raise ShuttingDown()
-        task = asyncio.ensure_future(work)
+        task = asyncio.ensure_future(work())
         stop = asyncio.ensure_future(self._stopping.wait())
         try:
             await asyncio.wait({task, stop}, return_when=asyncio.FIRST_COMPLETED)
@@ -285,12 +286,16 @@ class DigestService:
         key = f"fetch:{article_id}"
         self._too_slow.check(key)
         self._lanes.admit()  # no fetch for a page that would then wait too long to be read
+        fetch = partial(
+            fetch_article,
+            url,
+            self._fetch_policy,
+            resolver=self._resolver,
+            executor=self._lanes.executor,
+        )
         async with self._fetch_slots.hold(requester.get()):
-            fetched = fetch_article(
-                url, self._fetch_policy, resolver=self._resolver, executor=self._lanes.executor
-            )
             try:
-                page = await self._abortable(fetched)
+                page = await self._abortable(fetch)
             except WorkTooSlow:
                 self._too_slow.remember(key)
                 raise

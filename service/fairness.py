@@ -8,6 +8,7 @@ update (the command line, tests) belongs to `None`, one anonymous user.
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Hashable, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -16,7 +17,8 @@ from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
-_REMEMBERED_USERS = 10_000  # past this, only users with queued items keep their last turn
+_REMEMBERED_USERS = 10_000  # past this, users whose last item ended are forgotten
+_Tag = tuple[float, int, int]  # virtual start, 1 if the user was just served, arrival
 
 requester: ContextVar[Hashable] = ContextVar("requester", default=None)
 
@@ -32,77 +34,86 @@ def acting_for(user: Hashable) -> Iterator[None]:
 
 
 class FairQueue(Generic[T]):
-    """One FIFO per user; the next item comes from the user served least recently.
+    """One FIFO per user, served in self-clocked fair order (one unit of service per item).
 
-    A user's burst waits behind everyone else's turn: with user A sending five items and B
-    one, B's item goes second (right after A's first), not sixth.
+    Each item gets a virtual start: the current round for a user with nothing queued, else
+    right after that user's previous item; serving an item moves the round past it. The
+    earliest start goes first; on a tie, a user who was idle goes before one who was just
+    served, then arrival decides. So one user's burst waits behind everyone else's turn
+    (user A sends five items, then B one: B's goes second), and a user who comes back later
+    queues like a newcomer, never starved by a stream of new users.
     """
 
     def __init__(self) -> None:
-        self._queues: dict[Hashable, deque[T]] = {}
-        self._served: dict[Hashable, int] = {}  # user -> turn number of their last item
-        self._turn = 0
+        self._queues: dict[Hashable, deque[tuple[_Tag, T]]] = {}
+        self._finish: dict[Hashable, float] = {}  # user -> virtual end of their last item
+        self._virtual = 0.0  # the current round
+        self._arrivals = itertools.count()
         self._length = 0
 
     def __len__(self) -> int:
         return self._length
 
+    def _tag(self, user: Hashable) -> _Tag:
+        previous = self._finish.get(user)
+        busy = previous is not None and previous >= self._virtual
+        start = max(self._virtual, previous or 0.0)
+        return (start, int(busy), next(self._arrivals))
+
     def push(self, user: Hashable, item: T, *, front: bool = False) -> None:
+        """Queue `item`; `front`: an item already served once (a retry) goes first."""
         queue = self._queues.setdefault(user, deque())
         if front:
-            queue.appendleft(item)
+            queue.appendleft(((self._virtual, 0, -1), item))
         else:
-            queue.append(item)
+            tag = self._tag(user)
+            self._finish[user] = tag[0] + 1.0
+            queue.append((tag, item))
         self._length += 1
 
     def pop(self, eligible: Callable[[Hashable], bool] = lambda user: True) -> T | None:
-        """The first item of the eligible user served least recently (first come on a tie)."""
-        candidates = [user for user in self._queues if eligible(user)]
-        if not candidates:
+        """The earliest item among the users that are `eligible`."""
+        heads = [(queue[0][0], user) for user, queue in self._queues.items() if eligible(user)]
+        if not heads:
             return None
-        chosen = min(candidates, key=lambda user: self._served.get(user, -1))
+        (start, _, _), chosen = min(heads, key=lambda head: head[0])
         queue = self._queues[chosen]
-        item = queue.popleft()
+        _, item = queue.popleft()
         if not queue:
             del self._queues[chosen]
         self._length -= 1
-        self._turn += 1
-        self._served[chosen] = self._turn
-        if len(self._served) > _REMEMBERED_USERS:
-            self._served = {u: t for u, t in self._served.items() if u in self._queues}
+        self._virtual = max(self._virtual, start + 1.0)
+        if len(self._finish) > _REMEMBERED_USERS:  # ended before this round: as good as new
+            self._finish = {u: f for u, f in self._finish.items() if f >= self._virtual}
         return item
 
     def remove(self, user: Hashable, item: T) -> bool:
         queue = self._queues.get(user)
-        if queue is None or item not in queue:
+        entry = next((entry for entry in queue or () if entry[1] is item), None)
+        if queue is None or entry is None:
             return False
-        queue.remove(item)
+        queue.remove(entry)
         self._length -= 1
         if not queue:
             del self._queues[user]
         return True
 
     def drain(self) -> list[T]:
-        items = [item for queue in self._queues.values() for item in queue]
+        items = [item for queue in self._queues.values() for _, item in queue]
         self._queues.clear()
         self._length = 0
         return items
 
     def ahead_of_next(self, user: Hashable) -> Iterator[T]:
-        """The items served before a new item `user` would push now (an upper estimate).
-
-        Its own queued items all go first; every other user gets as many turns as it takes
-        to reach the new item, so at most one more than `user` has queued.
-        """
-        own = self._queues.get(user, ())
-        yield from own
-        turns = len(own) + 1
-        for other, queue in self._queues.items():
-            if other != user:
-                for index, item in enumerate(queue):
-                    if index >= turns:
-                        break
-                    yield item
+        """The items that would be served before an item `user` pushed now."""
+        previous = self._finish.get(user)
+        busy = previous is not None and previous >= self._virtual
+        tag = (max(self._virtual, previous or 0.0), int(busy))
+        for queue in self._queues.values():
+            for (start, was_busy, _), item in queue:
+                if (start, was_busy) > tag:
+                    break
+                yield item
 
 
 class FairSlots:

@@ -59,18 +59,13 @@ class ProcessLanes:
     forks the template the workers come from), then `await start()` in the event loop."""
 
     def __init__(self, limits: WorkLimits) -> None:
-        self._zygote = Zygote(limits.niceness)
+        self._zygote = Zygote()
         wait = limits.max_queue_wait_seconds
-        self.engine = Lane(
-            "engine",
-            self._zygote,
-            LaneLimits(limits.workers, limits.deadline_seconds, wait, limits.niceness),
-        )
-        self.cleaner = Lane(
-            "light",
-            self._zygote,
-            LaneLimits(limits.light_workers, limits.light_deadline_seconds, wait, limits.niceness),
-        )
+        engine = LaneLimits(limits.workers, limits.deadline_seconds, wait, limits.niceness)
+        self.engine = Lane("engine", self._zygote, engine)
+        # Cleaning is short and on the way to every cache hit: it runs at the bot's priority.
+        light = LaneLimits(limits.light_workers, limits.light_deadline_seconds, wait, 0)
+        self.cleaner = Lane("light", self._zygote, light)
         self._executor = LaneExecutor(self.engine)
         self._closed = False
 

@@ -308,7 +308,7 @@ class Lane:
         if self._closing:
             return
         try:
-            process = self._zygote.spawn()
+            process = self._zygote.spawn(self.limits.niceness)
             reader, writer = await asyncio.open_unix_connection(sock=process.channel)
         except OSError as error:
             log.error("%s: cannot start a worker (%s); trying again", self.name, error)

@@ -55,24 +55,24 @@ class WorkerProcess:
 class Zygote:
     """The template process. `spawn` blocks for the few milliseconds of a fork."""
 
-    def __init__(self, niceness: int) -> None:
-        self._niceness = niceness
+    def __init__(self) -> None:
         self._pid, self._control = _fork_zygote()
 
-    def spawn(self) -> WorkerProcess:
+    def spawn(self, niceness: int) -> WorkerProcess:
+        """A new worker, `niceness` steps nicer than the bot."""
         try:
-            return self._spawn()
+            return self._spawn(niceness)
         except OSError:
             # The template died (killed by hand, or out of memory): make another. This fork
             # is from the threaded bot, the risk avoided above, taken only in this case.
             self._reap(kill=True)
             self._pid, self._control = _fork_zygote()
-            return self._spawn()
+            return self._spawn(niceness)
 
-    def _spawn(self) -> WorkerProcess:
+    def _spawn(self, niceness: int) -> WorkerProcess:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
-            socket.send_fds(self._control, [str(self._niceness).encode()], [theirs.fileno()])
+            socket.send_fds(self._control, [str(niceness).encode()], [theirs.fileno()])
             answer = self._control.recv(32)
         finally:
             theirs.close()

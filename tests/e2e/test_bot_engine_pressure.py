@@ -6,6 +6,7 @@ the engine and extraction functions patched here (before building) are what they
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import sys
@@ -73,13 +74,25 @@ def tuned(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., None
 
 @pytest_asyncio.fixture
 async def news_site() -> AsyncIterator[str]:
-    """One article page, served at two addresses: /berita (fine) and /macet (stuck)."""
+    """One article page at /berita (fine) and /macet (its extraction hangs); under /pelan,
+    pages that take 8 seconds to arrive, a byte every half second."""
 
     async def page(request: aiohttp_web.Request) -> aiohttp_web.Response:
         body = (PAGES / "artikel-id.html").read_bytes()
         return aiohttp_web.Response(body=body, content_type="text/html", charset="utf-8")
 
+    async def dripping(request: aiohttp_web.Request) -> aiohttp_web.StreamResponse:
+        response = aiohttp_web.StreamResponse(headers={"Content-Type": "text/html"})
+        await response.prepare(request)
+        await response.write(b"<!DOCTYPE html><html><head><title>Pelan</title></head><body>")
+        for _ in range(16):
+            await asyncio.sleep(0.5)
+            await response.write(b" ")
+        await response.write(b"</body></html>")
+        return response
+
     app = aiohttp_web.Application()
+    app.router.add_get("/pelan/{path:.*}", dripping)
     app.router.add_get("/{path:.*}", page)
     runner = aiohttp_web.AppRunner(app)
     await runner.setup()
@@ -134,6 +147,22 @@ async def test_a_link_whose_extraction_hangs_gets_the_too_slow_answer(
         assert await one_reply(api, stuck) == plain("too_slow")
         fine = api.private_text(f"{news_site}/berita/artikel.html", user_id=502)
         assert "Ringkasan" in await one_reply(api, fine)
+
+
+async def test_two_users_slow_links_leave_fetch_slots_for_a_third_user(
+    api: FakeBotApi, tmp_path: Path, news_site: str, tuned: Callable[..., None]
+) -> None:
+    tuned(max_concurrent_fetches=8, max_fetches_per_user=2)
+    async with running_bot(api, tmp_path / "ringkas.db", allow_loopback=True):
+        slow = [
+            api.private_text(f"{news_site}/pelan/{user}-{n}.html", user_id=user)
+            for user in (901, 902)
+            for n in range(4)
+        ]
+        await asyncio.sleep(0.5)  # their fetches are under way
+        third = api.private_text(f"{news_site}/berita/artikel.html", user_id=903)
+        assert "Ringkasan" in await one_reply(api, third)
+        assert not any(api.sent_messages(message["chat"]["id"]) for message in slow)
 
 
 async def test_an_engine_crash_is_retried_once_and_the_user_gets_the_summary(

@@ -31,6 +31,19 @@ def test_a_user_just_served_goes_after_one_still_waiting() -> None:
     assert drain_in_order(queue) == ["budi-1", "ayu-2"]
 
 
+def test_a_returning_user_queues_like_a_newcomer_not_behind_every_newcomer() -> None:
+    queue: FairQueue[str] = FairQueue()
+    queue.push("ayu", "ayu-1")
+    assert queue.pop() == "ayu-1"
+    for number in range(3):
+        queue.push(f"new-{number}", f"new-{number}")
+    assert queue.pop() == "new-0"
+    queue.push("ayu", "ayu-2")  # ayu comes back while new users keep arriving
+    for number in range(3, 6):
+        queue.push(f"new-{number}", f"new-{number}")
+    assert drain_in_order(queue) == ["new-1", "new-2", "ayu-2", "new-3", "new-4", "new-5"]
+
+
 def test_users_that_may_not_run_more_are_skipped_not_dropped() -> None:
     queue: FairQueue[str] = FairQueue()
     queue.push("ayu", "ayu-1")

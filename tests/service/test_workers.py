@@ -56,7 +56,7 @@ def summarize_text(text: str, sentences: int) -> object:
 async def lane_of(
     workers: int = 1, deadline: float = 30.0, max_queue_wait: float = 60.0
 ) -> AsyncIterator[Lane]:
-    zygote = Zygote(niceness=0)
+    zygote = Zygote()
     lane = Lane("test", zygote, LaneLimits(workers, deadline, max_queue_wait))
     await lane.start()
     try:
@@ -149,7 +149,7 @@ async def test_one_user_cannot_take_every_worker() -> None:
             finished.append(await lane.run(nap, seconds, label))
 
     async with lane_of(workers=2) as lane:
-        slow = [asyncio.create_task(job("ayu", f"ayu-{n}", 1.0)) for n in range(2)]
+        slow = [asyncio.create_task(job("ayu", f"ayu-{n}", 0.5)) for n in range(2)]
         await asyncio.sleep(0.1)
         await asyncio.gather(job("budi", "budi-1", 0.0), *slow)
     assert finished[0] == "budi-1"  # a worker was left for budi
@@ -185,7 +185,7 @@ async def test_admitted_work_still_queued_after_twice_the_limit_is_refused_then(
 
 
 async def test_closing_refuses_queued_work_and_kills_running_work_after_the_grace() -> None:
-    zygote = Zygote(niceness=0)
+    zygote = Zygote()
     lane = Lane("test", zygote, LaneLimits(1, 60.0, 60.0))
     await lane.start()
     stuck_worker = await lane.run(worker_pid)
