@@ -251,7 +251,6 @@ class Lane:
             self._discard(worker, kill=True)
             self._after_crash(job)
         else:
-            self._durations.add(job.kind, time.monotonic() - worker.started)
             worker.job = None
             worker.jobs += 1
             if worker.jobs >= JOBS_PER_WORKER:
@@ -280,12 +279,13 @@ class Lane:
 
     def _settle_from_reply(self, job: _Job, reply: bytes) -> None:
         try:
-            ok, value = pickle.loads(reply)
+            ok, value, seconds = pickle.loads(reply)
             if not ok:
                 value = rebuild_exception(value)
         except Exception as error:
             self._settle(job, error=error)
             return
+        self._durations.add(job.kind, seconds)
         if ok:
             self._settle(job, result=value)
         else:

@@ -12,7 +12,9 @@ Hand-written rather than `multiprocessing` or `ProcessPoolExecutor`, because:
   for each worker (the scheme of Android's zygote).
 
 Wire format, both ways: an 8-byte big-endian length, then a pickle. A request is
-`(function, args)`; a reply is `(True, result)` or `(False, (exception class, args, state))`.
+`(function, args)`; a reply is `(True, result, seconds)` or `(False, (exception class, args,
+state), seconds)`, `seconds` being how long the function ran (the bot's own clock would add
+the time its event loop took to read the reply).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import pickle
 import signal
 import socket
 import struct
+import time
 import traceback
 from dataclasses import dataclass
 from typing import Any, NoReturn
@@ -206,15 +209,17 @@ def _worker_main(channel: socket.socket) -> NoReturn:  # pragma: no cover (child
         request = _receive(channel)
         if request is None:
             os._exit(0)  # the bot closed the channel
-        reply: tuple[bool, Any]
+        reply: tuple[bool, Any, float]
+        started = time.perf_counter()
         try:
             function, args = pickle.loads(request)
-            reply = (True, function(*args))
+            result = function(*args)
+            reply = (True, result, time.perf_counter() - started)
         except BaseException as error:
-            reply = (False, _portable(error))
+            reply = (False, _portable(error), time.perf_counter() - started)
         try:
             payload = pickle.dumps(reply, pickle.HIGHEST_PROTOCOL)
         except Exception as error:
-            payload = pickle.dumps((False, _portable(error)), pickle.HIGHEST_PROTOCOL)
+            payload = pickle.dumps((False, _portable(error), reply[2]), pickle.HIGHEST_PROTOCOL)
         channel.sendall(HEADER.pack(len(payload)))
         channel.sendall(payload)
