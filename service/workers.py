@@ -42,8 +42,8 @@ _RESPAWN_DELAY_SECONDS = 1.0
 class EngineBusy(Exception):
     """So much work is queued that this request would wait too long: try again later."""
 
-    def __init__(self, retry_after: float) -> None:
-        super().__init__(f"engine busy: about {retry_after:.0f} s of work queued")
+    def __init__(self, retry_after: float, lane: str = "engine") -> None:
+        super().__init__(f"{lane} busy: about {retry_after:.0f} s of work queued")
         self.retry_after = retry_after
 
     @property
@@ -175,7 +175,7 @@ class Lane:
             raise ShuttingDown()
         wait = self.estimated_wait(user)
         if wait > self.limits.max_queue_wait_seconds:
-            raise EngineBusy(wait)
+            raise EngineBusy(wait, self.name)
 
     def estimated_wait(self, user: Hashable) -> float:
         """Seconds until a job `user` queued now would start, from recent durations."""
@@ -215,7 +215,7 @@ class Lane:
 
     def _expire(self, job: _Job) -> None:
         if self._queue.remove(job.user, job):
-            self._settle(job, error=EngineBusy(self.estimated_wait(job.user)))
+            self._settle(job, error=EngineBusy(self.estimated_wait(job.user), self.name))
 
     def _withdraw(self, job: _Job) -> None:
         """The caller stopped waiting: a queued job is dropped (a running one finishes)."""

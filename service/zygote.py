@@ -27,6 +27,7 @@ import pickle
 import signal
 import socket
 import struct
+import sys
 import time
 import traceback
 from dataclasses import dataclass
@@ -115,7 +116,10 @@ def _fork_zygote() -> tuple[int, socket.socket]:
 
 
 def _become_child(keep: int, parent: int) -> None:
-    """Shed what the child inherited: the parent's signal handling and its open files."""
+    """Shed what the child inherited: the parent's signal handling, its open files, and a
+    profiler or tracer it may run under."""
+    sys.setprofile(None)
+    sys.settrace(None)
     with contextlib.suppress(ValueError):
         signal.set_wakeup_fd(-1)  # that is the parent's event loop's pipe
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the bot's to handle
