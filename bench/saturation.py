@@ -9,19 +9,26 @@ It reports:
 - the engine's single-process batch rate on the same texts (clean + summarize, one after the
   other in this process): the peer the bot's fresh answers per second are compared with;
 - fresh answers per second (summaries of new articles, from the first message to the last such
-  answer), fresh p50/p95, and how many were refused as busy;
+  answer), fresh p50/p95, and how many were answered otherwise (busy);
 - cached p50 and /help p95 under that load;
 - messages answered more than once, or never (after `--drain` seconds);
-- the bot's process tree (the bot and every descendant: worker processes): peak summed RSS
-  and peak summed PSS (PSS splits the pages the processes share), sampled every 0.25 s.
+- the bot's process tree (the bot and every descendant: its worker processes): peak summed
+  RSS and peak summed PSS (PSS splits the pages the processes share), sampled every 0.25 s,
+  and the CPU it used, split between its main process and the rest.
 
-Articles are read from ../shared/data/indosum/dev.jsonl (or `--data`). Nothing leaves 127.0.0.1.
+PTB's AIORateLimiter keeps the bot under Telegram's 30 messages a second; the fake API has no
+such limit, and `--unlimited-sends` lifts it to measure the bot itself. `--set NAME=VALUE`
+changes a field of bot.settings.Settings, `--project DIR` runs another checkout (to compare
+before and after), `--profile FILE` runs the bot's main process under cProfile (CPU time).
+
+Articles are read from ../shared/data/indosum/dev.jsonl (or `--data`); past its 750, the same
+articles with their paragraphs rotated. Nothing leaves 127.0.0.1.
 
 Usage (from the project root):
-    python bench/saturation.py                   # 40 msg/s for 15 s
-    python bench/saturation.py --rate 60 --seconds 20 --env ENGINE_WORKERS=1
-Exit status: 0 when the issue's targets hold, 1 when one fails, 2 when the run failed.
-"""
+    python bench/saturation.py --unlimited-sends               # 40 msg/s for 15 s
+    python bench/saturation.py --unlimited-sends --rate 80 --wait-quiet 600
+    python bench/saturation.py --unlimited-sends --set engine_workers=1
+Exit status: 0 when the issue's targets hold, 1 when one fails, 2 when the run failed."""
 
 from __future__ import annotations
 
@@ -43,6 +50,7 @@ if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
 from bench.common import DEFAULT_DATA, detokenize, load_articles  # noqa: E402
+from bench.proctree import TreeSampler, busy_cores, machine_busy_seconds  # noqa: E402
 from testkit.fake_bot_api import FakeBotApi  # noqa: E402
 
 TOKEN = "987654321:AAH-ringkas-saturation-token-01"
@@ -53,87 +61,6 @@ CACHED_P50_TARGET_MS = 100.0
 HELP_P95_TARGET_MS = 300.0
 TREE_RSS_TARGET_MB = 300.0
 QUIET_CORES = 0.3  # other processes' use under which the machine counts as quiet
-
-
-def descendants(pid: int) -> list[int]:
-    """Every process below `pid` (children, grandchildren, ...), from /proc's parent fields."""
-    parents: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stat:
-                    parents[int(entry)] = int(stat.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-    found, frontier = [], [pid]
-    while frontier:
-        current = frontier.pop()
-        children = [child for child, parent in parents.items() if parent == current]
-        found += children
-        frontier += children
-    return found
-
-
-def proc_kib(pid: int, name: str, source: str) -> int:
-    try:
-        with open(f"/proc/{pid}/{source}", encoding="ascii") as lines:
-            for line in lines:
-                if line.startswith(name + ":"):
-                    return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return 0
-
-
-def machine_busy_seconds() -> float:
-    """CPU seconds all processes of the machine have used since boot (/proc/stat)."""
-    with open("/proc/stat", encoding="ascii") as stat:
-        fields = [int(value) for value in stat.readline().split()[1:]]
-    user, nice, system, _idle, _iowait, irq, softirq = fields[:7]
-    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid: int) -> float:
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-async def busy_cores(seconds: float = 2.0) -> float:
-    first, started = machine_busy_seconds(), time.monotonic()
-    await asyncio.sleep(seconds)
-    return (machine_busy_seconds() - first) / (time.monotonic() - started)
-
-
-@dataclass
-class TreeMemory:
-    """Peak memory of the bot's process tree, and the CPU the tree used."""
-
-    peak_rss_kib: int = 0
-    peak_pss_kib: int = 0
-    processes: int = 0
-    cpu: dict[int, float] = field(default_factory=dict)  # pid -> CPU seconds, last seen
-    last: list[tuple[int, int, int]] = field(default_factory=list)  # (RSS, PSS, USS) kiB
-
-    def sample(self, pid: int) -> None:
-        tree = [pid, *descendants(pid)]
-        self.processes = max(self.processes, len(tree))
-        for member in tree:
-            self.cpu[member] = max(self.cpu.get(member, 0.0), cpu_seconds(member))
-        self.last = [
-            (
-                proc_kib(p, "VmRSS", "status"),
-                proc_kib(p, "Pss", "smaps_rollup"),
-                proc_kib(p, "Private_Clean", "smaps_rollup")
-                + proc_kib(p, "Private_Dirty", "smaps_rollup"),
-            )
-            for p in tree
-        ]
-        self.peak_rss_kib = max(self.peak_rss_kib, sum(r for r, _, _ in self.last))
-        self.peak_pss_kib = max(self.peak_pss_kib, sum(p for _, p, _ in self.last))
 
 
 @dataclass
@@ -246,7 +173,7 @@ async def run(args: argparse.Namespace) -> int:
     await api.start()
     workdir = Path(tempfile.mkdtemp(prefix="ringkas-saturation-"))
     bot = start_bot(api, workdir, args)
-    memory = TreeMemory()
+    memory = TreeSampler()
     sent: list[Sent] = []
     started = time.time()
     cpu = (float("nan"),) * 4
@@ -288,7 +215,7 @@ async def run(args: argparse.Namespace) -> int:
     return report(args, sent, api, memory, batch_rate, stop_seconds, started, cpu, cpu_ms)
 
 
-async def sample_memory(memory: TreeMemory, pid: int) -> None:
+async def sample_memory(memory: TreeSampler, pid: int) -> None:
     while True:
         memory.sample(pid)
         await asyncio.sleep(0.25)
@@ -401,7 +328,8 @@ def report(  # type: ignore[no-untyped-def]
         and lost == 0
         and pss_mb < TREE_RSS_TARGET_MB
     )
-    print("targets: " + ("PASS" if passed else "FAIL"))
+    judged = "" if batch_rate == batch_rate else " (throughput not judged: no engine rate)"
+    print("targets: " + ("PASS" if passed else "FAIL") + judged)
     return 0 if passed else 1
 
 
