@@ -1,6 +1,6 @@
 """A lane of worker processes: a fair queue in front, a deadline per job, crashes survived.
 
-- Jobs wait in a round-robin queue across users (service.fairness), and one user runs at
+- Jobs wait in a queue that is fair across users (service.fairness), and one user runs at
   most `per_user_running` jobs at once, so a burst or a slow job of one user leaves a worker
   for everyone else.
 - A job still running at its deadline is abandoned: its worker is killed and replaced, and
@@ -54,10 +54,11 @@ class EngineBusy(Exception):
 
 
 class ShuttingDown(EngineBusy):
-    """The bot is stopping; the work was not done."""
+    """The bot is stopping; the work was not done (send it again in a minute)."""
 
     def __init__(self) -> None:
         super().__init__(60.0)
+        self.args = ("the bot is stopping",)
 
 
 class WorkTooSlow(Exception):
