@@ -5,18 +5,21 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, cast
+import os
+import threading
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, NoReturn, cast
 
 from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, InvalidToken, NetworkError, TimedOut
-from telegram.ext import Application, Defaults, TypeHandler
+from telegram.ext import Application, Defaults, SimpleUpdateProcessor, TypeHandler
 
 from handlers import CONTEXT_TYPES, BotData, Context, Habits, Services, register
 from handlers.services import ReplyLedger, begin_answer, end_answer, note_update
-from service import DigestService, RateLimiter, SharedRateLimiter
+from service import DigestService, ProcessLanes, RateLimiter, SharedRateLimiter, acting_for
 from storage import DatabaseUnavailableError, Storage
+from summarizer import clean_article, summarize_clean
 from summarizer.language import warm_up as warm_up_language
 from summarizer.words import warm_up as warm_up_words
 from web.policy import Resolver
@@ -35,11 +38,61 @@ log = logging.getLogger(__name__)
 AnyApplication = Application[Any, Context, Any, Any, BotData, Any]
 
 
+_WARM_UP_TEXT = (
+    "Pemerintah kota mengumumkan jadwal baru angkutan umum pada Senin (5/5). Jadwal itu "
+    "berlaku mulai pekan depan di seluruh wilayah kota. Menurut kepala dinas perhubungan, "
+    "perubahan ini mengurangi waktu tunggu penumpang hingga 20 persen. Warga menyambut baik "
+    "kebijakan tersebut."
+)
+
+
+def _warm_up() -> None:
+    """Load what the engine loads on first use, before the worker processes are forked from
+    this one, so that they share it instead of each loading its own."""
+    warm_up_language()
+    warm_up_words("id")
+    warm_up_words("en")
+    summarize_clean(clean_article(_WARM_UP_TEXT), sentences=2, language=None)
+
+
+class _PerUserUpdates(SimpleUpdateProcessor):
+    """Handles each update as its sender's, so that the engine lanes and the fetch slots
+    queue their work fairly against other users' (service.fairness)."""
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        sender = None
+        if isinstance(update, Update):
+            user, chat = update.effective_user, update.effective_chat
+            sender = user.id if user else chat.id if chat else None
+        with acting_for(sender):
+            await coroutine
+
+
 class RingkasApplication(AnyApplication):
-    """PTB's application, answering each update once (bot/updates.py) once started."""
+    """Stops engine work before PTB's `stop` waits for the handlers, which wait for it, and
+    gives up replies waiting out a flood limit or an outage (logged) rather than holding the
+    shutdown for a minute and more.
+
+    With `exit_deadline`, a stop signal also starts a timer that ends the process after that
+    many seconds whatever still hangs (a Bot API that stopped answering, say).
+
+    Once started, it answers each update once (bot/updates.py, through `book`).
+    """
 
     book: UpdateBook | None = None
-    _stopping = False
+
+    def __init__(
+        self,
+        *,
+        stop_work: Callable[[], Coroutine[Any, Any, None]],
+        exit_deadline: float | None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self._stop_work = stop_work
+        self._exit_deadline = exit_deadline
+        self._exit_timer: threading.Timer | None = None
+        self._stopping = False
 
     def stopping(self) -> bool:
         """True once `stop` was called: updates not yet started are left for the next start."""
@@ -74,20 +127,31 @@ class RingkasApplication(AnyApplication):
             end_answer(token)
             await (book.done(update_id) if finished else book.release(update_id))
 
+    def _raise_system_exit(self) -> NoReturn:  # type: ignore[override]  # PTB's signal handler
+        self._start_exit_timer()
+        raise SystemExit
+
+    def _start_exit_timer(self) -> None:
+        if self._exit_deadline is None or self._exit_timer is not None:
+            return
+        self._exit_timer = threading.Timer(self._exit_deadline, _exit_now, [self._exit_deadline])
+        self._exit_timer.daemon = True
+        self._exit_timer.start()
+
     async def stop(self) -> None:
         self._stopping = True
-        # Replies waiting out a flood limit or an outage are given up (and logged) rather
-        # than holding the shutdown for up to a minute and more.
+        self._start_exit_timer()
         pacer = self.bot.rate_limiter
         if isinstance(pacer, ReplyPacer):
             pacer.close()
+        await self._stop_work()
         await super().stop()
 
 
-def _warm_up() -> None:
-    warm_up_language()
-    warm_up_words("id")
-    warm_up_words("en")
+def _exit_now(deadline: float) -> None:
+    log.error("still stopping after %g s: exiting now", deadline)
+    logging.shutdown()
+    os._exit(1)
 
 
 async def _register_commands(application: AnyApplication) -> None:
@@ -196,25 +260,30 @@ def build_application(
     *,
     resolver: Resolver | None = None,
     rate_limit: RateLimiter | None = None,
+    exit_deadline: float | None = None,
 ) -> RingkasApplication:
-    """A ready-to-run application; storage opens on start and closes on shutdown."""
+    """A ready-to-run application; storage opens on start and closes on shutdown.
+
+    Call it before anything starts threads: it forks the template of the worker processes.
+    """
     install_redaction(settings.token, settings.webhook_secret_token)
-    executor = ThreadPoolExecutor(max_workers=settings.engine_threads, thread_name_prefix="engine")
+    _warm_up()
+    lanes = ProcessLanes(settings.work_limits())
     background: list[asyncio.Task[None]] = []
 
     async def start(application: AnyApplication) -> None:
+        await lanes.start()
         storage = await Storage.open(
             settings.database, busy_timeout_ms=settings.database_busy_timeout_ms
         )
         if storage.degraded_reason:
             log.warning("cache degraded: %s; answering without it", storage.degraded_reason)
         digests = DigestService(
-            storage, executor, settings.fetch_policy(), settings.digest_limits(), resolver=resolver
+            storage, lanes, settings.fetch_policy(), settings.digest_limits(), resolver=resolver
         )
         limiter = rate_limit or _article_limiter(settings, storage)
         habits = Habits.create(settings.conversation_limits(), limiter)
         application.bot_data.services = Services(digests, storage, texts, limiter, habits)
-        await asyncio.get_running_loop().run_in_executor(executor, _warm_up)
         await _register_commands(application)
         await _register_descriptions(application)
         book = UpdateBook(storage, settings.update_policy(), replicated=settings.replicated)
@@ -232,14 +301,19 @@ def build_application(
             background.append(asyncio.create_task(loop, name=name))
         log.info("Ringkas is up as @%s", application.bot.username)
 
+    async def stop_work() -> None:
+        if application.bot_data.started:
+            await application.bot_data.services.digests.stop_work(settings.shutdown_grace_seconds)
+        await lanes.close(grace=0.0)
+
     async def stop(application: AnyApplication) -> None:
         for task in background:
             task.cancel()
+        await lanes.close(grace=0.0)
         if application.bot_data.started:
             services = application.bot_data.services
             await services.digests.flush()
             await services.storage.close()
-        executor.shutdown(wait=True, cancel_futures=True)
         log.info("Ringkas stopped; the database is closed")
 
     base_url = settings.base_url
@@ -247,7 +321,9 @@ def build_application(
     application = cast(
         RingkasApplication,
         Application.builder()
-        .application_class(RingkasApplication)
+        .application_class(
+            RingkasApplication, {"stop_work": stop_work, "exit_deadline": exit_deadline}
+        )
         .token(settings.token)
         .context_types(CONTEXT_TYPES)
         .base_url(base_url)
@@ -260,7 +336,7 @@ def build_application(
             )
         )
         .rate_limiter(ReplyPacer(delivery_policy(settings)))
-        .concurrent_updates(settings.concurrent_updates)
+        .concurrent_updates(_PerUserUpdates(settings.concurrent_updates))
         .post_init(start)
         .post_shutdown(stop)
         .build(),
@@ -290,7 +366,8 @@ class StartupError(RuntimeError):
 def run(settings: Settings) -> None:
     """Run until SIGINT/SIGTERM: polling, or a webhook server when WEBHOOK_URL is set."""
     try:
-        _run(build_application(settings), settings)
+        application = build_application(settings, exit_deadline=settings.shutdown_deadline_seconds)
+        _run(application, settings)
     except InvalidToken:
         raise StartupError("Telegram refused TELEGRAM_BOT_TOKEN (revoked or mistyped?)") from None
     except DatabaseUnavailableError as error:

@@ -7,10 +7,9 @@ Summaries are computed exactly as the bot computes them; nothing is cached betwe
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
-from service import DigestService
+from service import DigestService, ThreadLanes
 from storage import Storage, StorageStats
 
 from .settings import Settings
@@ -18,15 +17,15 @@ from .settings import Settings
 
 @asynccontextmanager
 async def offline_service(settings: Settings) -> AsyncIterator[DigestService]:
-    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="engine")
+    lanes = ThreadLanes()  # one request at a time: no worker processes to start
     storage = await Storage.open(None, busy_timeout_ms=settings.database_busy_timeout_ms)
-    service = DigestService(storage, executor, settings.fetch_policy(), settings.digest_limits())
+    service = DigestService(storage, lanes, settings.fetch_policy(), settings.digest_limits())
     try:
         yield service
     finally:
         await service.flush()
         await storage.close()
-        executor.shutdown(wait=False, cancel_futures=True)
+        await lanes.close(grace=0.0)
 
 
 async def read_stats(settings: Settings) -> StorageStats:

@@ -12,13 +12,13 @@ import logging
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
-from service import ConversationLimits, DigestLimits
+from service import ConversationLimits, DigestLimits, WorkLimits
 from storage import DatabaseLocation, PostgresUrl, parse_database_url
 from web.policy import FetchPolicy, parse_allowed_networks
 
@@ -37,6 +37,14 @@ class ConfigError(ValueError):
     """A setting is missing or malformed; the message is one line for the user."""
 
 
+def machine_cores() -> int:
+    """The cores this process may run on (its CPU affinity, e.g. a container's share)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 @dataclass(frozen=True)
 class Settings:
     # From the environment (README, "Running the bot").
@@ -53,9 +61,26 @@ class Settings:
     log_level: int = logging.INFO
     log_format: str = "text"
 
-    # Engine and event loop.
-    engine_threads: int = 2
-    concurrent_updates: int = 64
+    # Engine work (summaries, page extraction) runs in this many worker processes (README,
+    # "Capacity"); cleaning texts before their cache lookup in `light_workers` more.
+    engine_workers: int = field(default_factory=machine_cores)
+    light_workers: int = 1
+    # Work of one request still running after this long is abandoned, its worker killed and
+    # replaced, and the user told the page is too large or slow.
+    work_deadline_seconds: float = 10.0
+    light_deadline_seconds: float = 2.0
+    # Load shedding: a request that would wait longer than this for the engine is answered
+    # at once with "busy, send it again in about N seconds" instead.
+    max_queue_wait_seconds: float = 20.0
+    # Workers yield the CPU to the event loop, which answers cache hits and commands.
+    worker_niceness: int = 10
+    # Updates handled at once. Engine work is bounded by the lanes (load shedding), so this
+    # is high enough that waiting summaries never hold back a cache hit or a command.
+    concurrent_updates: int = 4096
+    # On SIGTERM, running engine work gets this long before its workers are killed; the
+    # process exits by `shutdown_deadline_seconds` whatever still hangs.
+    shutdown_grace_seconds: float = 2.0
+    shutdown_deadline_seconds: float = 9.0
     # A chat bot should not wait long for its cache: past this, a locked database is skipped.
     database_busy_timeout_ms: int = 1000
     purge_interval_seconds: float = 3600.0
@@ -63,8 +88,10 @@ class Settings:
     # Cache lifetimes and fetching (see SECURITY.md).
     link_ttl_seconds: float = 24 * 3600
     text_ttl_seconds: float = 7 * 24 * 3600
-    # Pages are fetched and parsed at most this many at a time (each may be megabytes).
+    # Pages are fetched and parsed at most this many at a time (each may be megabytes), and
+    # at most `max_fetches_per_user` of them for one user.
     max_concurrent_fetches: int = 8
+    max_fetches_per_user: int = 2
     fetch_max_bytes: int = 5_000_000
     fetch_max_redirects: int = 3
     fetch_connect_timeout: float = 5.0
@@ -165,9 +192,20 @@ class Settings:
             link_ttl_seconds=self.link_ttl_seconds,
             text_ttl_seconds=self.text_ttl_seconds,
             max_concurrent_fetches=self.max_concurrent_fetches,
+            max_fetches_per_user=self.max_fetches_per_user,
             request_claims=self.replicated,
             request_claim_seconds=self.request_claim_seconds,
             request_claim_poll_seconds=self.request_claim_poll_seconds,
+        )
+
+    def work_limits(self) -> WorkLimits:
+        return WorkLimits(
+            workers=self.engine_workers,
+            deadline_seconds=self.work_deadline_seconds,
+            light_deadline_seconds=self.light_deadline_seconds,
+            max_queue_wait_seconds=self.max_queue_wait_seconds,
+            light_workers=self.light_workers,
+            niceness=self.worker_niceness,
         )
 
     def conversation_limits(self) -> ConversationLimits:
@@ -241,6 +279,16 @@ def _listen_address(value: str) -> str:
         ) from None
 
 
+def _workers(value: str) -> int:
+    try:
+        workers = int(value)
+    except ValueError:
+        raise ConfigError(f"ENGINE_WORKERS must be a number, got {value!r}") from None
+    if not 1 <= workers <= 256:
+        raise ConfigError(f"ENGINE_WORKERS must be 1 to 256, got {workers}")
+    return workers
+
+
 def _log_level(value: str) -> int:
     level = logging.getLevelName(value.strip().upper() or "INFO")
     if not isinstance(level, int):
@@ -298,4 +346,5 @@ def load_settings(values: Mapping[str, str], *, require_token: bool = True) -> S
         allowed_networks=allowed_networks_from(values),
         log_level=_log_level(values.get("LOG_LEVEL", "INFO")),
         log_format=_log_format(values.get("LOG_FORMAT", "")),
+        engine_workers=_workers(values.get("ENGINE_WORKERS") or str(DEFAULTS.engine_workers)),
     )

@@ -141,6 +141,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "Foto atau stiker tanpa keterangan tidak bisa diringkas.",
         "error": "Maaf, terjadi kesalahan saat memproses pesan ini. Silakan coba lagi sebentar "
         "lagi.",
+        "busy": "Maaf, saya sedang sibuk: banyak artikel sedang antre. Pesan ini tidak saya "
+        "ringkas; kirim lagi dalam sekitar {seconds} detik.",
+        "too_slow": "Halaman atau teks ini terlalu besar atau terlalu lama diproses, jadi tidak "
+        "saya ringkas.",
         "expired": "Artikel ini sudah tidak ada di ingatan saya. Kirim ulang teks atau tautannya.",
         "not_article": "Tautan ini tidak tampak seperti artikel berita (mungkin halaman "
         "depan, daftar berita, atau video), jadi tidak saya ringkas.",
@@ -277,6 +281,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sticker without a caption cannot be summarized.",
         "error": "Sorry, something went wrong while handling this message. Please try again "
         "in a moment.",
+        "busy": "Sorry, I am busy: many articles are waiting. I did not summarize this one; "
+        "send it again in about {seconds} seconds.",
+        "too_slow": "This page or text is too large or took too long to process, so I did not "
+        "summarize it.",
         "expired": "I no longer have this article. Send its text or link again.",
         "not_article": "This link does not look like a news article (perhaps a home page, a "
         "list of headlines or a video), so I did not summarize it.",

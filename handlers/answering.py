@@ -15,7 +15,7 @@ from html import escape
 
 from telegram import InlineKeyboardMarkup, Message, ReplyParameters
 
-from service import Answer
+from service import Answer, EngineBusy, WorkTooSlow
 from summarizer import ArticleError
 from web.policy import FetchError, NotAnArticle
 
@@ -211,7 +211,7 @@ async def _answer_target(
     try:
         async with typing.working():
             answer, extras = await _summarize(context, job, target)
-    except (ArticleError, NotAnArticle, FetchError) as error:
+    except (ArticleError, NotAnArticle, FetchError, EngineBusy, WorkTooSlow) as error:
         # The reason's code only at INFO: the detail names the link (SECURITY.md, "Logs").
         log.info("not summarized in chat %s: %s", job.message.chat_id, reason_code(error))
         log.debug("not summarized: %s", error)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from telegram import Message, MessageEntity
 
+from service import EngineBusy, WorkTooSlow
 from summarizer import MAX_SENTENCES, MIN_SENTENCES, ArticleError
 from summarizer.vocabulary import CJK_CHARACTERS
 from web.policy import FetchError, FetchErrorCode, NotAnArticle
@@ -111,4 +112,8 @@ def _failure_text(services: Services, ui: str, error: Exception) -> str:
         reason = texts.text(ui, f"fetch_{error.code.value}")
         key = "link_refused" if error.code in _REFUSED_LINK_CODES else "link_failed"
         return texts.text(ui, key, reason=reason)
+    if isinstance(error, EngineBusy):
+        return texts.text(ui, "busy", seconds=error.retry_seconds)
+    if isinstance(error, WorkTooSlow):
+        return texts.text(ui, "too_slow")
     return texts.text(ui, "error")

@@ -146,7 +146,10 @@ async def with_retries(
     by the application's rate limiter (bot/flood.py), for a minute and more: whatever reaches
     here is final.
     """
-    result, _ = await _call(action, send, *args, **kwargs)
+    result, lost = await _call(action, send, *args, **kwargs)
+    ledger = _ledger.get()
+    if lost and ledger is not None and action != "sendChatAction":
+        ledger.lost += 1  # a reply of this update that a later run can still deliver
     return result
 
 

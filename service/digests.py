@@ -1,9 +1,10 @@
 """Digests: from text or a link to a summary, through the cache. No Telegram here.
 
 Both the bot and the command line go through `DigestService`, so they clean text the same
-way (once), key it the same way, and can never answer differently. The engine's CPU work
-runs in an executor so the event loop keeps serving other chats; identical requests that
-arrive together are computed once.
+way (once), key it the same way, and can never answer differently. CPU work runs in the
+lanes (service.lanes): cleaning in the light lane, so that a cache hit never waits behind
+summaries; extraction and the engine in the heavy lane, fair across users, with a deadline.
+Identical requests that arrive together are computed once.
 """
 
 from __future__ import annotations
@@ -11,17 +12,21 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
-from concurrent.futures import Executor
 from dataclasses import asdict, dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from storage import Storage
 from summarizer import CleanText, Digest, clean_article, summarize_clean
 from web.policy import FetchPolicy, Resolver
 
+from .fairness import FairSlots, requester
 from .flight import SingleFlight
 from .keys import article_key, digest_key, is_link_article, link_article_id, text_article_id
+from .lanes import WorkLanes
+from .workers import ShuttingDown, WorkTooSlow
 
 if TYPE_CHECKING:
     from web.extract import Article
@@ -29,6 +34,28 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+# Work that ran past its deadline is refused at once when asked again within this time
+# (a hostile page re-sent would otherwise cost a worker its whole deadline each time).
+TOO_SLOW_MEMORY_SECONDS = 3600.0
+_TOO_SLOW_ENTRIES = 1000
+
+
+class _TooSlowMemory:
+    """Keys of work that recently ran past its deadline."""
+
+    def __init__(self) -> None:
+        self._until: dict[str, float] = {}
+
+    def check(self, key: str) -> None:
+        if self._until.get(key, 0.0) > time.monotonic():
+            raise WorkTooSlow("ran past its deadline before")
+
+    def remember(self, key: str) -> None:
+        now = time.monotonic()
+        if len(self._until) >= _TOO_SLOW_ENTRIES:
+            self._until = {k: until for k, until in self._until.items() if until > now}
+        self._until[key] = now + TOO_SLOW_MEMORY_SECONDS
 
 
 @dataclass(frozen=True)
@@ -38,6 +65,7 @@ class DigestLimits:
     link_ttl_seconds: float
     text_ttl_seconds: float
     max_concurrent_fetches: int
+    max_fetches_per_user: int
     request_claims: bool  # other processes share the database: claim work there first
     request_claim_seconds: float  # another replica's claim on the same work lasts this long
     request_claim_poll_seconds: float
@@ -99,7 +127,7 @@ def _readable_article(payload: str | None) -> ArticleRecord | None:
 
 
 def compute_digest(article: CleanText, sentences: int, language: str | None) -> Digest:
-    """Run the engine (CPU-bound; called in an executor)."""
+    """Run the engine (CPU-bound; called in the heavy lane)."""
     return summarize_clean(article, sentences=sentences, language=language)
 
 
@@ -147,19 +175,21 @@ class DigestService:
     def __init__(
         self,
         storage: Storage,
-        executor: Executor,
+        lanes: WorkLanes,
         fetch_policy: FetchPolicy,
         limits: DigestLimits,
         *,
         resolver: Resolver | None = None,
     ) -> None:
         self._storage = storage
-        self._executor = executor
+        self._lanes = lanes
         self._fetch_policy = fetch_policy
         self._limits = limits
         self._resolver = resolver
         self._flight = SingleFlight()
-        self._fetch_slots = asyncio.Semaphore(limits.max_concurrent_fetches)
+        self._fetch_slots = FairSlots(limits.max_concurrent_fetches, limits.max_fetches_per_user)
+        self._stopping = asyncio.Event()
+        self._too_slow = _TooSlowMemory()
         # Cache writes run behind the reply (a slow or locked disk must not delay answers);
         # until one lands, its payload is served from here.
         self._unwritten: dict[str, str] = {}
@@ -170,8 +200,36 @@ class DigestService:
     def storage(self) -> Storage:
         return self._storage
 
-    async def _run(self, function: Callable[..., T], *args: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
+    async def stop_work(self, grace: float) -> None:
+        """Shutting down: fetches under way are abandoned, queued work is refused, running
+        work gets `grace` seconds; each raises ShuttingDown to its caller."""
+        self._stopping.set()
+        await self._lanes.close(grace)
+
+    async def _abortable(self, work: Callable[[], Awaitable[T]]) -> T:
+        """`work()`, unless the service stops first (then ShuttingDown)."""
+        if self._stopping.is_set():
+            raise ShuttingDown()
+        task = asyncio.ensure_future(work())
+        stop = asyncio.ensure_future(self._stopping.wait())
+        try:
+            await asyncio.wait({task, stop}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stop.cancel()
+            if not task.done():
+                task.cancel()
+        if not task.done() or task.cancelled():  # cancelled just now: the service stops
+            raise ShuttingDown()
+        return task.result()
+
+    async def _heavy(self, key: str, function: Callable[..., T], *args: Any) -> T:
+        """Engine work; refused at once if the same work ran out of time lately."""
+        self._too_slow.check(key)
+        try:
+            return await self._lanes.heavy(function, *args)
+        except WorkTooSlow:
+            self._too_slow.remember(key)
+            raise
 
     def _ttl(self, article_id: str) -> float:
         if is_link_article(article_id):
@@ -250,7 +308,7 @@ class DigestService:
 
         async def compute() -> tuple[Digest, bool]:
             self.computations += 1
-            digest = await self._run(compute_digest, article.clean, sentences, language)
+            digest = await self._heavy(key, compute_digest, article.clean, sentences, language)
             payload = json.dumps(digest.to_record(), ensure_ascii=False)
             self._store_later(key, payload, self._ttl(article.article_id))
             return digest, False
@@ -271,8 +329,12 @@ class DigestService:
         self._store_later(article_key(article.article_id), payload, self._ttl(article.article_id))
 
     async def from_text(self, text: str, sentences: int, *, language: str | None = None) -> Answer:
-        """Summarize pasted or forwarded text. Raises summarizer.ArticleError."""
-        article = await self._run(_cleaned_record, text)  # CPU work stays off the event loop
+        """Summarize pasted or forwarded text.
+
+        Raises summarizer.ArticleError, or (from the lanes) EngineBusy, WorkTooSlow or
+        EngineCrashed.
+        """
+        article = await self._lanes.light(_cleaned_record, text)
         answer = await self._digest(article, sentences, language)
         # The buttons need the article; a cached digest may outlive a lost article write.
         if not answer.from_cache or await self.article(article.article_id) is None:
@@ -295,7 +357,8 @@ class DigestService:
     async def from_url(self, url: str, sentences: int, *, language: str | None = None) -> Answer:
         """Fetch, extract and summarize a link.
 
-        Raises web.FetchError, web.NotAnArticle or summarizer.ArticleError.
+        Raises web.FetchError, web.NotAnArticle or summarizer.ArticleError, or (from the
+        lanes) EngineBusy, WorkTooSlow or EngineCrashed.
         """
         return await self._digest(await self.extract(url), sentences, language)
 
@@ -310,13 +373,25 @@ class DigestService:
         )
 
     async def _fetch_page(self, url: str, normalized: str, article_id: str) -> ArticleRecord:
-        from web.pages import fetch_article
+        from web.pages import fetch_article  # the web stack loads only for links
 
-        async with self._fetch_slots:
-            page = await fetch_article(
-                url, self._fetch_policy, resolver=self._resolver, executor=self._executor
-            )
-        article = await self._run(_record_from_page, article_id, normalized, page)
+        key = f"fetch:{article_id}"
+        self._too_slow.check(key)
+        self._lanes.admit()  # no fetch for a page that would then wait too long to be read
+        fetch = partial(
+            fetch_article,
+            url,
+            self._fetch_policy,
+            resolver=self._resolver,
+            executor=self._lanes.executor,
+        )
+        async with self._fetch_slots.hold(requester.get()):
+            try:
+                page = await self._abortable(fetch)
+            except WorkTooSlow:
+                self._too_slow.remember(key)
+                raise
+        article = await self._lanes.light(_record_from_page, article_id, normalized, page)
         self._remember(article)
         return article
 

@@ -6,13 +6,12 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Coroutine
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from typing import Any
 
 from bot.settings import DEFAULTS
-from service import Answer, DigestService
+from service import Answer, DigestService, ThreadLanes
 from service.keys import digest_key
 from storage import Storage
 from tests.conftest import StorageTarget
@@ -27,13 +26,14 @@ async def replica(
     limits = replace(
         DEFAULTS.digest_limits(), request_claims=True, request_claim_seconds=claim_seconds
     )
-    with ThreadPoolExecutor(max_workers=1) as executor:
-        digests = DigestService(storage, executor, DEFAULTS.fetch_policy(), limits)
-        try:
-            yield digests
-        finally:
-            await digests.flush()
-            await storage.close()
+    lanes = ThreadLanes(threads=1)
+    digests = DigestService(storage, lanes, DEFAULTS.fetch_policy(), limits)
+    try:
+        yield digests
+    finally:
+        await digests.flush()
+        await storage.close()
+        await lanes.close(grace=0.0)
 
 
 async def cached_digest(article: str) -> tuple[str, str]:

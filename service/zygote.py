@@ -1,0 +1,229 @@
+"""Worker processes, forked from a warm template process (a "zygote"), and their loop.
+
+Hand-written rather than `multiprocessing` or `ProcessPoolExecutor`, because:
+- work past its deadline is stopped by killing its one worker, and a crashed worker costs
+  only its own job; ProcessPoolExecutor has no per-task kill, and one dead worker breaks
+  the whole pool (every queued future fails with BrokenProcessPool);
+- workers should share the memory of the bot's imported, warmed-up engine. The "fork" start
+  method would fork them from the bot itself, which by then runs threads (SQLite's, the
+  resolver's), and a child forked from a threaded process can deadlock on a lock some other
+  thread held; "spawn" and "forkserver" start a fresh interpreter and share nothing. So the
+  bot forks one template process early, once warm and while single-threaded, and asks it
+  for each worker (the scheme of Android's zygote).
+
+Wire format, both ways: an 8-byte big-endian length, then a pickle. A request is
+`(function, args)`; a reply is `(True, result, seconds)` or `(False, (exception class, args,
+state), seconds)`, `seconds` being how long the function ran (the bot's own clock would add
+the time its event loop took to read the reply).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import gc
+import os
+import pickle
+import signal
+import socket
+import struct
+import sys
+import time
+import traceback
+from dataclasses import dataclass
+from typing import Any, NoReturn
+
+HEADER = struct.Struct("!Q")
+_PR_SET_PDEATHSIG = 1
+
+
+@dataclass
+class WorkerProcess:
+    """A live worker: its pid, a pidfd (to signal it and learn of its exit), its channel."""
+
+    pid: int
+    pidfd: int
+    channel: socket.socket
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError, OSError):
+            signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+
+    def release(self) -> None:
+        """Close what the bot holds of it (the worker exits on its own at end of input)."""
+        self.channel.close()
+        with contextlib.suppress(OSError):
+            os.close(self.pidfd)
+
+
+class Zygote:
+    """The template process. `spawn` blocks for the few milliseconds of a fork."""
+
+    def __init__(self) -> None:
+        self._pid, self._control = _fork_zygote()
+
+    def spawn(self, niceness: int) -> WorkerProcess:
+        """A new worker, `niceness` steps nicer than the bot."""
+        try:
+            return self._spawn(niceness)
+        except OSError:
+            # The template died (killed by hand, or out of memory): make another. This fork
+            # is from the threaded bot, the risk avoided above, taken only in this case.
+            self._reap(kill=True)
+            self._pid, self._control = _fork_zygote()
+            return self._spawn(niceness)
+
+    def _spawn(self, niceness: int) -> WorkerProcess:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            socket.send_fds(self._control, [str(niceness).encode()], [theirs.fileno()])
+            answer = self._control.recv(32)
+        finally:
+            theirs.close()
+        if not answer:
+            ours.close()
+            raise ConnectionError("the worker template exited")
+        pid = int(answer)
+        return WorkerProcess(pid, os.pidfd_open(pid), ours)
+
+    def close(self) -> None:
+        self._reap(kill=False)
+
+    def _reap(self, *, kill: bool) -> None:
+        self._control.close()  # the template exits when it reads the end of its input
+        with contextlib.suppress(ChildProcessError):
+            if kill:
+                os.kill(self._pid, signal.SIGKILL)
+            os.waitpid(self._pid, 0)
+
+
+def _fork_zygote() -> tuple[int, socket.socket]:
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    # Objects that exist now live as long as the process: keep the collector (here and in
+    # the children) from writing to their pages, so that the processes go on sharing them.
+    gc.collect()
+    gc.freeze()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover (runs in the child)
+        try:
+            ours.close()
+            _zygote_main(theirs, parent)
+        finally:
+            os._exit(70)
+    theirs.close()
+    return pid, ours
+
+
+def _become_child(keep: int, parent: int) -> None:
+    """Shed what the child inherited: the parent's signal handling, its open files, and a
+    profiler or tracer it may run under."""
+    sys.setprofile(None)
+    sys.settrace(None)
+    with contextlib.suppress(ValueError):
+        signal.set_wakeup_fd(-1)  # that is the parent's event loop's pipe
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the bot's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent(parent)
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        if fd > 2 and fd != keep:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: be killed when the parent exits, even if it is killed without a word."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(0)  # it exited before the line above
+
+
+def _zygote_main(control: socket.socket, parent: int) -> NoReturn:  # pragma: no cover
+    _become_child(control.fileno(), parent)
+    zygote = os.getpid()
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the workers
+    while True:
+        try:
+            message, fds, _flags, _address = socket.recv_fds(control, 64, 1)
+        except OSError:
+            os._exit(0)
+        if not message:
+            os._exit(0)  # the bot closed its end
+        if not fds:
+            continue
+        pid = os.fork()
+        if pid == 0:
+            channel = socket.socket(fileno=fds[0])
+            control.close()
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            _become_child(channel.fileno(), zygote)
+            os.nice(int(message))
+            _worker_main(channel)
+        os.close(fds[0])
+        control.send(str(pid).encode())
+
+
+def _receive(channel: socket.socket) -> bytes | None:
+    header = _read_exactly(channel, HEADER.size)
+    if header is None:
+        return None
+    return _read_exactly(channel, HEADER.unpack(header)[0])
+
+
+def _read_exactly(channel: socket.socket, size: int) -> bytes | None:
+    buffer = bytearray(size)
+    view, got = memoryview(buffer), 0
+    while got < size:
+        count = channel.recv_into(view[got:])
+        if count == 0:
+            return None
+        got += count
+    return bytes(buffer)
+
+
+ExceptionParts = tuple[type[BaseException], tuple[Any, ...], dict[str, Any]]
+
+
+def _portable(error: BaseException) -> ExceptionParts:
+    """The exception in parts that pickle whatever its `__init__` takes (plain pickling
+    calls `cls(*args)`, which fails for `ArticleError(code, message)`), with the worker's
+    traceback as a note."""
+    error.add_note("in a worker process:\n" + "".join(traceback.format_tb(error.__traceback__)))
+    parts = (type(error), error.args, dict(vars(error)))
+    try:
+        pickle.loads(pickle.dumps(parts))
+        return parts
+    except Exception:
+        return (RuntimeError, (f"{type(error).__name__}: {error}",), {})
+
+
+def rebuild_exception(parts: ExceptionParts) -> BaseException:
+    kind, args, state = parts
+    error = kind.__new__(kind, *args)
+    error.args = args
+    vars(error).update(state)
+    return error
+
+
+def _worker_main(channel: socket.socket) -> NoReturn:  # pragma: no cover (child)
+    while True:
+        request = _receive(channel)
+        if request is None:
+            os._exit(0)  # the bot closed the channel
+        reply: tuple[bool, Any, float]
+        started = time.perf_counter()
+        try:
+            function, args = pickle.loads(request)
+            result = function(*args)
+            reply = (True, result, time.perf_counter() - started)
+        except BaseException as error:
+            reply = (False, _portable(error), time.perf_counter() - started)
+        try:
+            payload = pickle.dumps(reply, pickle.HIGHEST_PROTOCOL)
+        except Exception as error:
+            payload = pickle.dumps((False, _portable(error), reply[2]), pickle.HIGHEST_PROTOCOL)
+        channel.sendall(HEADER.pack(len(payload)))
+        channel.sendall(payload)

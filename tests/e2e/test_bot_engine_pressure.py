@@ -1,0 +1,223 @@
+"""The engine under pressure, end to end: crashed and stuck workers, bursts, cache hits.
+
+The engine runs in worker processes forked from the test process once the bot is built, so
+the engine and extraction functions patched here (before building) are what they run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import sys
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from aiohttp import web as aiohttp_web
+
+import service.digests
+import web.pages
+from bot import texts
+from bot.settings import DEFAULTS
+from summarizer import CleanText, Digest
+from testkit import harness
+from testkit.fake_bot_api import FakeBotApi, JsonDict
+from testkit.harness import running_bot
+from testkit.news_site import PAGES
+from web import Article
+
+STUCK = "Kode liputan: MACET-TOTAL."  # the engine never finishes an article with this line
+CRASHING = "Kode liputan: MOGOK-MESIN."  # the engine's process dies on it, every time
+CRASHING_ONCE = "Kode liputan: MOGOK-SEKALI."  # ... the first time only
+SLOW = "Kode liputan: PELAN."  # the engine takes a third of a second on it
+
+real_compute_digest = service.digests.compute_digest
+real_extract = web.pages._extract
+crash_marker = Path("/nonexistent")  # set per test, before the workers are forked
+
+
+def misbehaving_engine(article: CleanText, sentences: int, language: str | None) -> Digest:
+    if STUCK in article.text:
+        while True:
+            pass
+    if CRASHING in article.text or (CRASHING_ONCE in article.text and not crash_marker.exists()):
+        crash_marker.touch()
+        os._exit(9)
+    if SLOW in article.text:
+        time.sleep(0.3)
+    return real_compute_digest(article, sentences, language)
+
+
+def stuck_extraction(html: str, url: str) -> Article:
+    if "/macet" in url:
+        while True:
+            pass
+    return real_extract(html, url)
+
+
+@pytest.fixture
+def tuned(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., None]:
+    """Patch the engine, and return a function that changes the bot's settings."""
+    monkeypatch.setattr(service.digests, "compute_digest", misbehaving_engine)
+    monkeypatch.setattr(web.pages, "_extract", stuck_extraction)
+    monkeypatch.setattr(sys.modules[__name__], "crash_marker", tmp_path / "mogok")
+
+    def tune(**changes: object) -> None:
+        monkeypatch.setattr(harness, "DEFAULTS", replace(DEFAULTS, **changes))
+
+    return tune
+
+
+@pytest_asyncio.fixture
+async def news_site() -> AsyncIterator[str]:
+    """One article page at /berita (fine) and /macet (its extraction hangs); under /pelan,
+    pages that take 8 seconds to arrive, a byte every half second."""
+
+    async def page(request: aiohttp_web.Request) -> aiohttp_web.Response:
+        body = (PAGES / "artikel-id.html").read_bytes()
+        return aiohttp_web.Response(body=body, content_type="text/html", charset="utf-8")
+
+    async def dripping(request: aiohttp_web.Request) -> aiohttp_web.StreamResponse:
+        response = aiohttp_web.StreamResponse(headers={"Content-Type": "text/html"})
+        await response.prepare(request)
+        await response.write(b"<!DOCTYPE html><html><head><title>Pelan</title></head><body>")
+        for _ in range(16):
+            await asyncio.sleep(0.5)
+            await response.write(b" ")
+        await response.write(b"</body></html>")
+        return response
+
+    app = aiohttp_web.Application()
+    app.router.add_get("/pelan/{path:.*}", dripping)
+    app.router.add_get("/{path:.*}", page)
+    runner = aiohttp_web.AppRunner(app)
+    await runner.setup()
+    site = aiohttp_web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
+    finally:
+        await runner.cleanup()
+
+
+def variant(article: str, number: int, *extra: str) -> str:
+    """A different article for the cache: the paragraphs rotated, plus `extra` lines."""
+    paragraphs = [p for p in article.split("\n\n") if p.strip()]
+    shift = number % len(paragraphs)
+    lines = [*paragraphs[shift:], *paragraphs[:shift], f"Berita nomor {number}.", *extra]
+    return "\n\n".join(lines)
+
+
+def reply_order(api: FakeBotApi) -> list[int]:
+    """Chat ids of the bot's replies, in the order they were sent."""
+    return [call.result["chat"]["id"] for call in api.calls_to("sendMessage") if call.ok]
+
+
+async def one_reply(api: FakeBotApi, sent: JsonDict, timeout: float = 30.0) -> str:
+    [reply] = await api.wait_for_messages(sent["chat"]["id"], 1, timeout=timeout)
+    return str(reply["text"])
+
+
+def plain(key: str, **values: object) -> str:
+    """A text as Telegram shows it (the tags gone)."""
+    return re.sub(r"<[^>]+>", "", texts.text("id", key, **values))
+
+
+async def test_work_stuck_past_its_deadline_gets_the_too_slow_answer_and_others_go_on(
+    api: FakeBotApi, tmp_path: Path, sample_article: str, tuned: Callable[..., None]
+) -> None:
+    tuned(work_deadline_seconds=1.0)
+    async with running_bot(api, tmp_path / "ringkas.db"):
+        stuck = api.private_text(variant(sample_article, 1, STUCK), user_id=501)
+        assert await one_reply(api, stuck) == plain("too_slow")
+        after = api.private_text(variant(sample_article, 2), user_id=502)
+        assert "Ringkasan" in await one_reply(api, after)
+
+
+async def test_a_link_whose_extraction_hangs_gets_the_too_slow_answer(
+    api: FakeBotApi, tmp_path: Path, news_site: str, tuned: Callable[..., None]
+) -> None:
+    tuned(work_deadline_seconds=1.0)
+    async with running_bot(api, tmp_path / "ringkas.db", allow_loopback=True):
+        stuck = api.private_text(f"{news_site}/macet/artikel.html", user_id=501)
+        assert await one_reply(api, stuck) == plain("too_slow")
+        fine = api.private_text(f"{news_site}/berita/artikel.html", user_id=502)
+        assert "Ringkasan" in await one_reply(api, fine)
+
+
+async def test_two_users_slow_links_leave_fetch_slots_for_a_third_user(
+    api: FakeBotApi, tmp_path: Path, news_site: str, tuned: Callable[..., None]
+) -> None:
+    tuned(max_concurrent_fetches=8, max_fetches_per_user=2)
+    async with running_bot(api, tmp_path / "ringkas.db", allow_loopback=True):
+        slow = [
+            api.private_text(f"{news_site}/pelan/{user}-{n}.html", user_id=user)
+            for user in (901, 902)
+            for n in range(4)
+        ]
+        await asyncio.sleep(0.5)  # their fetches are under way
+        third = api.private_text(f"{news_site}/berita/artikel.html", user_id=903)
+        assert "Ringkasan" in await one_reply(api, third)
+        assert not any(api.sent_messages(message["chat"]["id"]) for message in slow)
+
+
+async def test_an_engine_crash_is_retried_once_and_the_user_gets_the_summary(
+    api: FakeBotApi, tmp_path: Path, sample_article: str, tuned: Callable[..., None]
+) -> None:
+    tuned()
+    async with running_bot(api, tmp_path / "ringkas.db"):
+        sent = api.private_text(variant(sample_article, 1, CRASHING_ONCE), user_id=501)
+        assert "Ringkasan" in await one_reply(api, sent)
+    assert crash_marker.exists()  # it did crash once
+
+
+async def test_work_that_crashes_every_time_gets_the_error_answer_and_others_go_on(
+    api: FakeBotApi, tmp_path: Path, sample_article: str, tuned: Callable[..., None]
+) -> None:
+    tuned()
+    async with running_bot(api, tmp_path / "ringkas.db"):
+        crashing = api.private_text(variant(sample_article, 1, CRASHING), user_id=501)
+        assert await one_reply(api, crashing) == plain("error")
+        after = api.private_text(variant(sample_article, 2), user_id=502)
+        assert "Ringkasan" in await one_reply(api, after)
+
+
+async def test_one_users_burst_does_not_delay_another_users_article(
+    api: FakeBotApi, tmp_path: Path, sample_article: str, tuned: Callable[..., None]
+) -> None:
+    tuned(engine_workers=1)
+    async with running_bot(api, tmp_path / "ringkas.db"):
+        burst = [api.private_text(variant(sample_article, n, SLOW), user_id=601) for n in range(5)]
+        single = api.private_text(variant(sample_article, 7, SLOW), user_id=602)
+        for message in [*burst, single]:
+            await api.wait_for_messages(message["chat"]["id"], 1, timeout=30)
+    order = reply_order(api)
+    # The burst's first article may already be in the engine; the single one comes next.
+    assert order.index(single["chat"]["id"]) <= 2
+    assert order.count(burst[0]["chat"]["id"]) == 5
+
+
+async def test_cache_hits_and_commands_are_answered_while_the_engine_is_stuck(
+    api: FakeBotApi, tmp_path: Path, sample_article: str, tuned: Callable[..., None]
+) -> None:
+    tuned(engine_workers=1, work_deadline_seconds=3.0)
+    async with running_bot(api, tmp_path / "ringkas.db"):
+        first = api.private_text(sample_article, user_id=701)
+        await one_reply(api, first)
+        calls_before = len(api.calls)
+        stuck = api.private_text(variant(sample_article, 1, STUCK), user_id=702)
+        # Its engine work has been running a moment when "typing..." is shown.
+        await api.wait_for("sendChatAction", start=calls_before)
+        fresh = api.private_text(variant(sample_article, 2), user_id=703)
+        cached = api.private_text(sample_article, user_id=704)
+        helped = api.command("/help", user_id=705)
+        for message in (stuck, fresh, cached, helped):
+            await api.wait_for_messages(message["chat"]["id"], 1, timeout=30)
+    order = reply_order(api)
+    waiting = [order.index(stuck["chat"]["id"]), order.index(fresh["chat"]["id"])]
+    assert order.index(cached["chat"]["id"]) < min(waiting)
+    assert order.index(helped["chat"]["id"]) < min(waiting)

@@ -1,0 +1,206 @@
+"""Worker lanes: real worker processes that crash, hang, queue fairly and shed load."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+
+import service.workers
+from service import EngineBusy, EngineCrashed, ShuttingDown, WorkTooSlow, acting_for
+from service.workers import Lane, LaneLimits
+from service.zygote import Zygote
+from summarizer import ArticleError, clean_article, summarize_clean
+
+# ---- what the workers run (module level, so that they pickle by name)
+
+
+def crash_the_first_time(marker: str) -> str:
+    if not os.path.exists(marker):
+        Path(marker).touch()
+        os._exit(3)
+    return "survived"
+
+
+def crash_always() -> None:
+    os._exit(3)
+
+
+def hang() -> None:
+    while True:
+        pass
+
+
+def nap(seconds: float, label: str) -> str:
+    time.sleep(seconds)
+    return label
+
+
+def worker_pid() -> int:
+    return os.getpid()
+
+
+def summarize_text(text: str, sentences: int) -> object:
+    return summarize_clean(clean_article(text), sentences=sentences)
+
+
+# ---- a lane of real worker processes
+
+
+@asynccontextmanager
+async def lane_of(
+    workers: int = 1, deadline: float = 30.0, max_queue_wait: float = 60.0
+) -> AsyncIterator[Lane]:
+    zygote = Zygote()
+    lane = Lane("test", zygote, LaneLimits(workers, deadline, max_queue_wait))
+    await lane.start()
+    try:
+        yield lane
+    finally:
+        await lane.close(grace=0.0)
+        zygote.close()
+
+
+def is_running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+async def gone(pid: int, within: float = 5.0) -> bool:
+    deadline = time.monotonic() + within
+    while is_running(pid) and time.monotonic() < deadline:
+        await asyncio.sleep(0.02)
+    return not is_running(pid)
+
+
+async def test_the_engine_runs_in_another_process_and_its_errors_come_back_whole(
+    sample_article: str,
+) -> None:
+    async with lane_of() as lane:
+        digest = await lane.run(summarize_text, sample_article, 3)
+        assert len(digest.summary) == 3
+        assert await lane.run(worker_pid) != os.getpid()
+        with pytest.raises(ArticleError) as raised:
+            await lane.run(summarize_text, "Terlalu pendek.", 3)
+    assert raised.value.code == "too-short"
+
+
+async def test_a_job_whose_worker_dies_is_tried_once_more_and_answered(tmp_path: Path) -> None:
+    async with lane_of() as lane:
+        marker = str(tmp_path / "crashed-once")
+        assert await lane.run(crash_the_first_time, marker) == "survived"
+        assert lane.crashes == 1
+
+
+async def test_a_job_that_kills_every_worker_fails_and_the_lane_serves_on() -> None:
+    async with lane_of() as lane:
+        with pytest.raises(EngineCrashed):
+            await lane.run(crash_always)
+        assert await lane.run(nap, 0.0, "next") == "next"
+
+
+async def test_a_job_past_its_deadline_is_abandoned_and_its_worker_killed() -> None:
+    async with lane_of(deadline=0.5) as lane:
+        stuck_worker = await lane.run(worker_pid)
+        with pytest.raises(WorkTooSlow):
+            await lane.run(hang)
+        assert await gone(stuck_worker)
+        assert await lane.run(nap, 0.0, "next") == "next"
+
+
+async def test_a_worker_is_replaced_by_a_fresh_one_after_its_share_of_jobs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(service.workers, "JOBS_PER_WORKER", 2)
+    async with lane_of() as lane:
+        pids = [await lane.run(worker_pid) for _ in range(3)]
+    assert pids[0] == pids[1] != pids[2]
+    assert await gone(pids[0])
+
+
+async def test_one_users_burst_waits_behind_another_users_single_job() -> None:
+    finished: list[str] = []
+
+    async def job(user: str, label: str) -> None:
+        with acting_for(user):
+            finished.append(await lane.run(nap, 0.05, label))
+
+    async with lane_of(workers=1) as lane:
+        burst = [asyncio.create_task(job("ayu", f"ayu-{n}")) for n in range(1, 6)]
+        await asyncio.sleep(0)  # all five queued
+        single = asyncio.create_task(job("budi", "budi-1"))
+        await asyncio.gather(*burst, single)
+    assert finished.index("budi-1") == 1  # right after the job that was already running
+
+
+async def test_one_user_cannot_take_every_worker() -> None:
+    finished: list[str] = []
+
+    async def job(user: str, label: str, seconds: float) -> None:
+        with acting_for(user):
+            finished.append(await lane.run(nap, seconds, label))
+
+    async with lane_of(workers=2) as lane:
+        slow = [asyncio.create_task(job("ayu", f"ayu-{n}", 0.5)) for n in range(2)]
+        await asyncio.sleep(0.1)
+        await asyncio.gather(job("budi", "budi-1", 0.0), *slow)
+    assert finished[0] == "budi-1"  # a worker was left for budi
+
+
+async def test_new_work_that_would_wait_too_long_is_refused_at_once() -> None:
+    users = ("ayu", "budi", "citra", "dewi", "eka", "fajar")
+    async with lane_of(workers=1, max_queue_wait=1.75) as lane:
+        await lane.run(nap, 0.5, "learn how long a nap takes")
+
+        async def queued(user: str) -> str:
+            with acting_for(user):
+                return await lane.run(nap, 0.5, user)
+
+        running = asyncio.create_task(queued(users[0]))
+        await asyncio.sleep(0.05)
+        waiting = [asyncio.create_task(queued(user)) for user in users[1:]]
+        outcomes = await asyncio.gather(running, *waiting, return_exceptions=True)
+    assert outcomes[:3] == ["ayu", "budi", "citra"]  # under 1.75 s of naps ahead: admitted
+    refused = outcomes[-1]  # four naps (2 s) ahead at the least
+    assert isinstance(refused, EngineBusy)
+    assert refused.retry_seconds >= 30
+
+
+async def test_admitted_work_still_queued_after_twice_the_limit_is_refused_then() -> None:
+    async with lane_of(workers=1, max_queue_wait=0.25) as lane:
+        with acting_for("ayu"):
+            stuck = asyncio.create_task(lane.run(nap, 3.0, "long"))
+        await asyncio.sleep(0.05)
+        with acting_for("budi"), pytest.raises(EngineBusy):
+            await asyncio.wait_for(lane.run(nap, 0.0, "short"), 2.0)
+        stuck.cancel()
+
+
+async def test_closing_refuses_queued_work_and_kills_running_work_after_the_grace() -> None:
+    zygote = Zygote()
+    lane = Lane("test", zygote, LaneLimits(1, 60.0, 60.0))
+    await lane.start()
+    stuck_worker = await lane.run(worker_pid)
+    running = asyncio.create_task(lane.run(hang))
+    await asyncio.sleep(0.1)
+    with acting_for("budi"):
+        queued = asyncio.create_task(lane.run(nap, 0.0, "never"))
+    await asyncio.sleep(0.05)
+    started = time.monotonic()
+    await lane.close(grace=0.2)
+    zygote.close()
+    assert time.monotonic() - started < 3.0
+    for work in (running, queued):
+        with pytest.raises(ShuttingDown):
+            await work
+    assert await gone(stuck_worker)
+    with pytest.raises(ShuttingDown):
+        await lane.run(nap, 0.0, "after")
