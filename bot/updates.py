@@ -31,13 +31,20 @@ import asyncio
 import enum
 import logging
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from storage import PendingUpdate, Receipt, Storage
 
 log = logging.getLogger(__name__)
+
+# How long this process remembers the updates it finished. A done mark can be lost (the
+# database degrades to "no database" for a moment under faults or overload): until it is
+# written again by a later sweep, such an update looks pending, and must not be answered
+# again. Bounded too: at most this many are remembered.
+FINISHED_MEMORY_SECONDS = 600.0
+MAX_FINISHED = 100_000
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,7 @@ class UpdateBook:
         self._copies: Counter[int] = Counter()  # queued copies not to answer
         self._claimed: dict[int, float] = {}  # update id -> when claimed or renewed
         self._claiming: dict[int, asyncio.Task[None]] = {}
+        self._finished: OrderedDict[int, float] = OrderedDict()  # update id -> when done
 
     # Receipt.
 
@@ -153,6 +161,7 @@ class UpdateBook:
         """Answered (or answered as well as it can be): never again."""
         await self._claim_landed(update_id)
         await self.storage.mark_update_done(update_id)
+        self._finished[update_id] = self._clock()
         self._forget(update_id)  # only now: a sweep meanwhile must still see it as ours
 
     async def release(self, update_id: int) -> None:
@@ -194,14 +203,32 @@ class UpdateBook:
         `take_over`: drop their claims first (a poller starting: no other process can hold
         them). Each is then expected through `take` (as a leftover)."""
         pending = await self.storage.pending_updates(self.policy.max_age_seconds)
+        await self._rewrite_lost_done_marks(pending)
         newest = self._wall_clock() - grace_seconds
-        here = self._arrivals
-        found = [p for p in pending if p.update_id not in here and p.received_at <= newest]
+        here, finished = self._arrivals, self._finished
+        found = [
+            p
+            for p in pending
+            if p.update_id not in here and p.update_id not in finished and p.received_at <= newest
+        ]
         for update in found:
             if take_over:
                 await self.storage.release_update(update.update_id)
             self._arrivals[update.update_id] = Arrival.LEFTOVER
         return found
+
+    async def _rewrite_lost_done_marks(self, pending: list[PendingUpdate]) -> None:
+        """Mark done again what this process finished but the database still lists as
+        pending; forget what it finished long ago."""
+        oldest = self._clock() - FINISHED_MEMORY_SECONDS
+        finished = self._finished
+        while finished and (len(finished) > MAX_FINISHED or next(iter(finished.values())) < oldest):
+            finished.popitem(last=False)
+        lost = [p.update_id for p in pending if p.update_id in finished]
+        for update_id in lost:
+            await self.storage.mark_update_done(update_id)
+        if lost:
+            log.warning("%d done marks were lost (database faults); written again", len(lost))
 
     async def purge(self) -> None:
         await self.storage.purge_updates(self.policy.keep_seconds)

@@ -82,6 +82,7 @@ def build_parser(description: str, default_data: Path) -> argparse.ArgumentParse
     add("--drain-timeout", type=float, default=120.0, help="wait this long for late replies")
     add("--settle", type=float, default=2.0, help="then this long for extra (duplicate) replies")
     add("--profile", type=Path, metavar="FILE", help="py-spy the (first) bot into FILE")
+    add("--bot-log", type=Path, metavar="FILE", help="write the bots' whole log into FILE")
     add(
         "--wait-quiet",
         type=float,
@@ -161,6 +162,8 @@ def main(
     except asyncio.CancelledError:
         print("load bench: terminated; the bot was stopped", file=sys.stderr)
         return 143
+    if args.bot_log is not None:
+        args.bot_log.write_text("\n".join(result.bot_log) + "\n", encoding="utf-8")
     text, passed = report(result)
     print(text)
     return 0 if passed else 1

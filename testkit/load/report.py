@@ -252,8 +252,19 @@ def first_error(log: Sequence[str], context: int = 15) -> list[str]:
     return []
 
 
-def problem_lines(not_one: Sequence[Outcome], not_summary: Sequence[Outcome]) -> list[str]:
+def problem_lines(
+    not_one: Sequence[Outcome], not_summary: Sequence[Outcome], twice: Sequence[Outcome] = ()
+) -> list[str]:
     lines: list[str] = []
+    if twice:
+        lines += ["", "Requests with a reply sent twice (first 10):", ""]
+        for o in twice[:10]:
+            planned, item = o.injected.planned, o.injected
+            times = ", ".join(f"{call.time - item.last_at:.1f}" for call in o.replies)
+            lines.append(
+                f"- #{planned.index} {planned.kind} chat {item.chat_id}: replies {times} s "
+                "after the request"
+            )
     if not_one:
         lines += ["", "Requests without exactly one answer (first 10):", ""]
         for o in not_one[:10]:
@@ -293,5 +304,6 @@ def report(result: RunResult) -> tuple[str, bool]:
         ]
         passed = all(ok for _, _, ok in targets)
     lines += shared_machine_warning(result.steps)
-    lines += problem_lines(not_one, not_summary) + first_error(result.bot_log)
+    twice = [o for step in result.steps for o in step.figures.twice]
+    lines += problem_lines(not_one, not_summary, twice) + first_error(result.bot_log)
     return "\n".join(lines), passed

@@ -7,6 +7,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 
+import pytest
 import pytest_asyncio
 
 from bot.updates import Arrival, UpdateBook, UpdatePolicy
@@ -167,3 +168,22 @@ async def test_updates_older_than_the_pending_age_are_not_taken_up(
         assert await restarted.leftovers(grace_seconds=0.0, take_over=True) == []
     finally:
         await storage.close()
+
+
+async def test_an_update_whose_done_mark_was_lost_is_not_taken_up_again_and_marked_anew(
+    stores: tuple[Storage, Storage], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    here = UpdateBook(stores[0], POLICY, replicated=False)
+    await here.receive([(511, payload(511))])
+    await here.take(511)
+    with monkeypatch.context() as patched:  # the database skips the write, as when degraded
+        patched.setattr(stores[0], "mark_update_done", _lost_write)
+        await here.done(511)
+    found = await here.leftovers(grace_seconds=0.0, take_over=False)
+    still_pending = await stores[1].pending_updates(POLICY.max_age_seconds)
+    assert found == []
+    assert still_pending == []
+
+
+async def _lost_write(update_id: int) -> None:
+    return None
