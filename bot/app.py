@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import threading
@@ -15,8 +16,8 @@ from telegram.error import BadRequest, InvalidToken, NetworkError, TimedOut
 from telegram.ext import Application, Defaults, SimpleUpdateProcessor, TypeHandler
 
 from handlers import CONTEXT_TYPES, BotData, Context, Habits, Services, register
-from handlers.services import note_update
-from service import DigestService, ProcessLanes, RateLimiter, acting_for
+from handlers.services import ReplyLedger, begin_answer, end_answer, note_update
+from service import DigestService, ProcessLanes, RateLimiter, SharedRateLimiter, acting_for
 from storage import DatabaseUnavailableError, Storage
 from summarizer import clean_article, summarize_clean
 from summarizer.language import warm_up as warm_up_language
@@ -24,10 +25,11 @@ from summarizer.words import warm_up as warm_up_words
 from web.policy import Resolver
 
 from . import texts
-from .bot_api import BotApiRequest, UpdatesRequest
+from .bot_api import BotApiRequest, UpdatesRequest, parse_update
 from .flood import DeliveryPolicy, ReplyPacer
 from .logs import install_redaction
 from .settings import Settings, derived_webhook_secret
+from .updates import Arrival, UpdateBook
 from .webhook import serve_webhook
 
 log = logging.getLogger(__name__)
@@ -73,7 +75,11 @@ class RingkasApplication(AnyApplication):
 
     With `exit_deadline`, a stop signal also starts a timer that ends the process after that
     many seconds whatever still hangs (a Bot API that stopped answering, say).
+
+    Once started, it answers each update once (bot/updates.py, through `book`).
     """
+
+    book: UpdateBook | None = None
 
     def __init__(
         self,
@@ -86,6 +92,40 @@ class RingkasApplication(AnyApplication):
         self._stop_work = stop_work
         self._exit_deadline = exit_deadline
         self._exit_timer: threading.Timer | None = None
+        self._stopping = False
+
+    def stopping(self) -> bool:
+        """True once `stop` was called: updates not yet started are left for the next start."""
+        return self._stopping
+
+    async def receive_updates(self, updates: list[tuple[int, str]]) -> None:
+        """Record updates before Telegram is told they arrived."""
+        if self.book is not None:
+            await self.book.receive(updates)
+
+    async def process_update(self, update: object) -> None:
+        book = self.book
+        if book is None or not isinstance(update, Update):
+            await super().process_update(update)
+            return
+        update_id = update.update_id
+        if self.stopping():
+            book.leave(update_id)  # still pending: the next start answers it
+            return
+        arrival = await book.take(update_id)
+        if arrival is None:
+            return  # a copy, or answered elsewhere
+        # Only a leftover can have been partly answered before.
+        ledger = ReplyLedger(update_id, book.storage, look_up=arrival is Arrival.LEFTOVER)
+        token = begin_answer(ledger)
+        finished = False
+        try:
+            await super().process_update(update)
+            # A reply lost because the bot is stopping goes out after the restart.
+            finished = not (self.stopping() and ledger.lost)
+        finally:
+            end_answer(token)
+            await (book.done(update_id) if finished else book.release(update_id))
 
     def _raise_system_exit(self) -> NoReturn:  # type: ignore[override]  # PTB's signal handler
         self._start_exit_timer()
@@ -99,6 +139,7 @@ class RingkasApplication(AnyApplication):
         self._exit_timer.start()
 
     async def stop(self) -> None:
+        self._stopping = True
         self._start_exit_timer()
         pacer = self.bot.rate_limiter
         if isinstance(pacer, ReplyPacer):
@@ -142,11 +183,45 @@ async def _register_descriptions(application: AnyApplication) -> None:
             log.warning("could not register the %s description: %s", language, error)
 
 
-async def _purge_periodically(storage: Storage, interval_seconds: float) -> None:
-    """Expired cache entries go away while the bot runs, not only at start."""
+async def _purge_periodically(storage: Storage, book: UpdateBook, interval_seconds: float) -> None:
+    """Expired cache entries and old receipts go away while the bot runs, not only at start."""
     while True:
         await asyncio.sleep(interval_seconds)
         await storage.purge_expired()
+        await book.purge()
+
+
+async def _queue_leftovers(
+    application: AnyApplication, book: UpdateBook, *, grace_seconds: float, take_over: bool
+) -> None:
+    """Queue the updates recorded but never answered that nobody here works on."""
+    leftovers = await book.leftovers(grace_seconds=grace_seconds, take_over=take_over)
+    for leftover in leftovers:
+        try:
+            raw = json.loads(leftover.payload)
+        except ValueError:
+            raw = None
+        update = parse_update(raw, application.bot)
+        if update is None:
+            await book.done(leftover.update_id)  # nothing to answer (logged by parse_update)
+            continue
+        await application.update_queue.put(update)
+    if leftovers:
+        log.info("%d updates received earlier are taken up", len(leftovers))
+
+
+async def _keep_claims(book: UpdateBook) -> None:
+    while True:
+        await asyncio.sleep(book.policy.renew_after_seconds / 2)
+        await book.renew_claims()
+
+
+async def _sweep_leftovers(application: AnyApplication, book: UpdateBook) -> None:
+    """Updates a killed replica left behind are found once their claims expire."""
+    interval = book.policy.sweep_seconds
+    while True:
+        await asyncio.sleep(interval)
+        await _queue_leftovers(application, book, grace_seconds=interval, take_over=False)
 
 
 async def _note_update(update: object, context: Context) -> None:
@@ -169,6 +244,15 @@ async def _on_error(update: object, context: Context) -> None:
         chat = update.effective_chat
         where = f" (update {update.update_id}, chat {chat.id if chat else '-'})"
     log.error("unhandled error%s: %s", where, context.error, exc_info=context.error)
+
+
+def _article_limiter(settings: Settings, storage: Storage) -> RateLimiter | SharedRateLimiter:
+    """Replicas count a user's articles in the database; a poller, alone, in memory."""
+    if settings.replicated:
+        return SharedRateLimiter(
+            storage, settings.rate_limit_requests, settings.rate_limit_period_seconds
+        )
+    return RateLimiter(settings.rate_limit_requests, settings.rate_limit_period_seconds)
 
 
 def build_application(
@@ -197,17 +281,24 @@ def build_application(
         digests = DigestService(
             storage, lanes, settings.fetch_policy(), settings.digest_limits(), resolver=resolver
         )
-        limiter = rate_limit or RateLimiter(
-            settings.rate_limit_requests, settings.rate_limit_period_seconds
-        )
+        limiter = rate_limit or _article_limiter(settings, storage)
         habits = Habits.create(settings.conversation_limits(), limiter)
         application.bot_data.services = Services(digests, storage, texts, limiter, habits)
         await _register_commands(application)
         await _register_descriptions(application)
-        purge = _purge_periodically(storage, settings.purge_interval_seconds)
-        # A plain task: Application.create_task only tracks tasks made while it runs, and
-        # this endless loop is cancelled in `stop` rather than awaited.
-        background.append(asyncio.create_task(purge, name="purge-expired"))
+        book = UpdateBook(storage, settings.update_policy(), replicated=settings.replicated)
+        # A poller is alone (a second one gets 409): nobody else can be answering these.
+        take_over = not settings.replicated
+        await _queue_leftovers(application, book, grace_seconds=0.0, take_over=take_over)
+        cast(RingkasApplication, application).book = book
+        # Plain tasks: Application.create_task only tracks tasks made while it runs, and
+        # these endless loops are cancelled in `stop` rather than awaited.
+        for name, loop in (
+            ("purge-expired", _purge_periodically(storage, book, settings.purge_interval_seconds)),
+            ("keep-claims", _keep_claims(book)),
+            ("sweep-leftovers", _sweep_leftovers(application, book)),
+        ):
+            background.append(asyncio.create_task(loop, name=name))
         log.info("Ringkas is up as @%s", application.bot.username)
 
     async def stop_work() -> None:
@@ -226,6 +317,7 @@ def build_application(
         log.info("Ringkas stopped; the database is closed")
 
     base_url = settings.base_url
+    updates_request = UpdatesRequest(connection_pool_size=1)
     application = cast(
         RingkasApplication,
         Application.builder()
@@ -237,7 +329,7 @@ def build_application(
         .base_url(base_url)
         .base_file_url(file_url_for(base_url))
         .request(BotApiRequest(connection_pool_size=256))
-        .get_updates_request(UpdatesRequest(connection_pool_size=1))
+        .get_updates_request(updates_request)
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
@@ -249,6 +341,7 @@ def build_application(
         .post_shutdown(stop)
         .build(),
     )
+    updates_request.receive = application.receive_updates
     application.add_handler(TypeHandler(Update, _note_update), group=-1)
     register(application)
     application.add_error_handler(_on_error)

@@ -6,12 +6,16 @@ PTB parses a whole getUpdates batch at once: one update it cannot read (a `messa
 logging the raw batch (message text included) at CRITICAL. Here each update is parsed on its
 own; one that cannot be read becomes a bare `{"update_id": N}`, which no handler matches, so
 PTB confirms it with the next offset and moves on.
+
+The batch is also handed to `UpdatesRequest.receive` (bot/updates.py records it in the
+database) before getUpdates returns: the next getUpdates confirms it to Telegram.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any
 
@@ -21,6 +25,8 @@ from telegram.request import HTTPXRequest
 log = logging.getLogger(__name__)
 
 JsonDict = dict[str, Any]
+# Takes (update id, the update's JSON) for each update of a batch.
+Receiver = Callable[[list[tuple[int, str]]], Awaitable[None]]
 
 # Client errors that PTB maps to their own exception types; any other 4xx is reported as a
 # 400 so that it is never retried (PTB would raise a plain, retryable NetworkError).
@@ -78,27 +84,38 @@ class BotApiRequest(HTTPXRequest):
 
 
 class UpdatesRequest(BotApiRequest):
-    """The getUpdates connection: hands PTB only updates it can parse.
+    """The getUpdates connection: hands PTB only updates it can parse, after `receive`.
 
     The batch is filtered in `do_request`, on the raw answer (`post`, which PTB parses it
     in, is final).
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.receive: Receiver | None = None
+
     async def do_request(self, url: str, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
         code, payload = await super().do_request(url, *args, **kwargs)
         if code == HTTPStatus.OK and url.endswith("/getUpdates"):
-            payload = _readable_answer(payload)
+            payload = await self._readable_answer(payload)
         return code, payload
 
-
-def _readable_answer(payload: bytes) -> bytes:
-    try:
-        answer = json.loads(payload)
-    except ValueError:
-        return payload  # PTB reports an unreadable answer itself
-    if not isinstance(answer, dict) or not isinstance(answer.get("result"), list):
-        return payload
-    readable = readable_updates(answer["result"])
-    if readable == answer["result"]:
-        return payload
-    return json.dumps({**answer, "result": readable}).encode()
+    async def _readable_answer(self, payload: bytes) -> bytes:
+        try:
+            answer = json.loads(payload)
+        except ValueError:
+            return payload  # PTB reports an unreadable answer itself
+        if not isinstance(answer, dict) or not isinstance(answer.get("result"), list):
+            return payload
+        readable = readable_updates(answer["result"])
+        if readable and self.receive is not None:
+            await self.receive(
+                [
+                    (raw["update_id"], json.dumps(raw, ensure_ascii=False))
+                    for raw in readable
+                    if isinstance(raw.get("update_id"), int)
+                ]
+            )
+        if readable == answer["result"]:
+            return payload
+        return json.dumps({**answer, "result": readable}).encode()

@@ -22,6 +22,8 @@ from service import ConversationLimits, DigestLimits, WorkLimits
 from storage import DatabaseLocation, PostgresUrl, parse_database_url
 from web.policy import FetchPolicy, parse_allowed_networks
 
+from .updates import UpdatePolicy
+
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_DATABASE_URL = "sqlite:///ringkas.db"
 _TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
@@ -125,6 +127,23 @@ class Settings:
     flood_retries: int = 3
     typing_delay_seconds: float = 0.3
 
+    # Each update answered once (bot/updates.py). An update id is claimed for
+    # update_claim_seconds (renewed every third of it while the update is handled): a replica
+    # killed mid-update blocks its updates that long, then another one (or itself, restarted)
+    # finishes them. Every pending_sweep_seconds a replica looks for such orphans. After a
+    # restart, updates received more than pending_max_age_seconds ago are not answered any
+    # more (an answer an hour late surprises more than it helps). Receipts are kept a day and
+    # an hour: Telegram redelivers an unconfirmed update for 24 hours.
+    update_claim_seconds: float = 30.0
+    pending_sweep_seconds: float = 10.0
+    pending_max_age_seconds: float = 3600.0
+    receipt_keep_seconds: float = 25 * 3600.0
+    # Identical requests on several replicas are computed once (service/digests.py): the
+    # first claims the work for request_claim_seconds (a crashed replica blocks it no longer),
+    # the others look every request_claim_poll_seconds whether it is done.
+    request_claim_seconds: float = 30.0
+    request_claim_poll_seconds: float = 0.1
+
     # The webhook server (bot/webhook.py). Telegram's updates are a few kilobytes.
     webhook_max_body_bytes: int = 1_000_000
     webhook_body_timeout_seconds: float = 10.0
@@ -137,9 +156,25 @@ class Settings:
         return self.webhook_secret or derived_webhook_secret(self.token)
 
     @property
+    def replicated(self) -> bool:
+        """Webhook mode, where several replicas may share the database: the per-user limit,
+        identical requests and update claims are coordinated there. A poller is alone by
+        construction (Telegram answers a second one with 409 Conflict) and keeps them in
+        memory, sparing its database the writes."""
+        return self.webhook_url is not None
+
+    @property
     def database(self) -> DatabaseLocation:
         """What `Storage.open` opens: the PostgreSQL server if one is set, else SQLite."""
         return self.database_server if self.database_server is not None else self.database_path
+
+    def update_policy(self) -> UpdatePolicy:
+        return UpdatePolicy(
+            claim_seconds=self.update_claim_seconds,
+            sweep_seconds=self.pending_sweep_seconds,
+            max_age_seconds=self.pending_max_age_seconds,
+            keep_seconds=self.receipt_keep_seconds,
+        )
 
     def fetch_policy(self) -> FetchPolicy:
         return FetchPolicy(
@@ -158,6 +193,9 @@ class Settings:
             text_ttl_seconds=self.text_ttl_seconds,
             max_concurrent_fetches=self.max_concurrent_fetches,
             max_fetches_per_user=self.max_fetches_per_user,
+            request_claims=self.replicated,
+            request_claim_seconds=self.request_claim_seconds,
+            request_claim_poll_seconds=self.request_claim_poll_seconds,
         )
 
     def work_limits(self) -> WorkLimits:

@@ -6,7 +6,8 @@ checks the secret header: six unauthenticated 95 MB posts took the process from 
 over 1 GB. Here the secret header and the declared size are checked when the headers arrive,
 and a post that fails either is answered and its connection closed without reading the body.
 Bodies are streamed into memory only up to `max_body_bytes` (about 1 MB: Telegram's updates
-are a few kilobytes), with a deadline for the whole body.
+are a few kilobytes), with a deadline for the whole body. An update is recorded in the
+database (`receive`, bot/updates.py) before the 200 tells Telegram it arrived.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from tornado.httpserver import HTTPServer
 from tornado.web import Application as TornadoApplication
 from tornado.web import RequestHandler, stream_request_body
 
-from .bot_api import parse_update
+from .bot_api import Receiver, parse_update
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -160,14 +161,17 @@ class _UpdateHandler(RequestHandler):
         self._chunks.append(chunk)  # tornado stops at max_body_size, see WebhookServer
 
     async def post(self) -> None:
+        body = b"".join(self._chunks)
         try:
-            raw = json.loads(b"".join(self._chunks))
+            raw = json.loads(body)
         except ValueError:
             self.set_status(400)
             return
         update = parse_update(raw, self._server.application.bot)
         if update is not None:  # an unreadable one is skipped (logged): Telegram retrying
-            await self._server.application.update_queue.put(update)  # it would not help
+            if self._server.receive is not None:  # it would not help
+                await self._server.receive([(update.update_id, body.decode())])
+            await self._server.application.update_queue.put(update)
         self.set_status(200)
 
 
@@ -209,10 +213,12 @@ class WebhookServer:
         application: Application[Any, Any, Any, Any, Any, Any],
         config: WebhookConfig,
         readiness: Readiness,
+        receive: Receiver | None = None,
     ) -> None:
         self.application = application
         self.config = config
         self.readiness = readiness
+        self.receive = receive
         self.refused = 0
         routes: list[Any] = [
             (config.path, _UpdateHandler, {"server": self}),
@@ -242,9 +248,16 @@ async def serve_webhook(
     settings: Settings,
     *,
     until: Callable[[], Awaitable[object]] | None = None,
+    receive: Receiver | None = None,
 ) -> None:
-    """Run the application in webhook mode until SIGINT/SIGTERM (or `until` returns)."""
+    """Run the application in webhook mode until SIGINT/SIGTERM (or `until` returns).
+
+    `receive` records each update before it is acknowledged; by default the application's
+    own `receive_updates` (bot.app.RingkasApplication), if it has one.
+    """
     assert settings.webhook_url, "webhook mode needs WEBHOOK_URL"
+    if receive is None:
+        receive = getattr(application, "receive_updates", None)
     config = WebhookConfig.from_settings(settings)
     server: WebhookServer | None = None
     try:
@@ -253,7 +266,7 @@ async def serve_webhook(
             await application.post_init(application)
         await application.start()
         readiness = Readiness(application, settings.readiness_cache_seconds)
-        server = WebhookServer(application, config, readiness)
+        server = WebhookServer(application, config, readiness, receive)
         server.start()  # listening before Telegram is told where to post
         await register_webhook(application.bot, settings.webhook_url, config.secret)
         await (until() if until is not None else _stop_signal())

@@ -23,7 +23,16 @@ from .documents import DocumentProblem, read_telegram_document
 from .links import Plan, Target, TargetKind
 from .render import VIEW_SUMMARY, Extras, render
 from .requests import failure_text, reason_code
-from .services import ChatPreferences, Context, send_text, services_of, with_retries
+from .services import (
+    QUEUED_NOTICE_PART,
+    SKIPPED_NOTE_PART,
+    ChatPreferences,
+    Context,
+    send_part,
+    send_text,
+    services_of,
+    with_retries,
+)
 from .typing import Typing
 
 log = logging.getLogger(__name__)
@@ -56,18 +65,26 @@ def signature(plan: Plan, job: Job) -> object:
 
 
 class ReplyWriter:
-    """Puts replies out in order: editing the earlier ones first, then sending new ones."""
+    """Puts replies out in order: editing the earlier ones first, then sending new ones.
+
+    The replies are the answer's parts 0, 1, 2, ... (services.send_part): a re-run of the
+    update skips those an earlier run delivered.
+    """
 
     def __init__(self, context: Context, message: Message, previous: Sequence[int]) -> None:
         self._bot = context.bot
         self._message = message
         self._previous = list(previous)
+        self._parts = 0
         self.sent: list[int] = []
 
     async def put(self, outgoing: Outgoing) -> None:
+        part = self._parts
+        self._parts += 1
         if self._previous:
             message_id = self._previous.pop(0)
-            await with_retries(
+            await send_part(
+                part,
                 "editMessageText",
                 self._bot.edit_message_text,
                 outgoing.html,
@@ -77,7 +94,8 @@ class ReplyWriter:
             )
             self.sent.append(message_id)  # kept also when the text did not change
             return
-        result = await with_retries(
+        sent = await send_part(
+            part,
             "sendMessage",
             self._message.reply_html,
             outgoing.html,
@@ -87,8 +105,8 @@ class ReplyWriter:
                 self._message.message_id, allow_sending_without_reply=True
             ),
         )
-        if result is not None:
-            self.sent.append(result.message_id)
+        if sent is not None:
+            self.sent.append(sent)
 
     async def finish(self) -> list[int]:
         for message_id in self._previous:
@@ -154,11 +172,13 @@ async def _admitted(context: Context, job: Job, target: Target) -> bool:
     ui = job.prefs.interface
 
     async def notice(seconds: int) -> None:
-        await send_text(job.message, services.texts.text(ui, "burst_queued", seconds=seconds))
+        text = services.texts.text(ui, "burst_queued", seconds=seconds)
+        await send_text(job.message, text, part=QUEUED_NOTICE_PART)
 
     async def skip_note(labels: list[str]) -> None:
         items = "\n".join(f"• {label}" for label in labels)
-        await send_text(job.message, services.texts.text(ui, "burst_skipped", items=items))
+        text = services.texts.text(ui, "burst_skipped", items=items)
+        await send_text(job.message, text, part=SKIPPED_NOTE_PART)
 
     return await services.habits.pacer.admit(job.user_id, target.label, notice, skip_note)
 

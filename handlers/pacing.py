@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from html import escape
 
-from service import RateLimiter
+from service import RateLimiter, SharedRateLimiter, Slot
 
 SKIP_NOTE_DELAY_SECONDS = 1.0  # skipped articles of one burst are named together
 LABEL_CHARS = 60
@@ -36,7 +36,11 @@ def label_of(value: str) -> str:
 
 
 class Pacer:
-    def __init__(self, limiter: RateLimiter, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        limiter: RateLimiter | SharedRateLimiter,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.limiter = limiter
         self._clock = clock
         self._noticed_until: dict[int, float] = {}
@@ -56,7 +60,7 @@ class Pacer:
         """
         if user_id is None:
             return True
-        slot = self.limiter.reserve(user_id)
+        slot = await self._reserve(user_id)
         now = self._clock()
         if slot is None:
             self._skip(user_id, escape(label_of(label)), skip_note)
@@ -72,6 +76,11 @@ class Pacer:
             await asyncio.sleep(slot.delay)
         self._forget(now)
         return True
+
+    async def _reserve(self, user_id: int) -> Slot | None:
+        if isinstance(self.limiter, SharedRateLimiter):
+            return await self.limiter.reserve(user_id)  # counted with the other replicas
+        return self.limiter.reserve(user_id)
 
     def _skip(
         self, user_id: int, label: str, skip_note: Callable[[list[str]], Awaitable[object]]

@@ -2,13 +2,19 @@
 
 They reach it through PTB's typed context: `context.bot_data` is a `BotData`, whose
 `services` the application sets when it starts.
+
+An update may be handled more than once: after a restart, or on another replica, when the
+first run ended before it was done (bot/updates.py). So that such a re-run never sends a
+part of the answer twice, each part that goes out is noted in the database under the
+update id and the part's number (`send_part`, with the update's `ReplyLedger`), and a
+part noted by an earlier run is not sent again.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -16,11 +22,11 @@ from telegram import Message, ReplyParameters, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
-from service import DigestService, RateLimiter
+from service import DigestService, RateLimiter, SharedRateLimiter
 from storage import Storage
 from summarizer import DEFAULT_SENTENCES
 
-from .render import Reply, Texts
+from .render import Texts
 
 if TYPE_CHECKING:
     from .state import Habits
@@ -32,13 +38,52 @@ T = TypeVar("T")
 # The update being handled, in this task (PTB runs each update's handlers in one task).
 _current_update: ContextVar[int | None] = ContextVar("current_update", default=None)
 
+# Part numbers beside an answer's own parts (0, 1, 2, ...: one per reply, in order).
+QUEUED_NOTICE_PART = 1000  # "the rest of your burst will take a while"
+SKIPPED_NOTE_PART = 1001  # "these were skipped"
+
+
+@dataclass
+class ReplyLedger:
+    """The parts of the answer to one update that went out, by part number."""
+
+    update_id: int
+    storage: Storage
+    # False for an update first received by this process: no earlier run can have answered.
+    look_up: bool
+    lost: int = 0  # parts that could not be sent (outlasted the retries, or the bot stopped)
+    _earlier: dict[int, int] | None = None
+
+    async def earlier(self) -> dict[int, int]:
+        """Parts an earlier run of this update sent: part number -> message id."""
+        if self._earlier is None:
+            self._earlier = await self.storage.sent_replies(self.update_id) if self.look_up else {}
+        return self._earlier
+
+    async def note(self, part: int, message_id: int) -> None:
+        await self.storage.note_reply_sent(self.update_id, part, message_id)
+
+
+_ledger: ContextVar[ReplyLedger | None] = ContextVar("reply_ledger", default=None)
+
+
+def begin_answer(ledger: ReplyLedger) -> Token[ReplyLedger | None]:
+    """Send this update's parts through `ledger` (in this task and the tasks it starts);
+    `end_answer(token)` when its handlers are done."""
+    _current_update.set(ledger.update_id)
+    return _ledger.set(ledger)
+
+
+def end_answer(token: Token[ReplyLedger | None]) -> None:
+    _ledger.reset(token)
+
 
 @dataclass(frozen=True)
 class Services:
     digests: DigestService
     storage: Storage
     texts: Texts
-    limiter: RateLimiter
+    limiter: RateLimiter | SharedRateLimiter
     habits: Habits  # what the handlers remember between updates (handlers.state)
 
 
@@ -101,17 +146,52 @@ async def with_retries(
     by the application's rate limiter (bot/flood.py), for a minute and more: whatever reaches
     here is final.
     """
+    result, lost = await _call(action, send, *args, **kwargs)
+    ledger = _ledger.get()
+    if lost and ledger is not None and action != "sendChatAction":
+        ledger.lost += 1  # a reply of this update that a later run can still deliver
+    return result
+
+
+async def _call(
+    action: str, send: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any
+) -> tuple[T | None, bool]:
+    """`with_retries`, also saying whether the call failed for a passing reason (True: a
+    later run could still deliver it) rather than Telegram refusing it."""
     try:
-        return await send(*args, **kwargs)
+        return await send(*args, **kwargs), False
     except BadRequest as error:
         if "not modified" in str(error).lower():
-            return None  # pressing the same button twice: nothing to change
+            return None, False  # pressing the same button twice: nothing to change
         log.warning("%s for update %s: rejected by Telegram: %s", action, _shown(), error)
     except Forbidden as error:
         log.info("%s for update %s: not allowed (%s); dropping it", action, _shown(), error)
     except TelegramError as error:  # outlasted the retries, or the bot is stopping
         log.error("%s for update %s: %s; the reply is lost", action, _shown(), error)
-    return None
+        return None, True
+    return None, False
+
+
+async def send_part(
+    part: int, action: str, send: Callable[..., Awaitable[object]], *args: Any, **kwargs: Any
+) -> int | None:
+    """Send (or edit) part `part` of the answer to the update being handled, unless an
+    earlier run of this update sent it; returns the part's message id (the earlier one, if
+    so), or None when it could not be sent."""
+    ledger = _ledger.get()
+    if ledger is not None:
+        earlier = (await ledger.earlier()).get(part)
+        if earlier is not None:
+            log.info("%s for update %s: part %d went out before", action, _shown(), part)
+            return earlier
+    result, lost = await _call(action, send, *args, **kwargs)
+    message_id = result.message_id if isinstance(result, Message) else None
+    if ledger is not None:
+        if message_id is not None:
+            await ledger.note(part, message_id)
+        elif lost:
+            ledger.lost += 1
+    return message_id
 
 
 def _shown() -> str:
@@ -119,26 +199,10 @@ def _shown() -> str:
     return "-" if update_id is None else str(update_id)
 
 
-async def send_reply(message: Message, reply: Reply) -> list[Message]:
-    """Send every part as a reply to `message`; the keyboard rides on the last part."""
-    sent = []
-    for index, part in enumerate(reply.parts):
-        last = index == len(reply.parts) - 1
-        result = await with_retries(
-            "sendMessage",
-            message.reply_html,
-            part,
-            reply_markup=reply.keyboard if last else None,
-            reply_parameters=_reply_to(message),
-        )
-        if result is not None:
-            sent.append(result)
-    return sent
-
-
-async def send_text(message: Message, html: str) -> Message | None:
-    return await with_retries(
-        "sendMessage", message.reply_html, html, reply_parameters=_reply_to(message)
+async def send_text(message: Message, html: str, *, part: int = 0) -> int | None:
+    """Reply to `message` with one message, part `part` of the answer (see `send_part`)."""
+    return await send_part(
+        part, "sendMessage", message.reply_html, html, reply_parameters=_reply_to(message)
     )
 
 

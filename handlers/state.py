@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from service import ConversationLimits, RateLimiter
+from service import ConversationLimits, RateLimiter, SharedRateLimiter
 
 from .edits import ReplyLog
 from .groups import AdminCache, Greeted
@@ -48,7 +48,9 @@ class Habits:
     extras: ExtrasMemory
 
     @classmethod
-    def create(cls, limits: ConversationLimits, article_limiter: RateLimiter) -> Habits:
+    def create(
+        cls, limits: ConversationLimits, article_limiter: RateLimiter | SharedRateLimiter
+    ) -> Habits:
         return cls(
             limits=limits,
             pastes=PasteJoiner(limits.join_window_seconds, limits.late_part_seconds),

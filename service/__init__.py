@@ -7,7 +7,7 @@ runs in `ProcessLanes` (worker processes, the bot) or `ThreadLanes` (the command
 from .digests import Answer, ArticleRecord, DigestLimits, DigestService
 from .fairness import acting_for, requester
 from .lanes import ProcessLanes, ThreadLanes, WorkLanes, WorkLimits
-from .limits import ConversationLimits, RateLimiter, Slot
+from .limits import ConversationLimits, RateLimiter, SharedRateLimiter, Slot
 from .workers import EngineBusy, EngineCrashed, ShuttingDown, WorkTooSlow
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "EngineCrashed",
     "ProcessLanes",
     "RateLimiter",
+    "SharedRateLimiter",
     "ShuttingDown",
     "Slot",
     "ThreadLanes",

@@ -66,6 +66,9 @@ class DigestLimits:
     text_ttl_seconds: float
     max_concurrent_fetches: int
     max_fetches_per_user: int
+    request_claims: bool  # other processes share the database: claim work there first
+    request_claim_seconds: float  # another replica's claim on the same work lasts this long
+    request_claim_poll_seconds: float
 
 
 @dataclass(frozen=True)
@@ -252,6 +255,43 @@ class DigestService:
         unwritten = self._unwritten.get(key)
         return unwritten if unwritten is not None else await self._storage.get_cached(key)
 
+    async def _once_across_replicas(
+        self,
+        key: str,
+        read: Callable[[], Awaitable[T | None]],
+        compute: Callable[[], Awaitable[T]],
+    ) -> T:
+        """`compute()`, unless another replica is computing `key` (a claim in the shared
+        database): then wait for it to finish and `read()` what it cached (computing anyway
+        if it left nothing). The claim is released once the result's cache writes landed."""
+        storage, limits = self._storage, self._limits
+        if not limits.request_claims:
+            return await compute()  # one process: the single flight is enough
+        if not await storage.claim_request(key, limits.request_claim_seconds):
+            await storage.wait_for_request(
+                key,
+                timeout_seconds=limits.request_claim_seconds,
+                poll_seconds=limits.request_claim_poll_seconds,
+            )
+            found = await read()
+            if found is not None:
+                return found
+        try:
+            return await compute()
+        finally:
+            self._release_when_written(key)
+
+    def _release_when_written(self, key: str) -> None:
+        writes = list(self._writes)
+
+        async def release() -> None:
+            await asyncio.gather(*writes, return_exceptions=True)
+            await self._storage.release_request(key)
+
+        task = asyncio.create_task(release())
+        self._writes.add(task)  # flush() waits for it too
+        task.add_done_callback(self._writes.discard)
+
     async def flush(self) -> None:
         """Wait for cache writes still under way (before closing the storage)."""
         if self._writes:
@@ -262,17 +302,24 @@ class DigestService:
     ) -> Answer:
         key = digest_key(article.article_id, sentences, language)
 
-        # The lookup is inside the single flight too: a caller that looked while another
-        # was computing would otherwise miss and compute the same digest again.
-        async def look_up_or_compute() -> tuple[Digest, bool]:
-            cached = _readable_digest(await self._lookup(key))
-            if cached is not None:
-                return cached, True
+        async def cached() -> tuple[Digest, bool] | None:
+            digest = _readable_digest(await self._lookup(key))
+            return None if digest is None else (digest, True)
+
+        async def compute() -> tuple[Digest, bool]:
             self.computations += 1
             digest = await self._heavy(key, compute_digest, article.clean, sentences, language)
             payload = json.dumps(digest.to_record(), ensure_ascii=False)
             self._store_later(key, payload, self._ttl(article.article_id))
             return digest, False
+
+        # The lookup is inside the single flight too: a caller that looked while another
+        # was computing would otherwise miss and compute the same digest again.
+        async def look_up_or_compute() -> tuple[Digest, bool]:
+            found = await cached()
+            if found is not None:
+                return found
+            return await self._once_across_replicas(key, cached, compute)
 
         digest, from_cache = await self._flight.run(key, look_up_or_compute)
         return Answer(article, digest, sentences, from_cache=from_cache)
@@ -319,6 +366,13 @@ class DigestService:
         known = await self.article(article_id)
         if known is not None:
             return known
+        return await self._once_across_replicas(
+            f"fetch:{article_id}",
+            lambda: self.article(article_id),
+            lambda: self._fetch_page(url, normalized, article_id),
+        )
+
+    async def _fetch_page(self, url: str, normalized: str, article_id: str) -> ArticleRecord:
         from web.pages import fetch_article  # the web stack loads only for links
 
         key = f"fetch:{article_id}"

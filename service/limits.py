@@ -1,4 +1,5 @@
-"""Per-user request limits (in memory: a restart forgives everyone).
+"""Per-user request limits: in memory (`RateLimiter`; a restart forgives everyone), or
+counted in the database that replicas share (`SharedRateLimiter`).
 
 A user may start `limit` requests in any `period`-second window. A request over the limit is
 not refused outright: it gets a later slot (when the window allows) as long as that slot is
@@ -15,6 +16,8 @@ import time
 from collections import deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+
+from storage import Storage
 
 MAX_TRACKED_USERS = 10_000
 
@@ -86,6 +89,48 @@ class RateLimiter:
         ]
         for user in idle:
             del self._starts[user]
+
+
+class SharedRateLimiter:
+    """At most `limit` requests per user in each `period`-second window, counted in the
+    database, so that a user's requests count the same on every replica.
+
+    The windows are fixed (counted from the epoch, so every replica names the same one): a
+    count per user and window is one row, where a sliding window would need a row per
+    request. A user may so start up to twice `limit` around a window's end. Over the limit,
+    a request takes a slot at the start of the next window with room, if that is at most
+    `max_wait` seconds away. While the database cannot count, `local` (in memory) decides.
+    """
+
+    def __init__(
+        self,
+        storage: Storage,
+        limit: int,
+        period: float,
+        clock: Callable[[], float] = time.time,
+        *,
+        max_wait: float | None = None,
+    ) -> None:
+        self.storage = storage
+        self.limit = limit
+        self.period = period
+        self.max_wait = period if max_wait is None else max_wait
+        self._clock = clock  # wall-clock seconds: the same on every replica
+        self.local = RateLimiter(limit, period, max_wait=self.max_wait)
+
+    async def reserve(self, user: int) -> Slot | None:
+        """The first window with room for this user's request, which is counted there; None
+        when that window starts more than `max_wait` seconds from now."""
+        now = self._clock()
+        window = math.floor(now / self.period) * self.period
+        while window - now <= self.max_wait:
+            hit = await self.storage.hit_rate_limit(user, window, self.limit, self.period)
+            if not hit.shared:
+                return self.local.reserve(user)
+            if hit.allowed:
+                return Slot(max(0.0, window - now))
+            window += self.period
+        return None
 
 
 @dataclass(frozen=True)

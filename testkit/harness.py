@@ -1,25 +1,31 @@
-"""Run the real Ringkas application (PTB HTTP stack, polling) against the fake Bot API server."""
+"""Run the real Ringkas application (PTB HTTP stack) against the fake Bot API server: polling
+(`running_bot`), or as a webhook replica serving its own port (`running_replica`)."""
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import logging
+import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import replace
-from pathlib import Path
+from dataclasses import dataclass, replace
+from typing import Any
 
 from telegram.ext import Application
 
-from bot.app import build_application
+from bot.app import RingkasApplication, build_application
 from bot.settings import DEFAULTS, Settings
+from bot.webhook import serve_webhook
 from handlers import Services
 from service import RateLimiter
+from storage import DatabaseLocation, PostgresUrl
 from testkit.fake_bot_api import FakeBotApi, JsonDict, RecordedCall
 from web import FetchPolicy
 
 TOKEN = "123456789:AAH-ringkas-test-token-0123456789"
 LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"),)
+WEBHOOK_URL = "https://ringkas.example/telegram/hook"
 
 
 def fetch_policy(**changes: object) -> FetchPolicy:
@@ -28,29 +34,36 @@ def fetch_policy(**changes: object) -> FetchPolicy:
 
 
 def make_settings(
-    api: FakeBotApi, database: Path | None, *, allow_loopback: bool = False
+    api: FakeBotApi, database: DatabaseLocation, *, allow_loopback: bool = False, **changes: Any
 ) -> Settings:
+    """Settings for the fake API and `database` (a SQLite path, None: in memory, or a
+    PostgreSQL URL), with any other `changes`."""
+    server = database if isinstance(database, PostgresUrl) else None
     return replace(
         DEFAULTS,
         token=api.token,
         base_url=api.base_url,
-        database_path=database,
+        database_path=None if server is not None else database,
+        database_server=server,
         allowed_networks=LOOPBACK if allow_loopback else (),
         log_level=logging.INFO,
+        **changes,
     )
 
 
 @asynccontextmanager
 async def running_bot(
     api: FakeBotApi,
-    database: Path | None,
+    database: DatabaseLocation,
     *,
     allow_loopback: bool = False,
     rate_limit: RateLimiter | None = None,
+    **changes: Any,
 ) -> AsyncIterator[Application]:
     """Start the application as `run_polling` does (post_init included), stop it likewise."""
     application = build_application(
-        make_settings(api, database, allow_loopback=allow_loopback), rate_limit=rate_limit
+        make_settings(api, database, allow_loopback=allow_loopback, **changes),
+        rate_limit=rate_limit,
     )
     await application.initialize()
     assert application.post_init is not None
@@ -68,6 +81,63 @@ async def running_bot(
         await application.shutdown()
         assert application.post_shutdown is not None
         await application.post_shutdown(application)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class Replica:
+    """One webhook replica running in this event loop."""
+
+    application: RingkasApplication
+    settings: Settings
+
+    @property
+    def origin(self) -> str:
+        return f"http://127.0.0.1:{self.settings.port}"
+
+
+@asynccontextmanager
+async def running_replica(
+    api: FakeBotApi, database: DatabaseLocation, *, allow_loopback: bool = False, **changes: Any
+) -> AsyncIterator[Replica]:
+    """The application in webhook mode (as `ringkasbot run` with WEBHOOK_URL) on a free port,
+    started and listening; several can share one database, as replicas do."""
+    settings = make_settings(
+        api,
+        database,
+        allow_loopback=allow_loopback,
+        webhook_url=WEBHOOK_URL,
+        listen_address="127.0.0.1",
+        port=free_port(),
+        **changes,
+    )
+    application = build_application(settings)
+    stop = asyncio.Event()
+    serving = asyncio.create_task(serve_webhook(application, settings, until=stop.wait))
+    try:
+        async with asyncio.timeout(30):
+            while not await _listening(settings.port):
+                if serving.done():
+                    serving.result()  # raises what stopped it
+                await asyncio.sleep(0.05)
+        yield Replica(application, settings)
+    finally:
+        stop.set()
+        await serving
+
+
+async def _listening(port: int) -> bool:
+    try:
+        _, writer = await asyncio.open_connection("127.0.0.1", port)
+    except OSError:
+        return False
+    writer.close()
+    return True
 
 
 def services_of(application: Application) -> Services:  # type: ignore[type-arg]

@@ -242,3 +242,29 @@ class TcpRelay:
         finally:
             self._writers.discard(writer)
             writer.transport.abort()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m testkit.postgres [--durable] [--databases a,b]`: a server for benchmarks,
+    serving until SIGINT/SIGTERM; prints one URL per database (each made empty)."""
+    import argparse
+    import signal
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--durable", action="store_true", help="fsync and synchronous commits on")
+    parser.add_argument("--databases", default="ringkas", help="comma-separated names")
+    args = parser.parse_args(argv)
+    server = PostgresServer(durable=args.durable)
+    server.start()
+    try:
+        for name in filter(None, args.databases.split(",")):
+            print(server.create_database(name.strip()), flush=True)
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -171,6 +171,20 @@ class Core:
         self._pulse()
         return copy.deepcopy(queued)
 
+    def take_queued(self) -> list[JsonDict]:
+        """Removes and returns the queued updates, for a test that delivers them itself (to
+        one webhook replica or another, or twice)."""
+        taken, self._queue = self._queue, []
+        return copy.deepcopy(taken)
+
+    def deliver_again(self, update: JsonDict) -> None:
+        """Queues an update delivered before once more, with its own ``update_id``: Telegram
+        does so when it never learned that the first delivery arrived (a lost confirmation,
+        a webhook answer that timed out)."""
+        self._queue.append(copy.deepcopy(update))
+        self._update_queued()
+        self._pulse()
+
     def _remember(self, payload: JsonDict) -> None:
         sender = payload.get("from")
         if isinstance(sender, dict) and isinstance(sender.get("id"), int):
@@ -248,13 +262,20 @@ class Core:
         retry_after: int | None = 1,
         times: int = 1,
         description: str | None = None,
+        after: int = 0,
     ) -> None:
-        """The next ``times`` calls of ``method`` get an error answer without side effects.
+        """The next ``times`` calls of ``method`` get an error answer without side effects
+        (once ``after`` calls went through).
 
         ``retry_after`` is sent (as ``parameters.retry_after``) only with status 429.
         """
         self.faults.fail_next(
-            method, status=status, retry_after=retry_after, times=times, description=description
+            method,
+            status=status,
+            retry_after=retry_after,
+            times=times,
+            description=description,
+            after=after,
         )
 
     def drop_next(self, method: str, times: int = 1, *, after_processing: bool = False) -> None:

@@ -17,6 +17,7 @@ class Fault:
     description: str = ""
     retry_after: int | None = None
     after_processing: bool = False
+    passing: int = 0  # calls let through before it fires
 
 
 class FaultQueue:
@@ -36,6 +37,7 @@ class FaultQueue:
         retry_after: int | None = 1,
         times: int = 1,
         description: str | None = None,
+        after: int = 0,
     ) -> None:
         sends_retry_after = status == 429 and retry_after is not None
         if description is None:
@@ -50,6 +52,7 @@ class FaultQueue:
             status=status,
             description=description,
             retry_after=retry_after if sends_retry_after else None,
+            passing=after,
         )
         self._queued.setdefault(method.lower(), []).append(fault)
 
@@ -63,6 +66,9 @@ class FaultQueue:
         if not queue:
             return None
         fault = queue[0]
+        if fault.passing > 0:
+            fault.passing -= 1
+            return None
         fault.remaining -= 1
         if fault.remaining <= 0:
             queue.pop(0)

@@ -1,0 +1,169 @@
+"""Several webhook replicas on one database: a duplicate delivery is answered once, a button
+works on whichever replica the press lands, what one replica summarized is a cache hit on the
+other, and a user's limit counts on all of them."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+from urllib.parse import urlsplit
+
+import aiohttp
+import pytest_asyncio
+
+from bot.webhook import SECRET_HEADER
+from testkit.fake_bot_api import FakeBotApi, JsonDict
+from testkit.harness import WEBHOOK_URL, Replica, answers_to, running_replica, services_of
+from testkit.news_site import NewsSite, html
+from tests.conftest import StorageTarget
+from tests.e2e.articles import BANJIR, article_page
+
+HOOK_PATH = urlsplit(WEBHOOK_URL).path
+
+
+@asynccontextmanager
+async def two_replicas(
+    api: FakeBotApi, target: StorageTarget, **changes: Any
+) -> AsyncIterator[tuple[Replica, Replica]]:
+    async with (
+        running_replica(api, target.location, **changes) as first,
+        running_replica(api, target.location, **changes) as second,
+    ):
+        yield first, second
+
+
+def taken(api: FakeBotApi) -> JsonDict:
+    """The update the fake queued last; the test delivers it (the fake has no targets)."""
+    [update] = api.take_queued()
+    return update
+
+
+async def post(replica: Replica, update: JsonDict) -> int:
+    """What a load balancer does: POST the update to this replica, with the secret."""
+    headers = {SECRET_HEADER: replica.settings.webhook_secret_token}
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(replica.origin + HOOK_PATH, json=update, headers=headers) as response,
+    ):
+        return response.status
+
+
+async def answered(api: FakeBotApi, sent: JsonDict, count: int = 1) -> list[JsonDict]:
+    async with asyncio.timeout(30):
+        while len(answers_to(api, sent)) < count:
+            await asyncio.sleep(0.05)
+    return answers_to(api, sent)
+
+
+def buttons(message: JsonDict) -> list[str]:
+    return [b["callback_data"] for row in message["reply_markup"]["inline_keyboard"] for b in row]
+
+
+async def test_an_update_delivered_to_both_replicas_and_retried_is_answered_once(
+    api: FakeBotApi, storage_target: StorageTarget, sample_article: str
+) -> None:
+    async with two_replicas(api, storage_target) as (first, second):
+        sent = api.private_text(sample_article)
+        update = taken(api)
+        statuses = await asyncio.gather(post(first, update), post(second, update))
+        await answered(api, sent)
+        retried = await post(first, update)  # Telegram did not see the first 200
+        later = api.private_text(sample_article.replace("Rusia", "Rusia dan Ukraina"), user_id=9)
+        await post(second, taken(api))
+        await answered(api, later)
+        await asyncio.sleep(0.5)
+    assert (statuses, retried) == ([200, 200], 200)
+    assert len(answers_to(api, sent)) == 1
+
+
+async def test_an_update_is_recorded_before_the_replica_acknowledges_it(
+    api: FakeBotApi, storage_target: StorageTarget, sample_article: str
+) -> None:
+    async with running_replica(api, storage_target.location) as replica:
+        api.private_text(sample_article)
+        update = taken(api)
+        status = await post(replica, update)
+        recorded = await storage_target.query(
+            "SELECT update_id FROM update_receipts WHERE update_id = ?", update["update_id"]
+        )
+    assert status == 200
+    assert recorded == [(update["update_id"],)]
+
+
+async def test_a_button_on_a_message_made_by_one_replica_works_on_the_other(
+    api: FakeBotApi, storage_target: StorageTarget, sample_article: str
+) -> None:
+    async with two_replicas(api, storage_target) as (first, second):
+        sent = api.private_text(sample_article)
+        await post(first, taken(api))
+        [summary] = await answered(api, sent)
+        facts = next(data for data in buttons(summary) if data.startswith("f:"))
+        api.callback(summary, facts)
+        await post(second, taken(api))
+        edit = await api.wait_for("editMessageText", timeout=30)
+        computed_on_second = services_of(second.application).digests.computations
+    assert edit.ok and edit.params["message_id"] == summary["message_id"]
+    assert edit.result["text"].startswith("Fakta kunci")
+    assert computed_on_second == 0  # the digest came from the first replica's cache
+
+
+async def test_an_article_summarized_on_one_replica_is_a_cache_hit_on_the_other(
+    api: FakeBotApi, storage_target: StorageTarget, sample_article: str
+) -> None:
+    async with two_replicas(api, storage_target) as (first, second):
+        sent = api.private_text(sample_article)
+        await post(first, taken(api))
+        [summary] = await answered(api, sent)
+        await services_of(first.application).digests.flush()
+        again = api.private_text(sample_article, user_id=1002)
+        await post(second, taken(api))
+        [repeat] = await answered(api, again)
+        computations = [services_of(r.application).digests.computations for r in (first, second)]
+    assert computations == [1, 0]
+    assert repeat["text"] == summary["text"]
+
+
+@pytest_asyncio.fixture
+async def site() -> AsyncIterator[NewsSite]:
+    async with NewsSite({"/berita/banjir": html(article_page("Jakarta Banjir", BANJIR))}) as news:
+        yield news
+
+
+async def test_a_link_sent_to_both_replicas_at_once_is_fetched_and_summarized_once(
+    api: FakeBotApi, storage_target: StorageTarget, site: NewsSite
+) -> None:
+    async with two_replicas(api, storage_target, allow_loopback=True) as (first, second):
+        sent = [api.private_text(site.url("/berita/banjir"), user_id=u) for u in (1001, 1002)]
+        updates = api.take_queued()
+        await asyncio.gather(post(first, updates[0]), post(second, updates[1]))
+        replies = [(await answered(api, message))[0] for message in sent]
+        computations = [services_of(r.application).digests.computations for r in (first, second)]
+    assert site.hits["/berita/banjir"] == 1
+    assert sum(computations) == 1
+    assert replies[0]["text"] == replies[1]["text"]
+
+
+async def start_of_a_window(period: float, room: float) -> None:
+    """Wait until at least `room` seconds remain in the current `period`-second window."""
+    into = time.time() % period
+    if period - into < room:
+        await asyncio.sleep(period - into + 0.05)
+
+
+async def test_a_users_limit_counts_their_requests_on_every_replica(
+    api: FakeBotApi, storage_target: StorageTarget, sample_article: str
+) -> None:
+    limit = {"rate_limit_requests": 2, "rate_limit_period_seconds": 8.0}
+    articles = [sample_article.replace("Rusia", f"Rusia ({n})") for n in range(3)]
+    async with two_replicas(api, storage_target, **limit) as (first, second):
+        await start_of_a_window(8.0, room=6.0)
+        for article, replica in zip(articles, (first, second, first), strict=True):
+            sent = api.private_text(article)
+            await post(replica, taken(api))
+        replies = await answered(api, sent, 2)  # the notice, then the third summary
+    notices = [r for r in api.sent_messages() if "banyak sekaligus" in r["text"]]
+    assert len(notices) == 1
+    assert replies[-1]["text"].startswith("Ringkasan")
