@@ -9,11 +9,11 @@ the median 3,912). So:
 
 - a text of at least NEAR_LIMIT_CHARS from a user opens a paste;
 - the next message from the same user in the same private chat is its next part when it
-  directly follows it (the next message id: nothing came in between but the bot's own replies
-  to the paste, which a client slower than the bot lets in) and Telegram stamped it
-  (`date`, whole seconds) at most SENT_TOGETHER_SECONDS after the part before (parts are
-  sent back to back; a person cannot paste a second article that fast); when forwarded, it
-  comes from the same origin, with original stamps as close;
+  directly follows it (the next message id: nothing, not even a reply of the bot, came in
+  between) and Telegram stamped it (`date`, whole seconds) at most SENT_TOGETHER_SECONDS
+  after the part before (parts are sent back to back; a person cannot paste a second
+  article that fast); when forwarded, it comes from the same origin, with original stamps
+  as close;
 - after a part of at least WAIT_CHARS (where 91% of the measured non-final parts lie, and
   only 3.7% of whole articles) the bot waits `window` seconds for the next part to arrive
   before it answers; a shorter part ends the paste at once. After a near-limit part below
@@ -81,14 +81,6 @@ class Paste:
         return sorted(self.parts)
 
 
-def _next_id(paste: Paste) -> int:
-    """The message id the next part has: after the last part and the bot's replies to it."""
-    expected = max(paste.parts) + 1
-    while expected in paste.replies:
-        expected += 1
-    return expected
-
-
 def utf16_length(text: str) -> int:
     """Telegram counts message length in UTF-16 code units."""
     return len(text.encode("utf-16-le")) // 2
@@ -141,7 +133,7 @@ class PasteJoiner:
         stamps = _stamps(message)
         follows = (
             paste is not None
-            and message.message_id == _next_id(paste)
+            and message.message_id == max(paste.parts) + 1
             and text != paste.parts[max(paste.parts)]  # the same text again is not a next part
         )
         if paste is not None and follows and _sent_together(paste.last_sent, stamps):

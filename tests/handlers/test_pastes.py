@@ -62,12 +62,3 @@ def test_parts_are_joined_as_they_were_cut() -> None:
         joiner.offer(message(cut + 1, second), second)
         assert paste is not None
         assert paste.text.replace("\n\n", " ").split() == LONG.split()
-
-
-def test_a_part_after_the_bots_own_reply_to_the_paste_still_joins() -> None:
-    joiner = PasteJoiner(1.0, 30.0)
-    _, paste = joiner.offer(message(1, LONG[:3000]), LONG[:3000])
-    assert paste is not None
-    paste.closed, paste.replies = True, [2]  # answered at once; the reply took message id 2
-    role, joined = joiner.offer(message(3, LONG[3000:], second=1), LONG[3000:])
-    assert role is Role.LATE and joined is paste
