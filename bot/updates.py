@@ -151,19 +151,20 @@ class UpdateBook:
 
     async def done(self, update_id: int) -> None:
         """Answered (or answered as well as it can be): never again."""
-        await self._settle(update_id)
+        await self._claim_landed(update_id)
         await self.storage.mark_update_done(update_id)
+        self._forget(update_id)  # only now: a sweep meanwhile must still see it as ours
 
     async def release(self, update_id: int) -> None:
         """Not finished here: pending again, for the next start or another replica."""
-        await self._settle(update_id)
+        await self._claim_landed(update_id)
         await self.storage.release_update(update_id)
+        self._forget(update_id)
 
-    async def _settle(self, update_id: int) -> None:
+    async def _claim_landed(self, update_id: int) -> None:
         claiming = self._claiming.pop(update_id, None)
         if claiming is not None:
             await claiming
-        self._forget(update_id)
 
     def _forget(self, update_id: int) -> None:
         self._arrivals.pop(update_id, None)

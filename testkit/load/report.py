@@ -119,8 +119,8 @@ def step_table(result: RunResult) -> list[str]:
     lines = [
         "",
         "| Offered msg/s | Answered msg/s | Fresh p95 ms | Cached p50 ms | /help p95 ms "
-        "| Peak tree RSS | Not exactly one answer | Drain |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| Peak tree RSS | Not exactly one answer | Answered twice / not at all | Drain |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for step in result.steps:
         fig = step.figures
@@ -128,7 +128,8 @@ def step_table(result: RunResult) -> list[str]:
         lines.append(
             f"| {step.rate:g} | {fig.load_throughput:.1f} | {fmt_ms(fig.latency[FRESH].p95)} | "
             f"{fmt_ms(fig.latency[CACHED].p50)} | {fmt_ms(help_row.p95 if help_row else None)} | "
-            f"{fmt_mib(fig.peak_rss_kib)} | {len(fig.not_one)} | {fmt_s(fig.drain)} |"
+            f"{fmt_mib(fig.peak_rss_kib)} | {len(fig.not_one)} | "
+            f"{len(fig.twice)} / {len(fig.unanswered)} | {fmt_s(fig.drain)} |"
         )
     passing = [s.rate for s in result.steps if _fresh_ok(s)]
     ceiling = f"{max(passing):g} msg/s" if passing else "none of the rates"
@@ -167,6 +168,8 @@ def measure_lines(result: RunResult, step: StepResult) -> list[str]:
         ("Replicas killed", kills or "none"),
         ("Answers that are not a summary (no keyboard)", str(len(fig.not_summary))),
         ("**Requests without exactly one answer**", f"**{len(fig.not_one)}**"),
+        ("Requests with a reply sent twice / without any reply",
+         f"{len(fig.twice)} / {len(fig.unanswered)}"),
         ("Repeats served after their first was answered", f"{fig.cached_served} of {fig.repeats}"),
         ("Cache hit rate, `ringkasbot stats`",
          f"{stats.get('Hit rate', '-')} (hits / misses {stats.get('Hits / misses', '-')}; "
