@@ -130,6 +130,10 @@ class ReplyPacer(BaseRateLimiter[int]):
         failures = floods = 0
         while True:
             await self._wait_turn(chat)
+            if endpoint == "sendChatAction" and not self._overall.has_capacity():
+                # "typing..." that would wait for the message budget would show late and
+                # delay the replies behind it: it is skipped instead.
+                return True
             await self._throttle(chat)
             try:
                 return await callback(*args, **kwargs)

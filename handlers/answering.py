@@ -22,7 +22,7 @@ from web.policy import FetchError, NotAnArticle
 from .documents import DocumentProblem, read_telegram_document
 from .links import Plan, Target, TargetKind
 from .render import VIEW_SUMMARY, Extras, render
-from .requests import _failure_text, reason_code
+from .requests import failure_text, reason_code
 from .services import (
     QUEUED_NOTICE_PART,
     SKIPPED_NOTE_PART,
@@ -215,7 +215,7 @@ async def _answer_target(
         # The reason's code only at INFO: the detail names the link (SECURITY.md, "Logs").
         log.info("not summarized in chat %s: %s", job.message.chat_id, reason_code(error))
         log.debug("not summarized: %s", error)
-        return [Outgoing(heading + _failure_text(services, ui, error))]
+        return [Outgoing(heading + failure_text(services, ui, error))]
     except DocumentProblem as problem:
         return [Outgoing(texts.text(ui, problem.key, **problem.values))]
     except Exception:

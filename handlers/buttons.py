@@ -7,10 +7,12 @@ from dataclasses import dataclass
 
 from telegram import CallbackQuery, Message, Update
 
+from service import EngineBusy, WorkTooSlow
 from summarizer import MAX_SENTENCES, MIN_SENTENCES
 
 from .groups import is_group
 from .render import VIEW_FACTS, VIEW_SUMMARY, Reply, Texts, parse_callback_data, render
+from .requests import failure_text
 from .services import Context, Services, preferences, services_of, with_retries
 
 log = logging.getLogger(__name__)
@@ -98,6 +100,9 @@ async def button_pressed(update: Update, context: Context) -> None:
         return
     try:
         answer = await services.digests.from_article_id(press.article_id, press.sentences)
+    except (EngineBusy, WorkTooSlow) as error:  # a longer summary needs the engine
+        await _notify(query, failure_text(services, ui, error))
+        return
     except Exception:
         log.exception("button for article %s failed in chat %s", press.article_id, message.chat.id)
         await _notify(query, services.texts.text(ui, "error"))

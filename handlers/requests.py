@@ -102,7 +102,7 @@ def reason_code(error: Exception) -> str:
     return f"{type(error).__name__} {shown}" if shown else type(error).__name__
 
 
-def _failure_text(services: Services, ui: str, error: Exception) -> str:
+def failure_text(services: Services, ui: str, error: Exception) -> str:
     texts = services.texts
     if isinstance(error, ArticleError):
         return texts.text(ui, "empty" if error.code == "empty" else "too_short")

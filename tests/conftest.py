@@ -171,3 +171,18 @@ def storage_target(request: pytest.FixtureRequest, tmp_path: Path) -> StorageTar
 def postgres_target(postgres_url: PostgresUrl) -> StorageTarget:
     """For tests of PostgreSQL alone."""
     return StorageTarget("postgresql", postgres_url)
+
+
+class FakeClock:
+    """A wall clock that tests move by hand (`clock.now += 60`)."""
+
+    def __init__(self, now: float = 1_700_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()

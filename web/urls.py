@@ -62,7 +62,14 @@ def find_urls(text: str) -> list[str]:
     return found
 
 
+# Without a scheme, a name alone ("Merdeka.com", "www.kompas.com") is an outlet named in a
+# sentence ("kata dia kepada Merdeka.com"), not a link to an article: it needs a path.
+_PATH_AFTER_HOST = re.compile(r"^[^/?#]+[/?#].")
+
+
 def _is_bare_link(candidate: str, tld: str) -> bool:
+    if not _PATH_AFTER_HOST.match(candidate):
+        return False
     return candidate.lower().startswith("www.") or tld.lower() in BARE_LINK_TLDS
 
 

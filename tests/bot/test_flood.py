@@ -127,3 +127,14 @@ async def test_closing_ends_a_backoff_at_once() -> None:
     pacer.close()
     with pytest.raises(DeliveryAborted):
         await asyncio.wait_for(pending, 5)
+
+
+async def test_a_typing_action_is_skipped_rather_than_queued_when_the_budget_is_spent() -> None:
+    pacer = ReplyPacer(DeliveryPolicy(messages_per_second=2.0))
+    replies = [FlakyApi() for _ in range(2)]
+    for api in replies:
+        await send(pacer, api)
+    typing = FlakyApi()
+    assert await send(pacer, typing, method="sendChatAction") is True
+    assert typing.calls == 0
+    assert [api.calls for api in replies] == [1, 1]

@@ -7,19 +7,6 @@ import pytest
 from storage import Storage
 
 
-class FakeClock:
-    def __init__(self, now: float = 1_700_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()
-
-
 async def test_sqlite_database_and_parent_directory_are_created_on_first_use(tmp_path):
     db_path = tmp_path / "data" / "ringkas.db"
     storage = await Storage.open(db_path, busy_timeout_ms=1000)

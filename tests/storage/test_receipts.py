@@ -27,19 +27,6 @@ def update_json(update_id: int, text: str) -> str:
     )
 
 
-class FakeClock:
-    def __init__(self, now: float = 1_700_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()
-
-
 @pytest.fixture
 async def storage(storage_target, clock):
     opened = await storage_target.open(clock=clock)

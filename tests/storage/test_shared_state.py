@@ -8,19 +8,6 @@ import asyncio
 import pytest
 
 
-class FakeClock:
-    def __init__(self, now: float = 1_700_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()
-
-
 @pytest.fixture
 async def replicas(storage_target, clock):
     first = await storage_target.open(clock=clock)

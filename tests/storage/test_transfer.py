@@ -7,15 +7,7 @@ import pytest
 
 from storage import ChatSettings, DatabaseUnavailableError, Storage
 from storage.transfer import BATCH_ROWS, TransferError, copy_database
-
-
-class FakeClock:
-    def __init__(self, now: float = 1_700_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
+from tests.conftest import FakeClock
 
 PENDING_UPDATE = json.dumps(
     {"update_id": 7001, "message": {"message_id": 1, "text": "Inflasi Oktober 2,1 persen."}}

@@ -45,7 +45,7 @@ def test_balanced_parentheses_stay_in_the_link() -> None:
         ("cek www.kompas.com/read/2024/1/1/x ya", "https://www.kompas.com/read/2024/1/1/x"),
         ("sumber: detik.com/berita/d-123.", "https://detik.com/berita/d-123"),
         ("buka republika.co.id/berita/abc", "https://republika.co.id/berita/abc"),
-        ("WWW.TEMPO.CO", "https://WWW.TEMPO.CO"),
+        ("WWW.TEMPO.CO/read/1", "https://WWW.TEMPO.CO/read/1"),
     ],
 )
 def test_bare_links_get_https(message: str, url: str) -> None:
@@ -134,3 +134,15 @@ def test_normalize_returns_unparsable_input_unchanged() -> None:
 def test_normalize_never_fails_and_is_idempotent(text: str) -> None:
     once = normalize_url(text)
     assert normalize_url(once) == once
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hal itu disampaikan kepada Merdeka.com di Jakarta, Senin (5/3).",
+        "Seperti dilansir Boldsky.com, minum air hangat baik untuk pencernaan.",
+        "Informasi lengkap ada di www.kompas.com setiap hari.",
+    ],
+)
+def test_an_outlet_named_in_a_sentence_is_not_a_link(text: str) -> None:
+    assert find_urls(text) == []
