@@ -235,6 +235,7 @@ def delivery_policy(settings: Settings) -> DeliveryPolicy:
         max_backoff_seconds=settings.send_max_backoff_seconds,
         flood_retries=settings.flood_retries,
         other_attempts=settings.send_attempts,
+        messages_per_second=settings.messages_per_second,
     )
 
 

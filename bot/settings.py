@@ -126,6 +126,10 @@ class Settings:
     send_max_backoff_seconds: float = 10.0
     flood_retries: int = 3
     typing_delay_seconds: float = 0.3
+    # Messages a second to all chats together: Telegram's limit for a bot is about 30
+    # (MESSAGES_PER_SECOND; a bot with paid broadcasts may send more). Kept per process:
+    # replicas each keep it, so together they may exceed it (Telegram then answers 429).
+    messages_per_second: float = 30.0
 
     # Each update answered once (bot/updates.py). An update id is claimed for
     # update_claim_seconds (renewed every third of it while the update is handled): a replica
@@ -289,6 +293,16 @@ def _workers(value: str) -> int:
     return workers
 
 
+def _messages_per_second(value: str) -> float:
+    try:
+        rate = float(value)
+    except ValueError:
+        raise ConfigError(f"MESSAGES_PER_SECOND must be a number, got {value!r}") from None
+    if not 1 <= rate <= 10_000:
+        raise ConfigError(f"MESSAGES_PER_SECOND must be 1 to 10000, got {value}")
+    return rate
+
+
 def _log_level(value: str) -> int:
     level = logging.getLevelName(value.strip().upper() or "INFO")
     if not isinstance(level, int):
@@ -347,4 +361,7 @@ def load_settings(values: Mapping[str, str], *, require_token: bool = True) -> S
         log_level=_log_level(values.get("LOG_LEVEL", "INFO")),
         log_format=_log_format(values.get("LOG_FORMAT", "")),
         engine_workers=_workers(values.get("ENGINE_WORKERS") or str(DEFAULTS.engine_workers)),
+        messages_per_second=_messages_per_second(
+            values.get("MESSAGES_PER_SECOND") or str(DEFAULTS.messages_per_second)
+        ),
     )

@@ -35,6 +35,7 @@ def test_every_variable_is_read() -> None:
             "PORT": "9000",
             "FETCH_ALLOWED_NETWORKS": "127.0.0.0/8, 10.1.2.3/32",
             "LOG_LEVEL": "debug",
+            "MESSAGES_PER_SECOND": "100",
         }
     )
     assert settings.base_url == "http://127.0.0.1:8081/bot"
@@ -46,6 +47,7 @@ def test_every_variable_is_read() -> None:
         ipaddress.ip_network("10.1.2.3/32"),
     )
     assert settings.log_level == logging.DEBUG
+    assert settings.messages_per_second == 100.0
 
 
 @pytest.mark.parametrize(
@@ -61,6 +63,8 @@ def test_every_variable_is_read() -> None:
         ({"FETCH_ALLOWED_NETWORKS": "10.0.0.0/33"}, "FETCH_ALLOWED_NETWORKS"),
         ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
         ({"LOG_LEVEL": "berisik"}, "LOG_LEVEL"),
+        ({"MESSAGES_PER_SECOND": "cepat"}, "MESSAGES_PER_SECOND must be a number"),
+        ({"MESSAGES_PER_SECOND": "0"}, "MESSAGES_PER_SECOND must be 1 to 10000"),
     ],
 )
 def test_a_mistake_is_one_clear_line(values: dict[str, str], message: str) -> None:
