@@ -216,6 +216,20 @@ async def _keep_claims(book: UpdateBook) -> None:
         await book.renew_claims()
 
 
+async def _share_send_budget(storage: Storage, pacer: ReplyPacer, interval: float) -> None:
+    """Replicas count each other by heartbeat, and each keeps its share of the bot's
+    messages a second. While the database cannot count, the last share stands."""
+    while True:
+        await asyncio.sleep(interval)
+        await _announce(storage, pacer, interval)
+
+
+async def _announce(storage: Storage, pacer: ReplyPacer, interval: float) -> None:
+    replicas = await storage.announce_replica(3 * interval)
+    if replicas is not None:
+        pacer.share_budget(replicas)
+
+
 async def _sweep_leftovers(application: AnyApplication, book: UpdateBook) -> None:
     """Updates a killed replica left behind are found once their claims expire."""
     interval = book.policy.sweep_seconds
@@ -300,6 +314,10 @@ def build_application(
             ("sweep-leftovers", _sweep_leftovers(application, book)),
         ):
             background.append(asyncio.create_task(loop, name=name))
+        if settings.replicated:
+            await _announce(storage, pacer, settings.heartbeat_seconds)
+            budget = _share_send_budget(storage, pacer, settings.heartbeat_seconds)
+            background.append(asyncio.create_task(budget, name="share-send-budget"))
         log.info("Ringkas is up as @%s", application.bot.username)
 
     async def stop_work() -> None:
@@ -313,10 +331,13 @@ def build_application(
         await lanes.close(grace=0.0)
         if application.bot_data.started:
             services = application.bot_data.services
+            if settings.replicated:
+                await services.storage.withdraw_replica()
             await services.digests.flush()
             await services.storage.close()
         log.info("Ringkas stopped; the database is closed")
 
+    pacer = ReplyPacer(delivery_policy(settings))
     base_url = settings.base_url
     updates_request = UpdatesRequest(connection_pool_size=1)
     application = cast(
@@ -336,7 +357,7 @@ def build_application(
                 parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
             )
         )
-        .rate_limiter(ReplyPacer(delivery_policy(settings)))
+        .rate_limiter(pacer)
         .concurrent_updates(_PerUserUpdates(settings.concurrent_updates))
         .post_init(start)
         .post_shutdown(stop)

@@ -14,7 +14,8 @@ PTB's AIORateLimiter pauses *every* request when *any* request gets a 429, so on
   flood limit or an outage.
 
 Like AIORateLimiter it also keeps under Telegram's documented rates: 30 messages a second in
-all, 20 a minute per group.
+all, 20 a minute per group. The 30 a second are the bot's: replicas behind one webhook each
+keep their share (`share_budget`, from the replicas' heartbeats in the database).
 """
 
 from __future__ import annotations
@@ -81,6 +82,11 @@ def _seconds(retry_after: int | timedelta) -> float:
     return retry_after.total_seconds() if isinstance(retry_after, timedelta) else retry_after
 
 
+def _bucket(per_second: float) -> AsyncLimiter:
+    """`per_second` on average, bursts of up to a second's worth (at least one message)."""
+    return AsyncLimiter(max(1.0, per_second), max(1.0, 1.0 / per_second))
+
+
 class ReplyPacer(BaseRateLimiter[int]):
     """A PTB rate limiter (`ApplicationBuilder.rate_limiter`) that never stalls other chats."""
 
@@ -95,8 +101,22 @@ class ReplyPacer(BaseRateLimiter[int]):
         self._closing = asyncio.Event()
         self._global_until = 0.0
         self._chat_until: dict[ChatKey, float] = {}
-        self._overall = AsyncLimiter(self.policy.messages_per_second, 1)
+        self._overall = _bucket(self.policy.messages_per_second)
         self._groups: dict[ChatKey, AsyncLimiter] = {}
+
+    @property
+    def messages_per_second(self) -> float:
+        """This process's share of the bot's send budget."""
+        return self._overall.max_rate / self._overall.time_period
+
+    def share_budget(self, replicas: int) -> None:
+        """Keep to 1/`replicas` of the bot's messages a second (replicas sharing one bot)."""
+        rate = self.policy.messages_per_second / max(1, replicas)
+        if rate != self.messages_per_second:
+            # A new bucket rather than changing the old one's private rate: requests already
+            # waiting in the old one go at the old pace, for a second at most.
+            self._overall = _bucket(rate)
+            log.info("send budget: %.1f messages a second (%d replicas)", rate, replicas)
 
     async def initialize(self) -> None:
         self._closing.clear()

@@ -127,9 +127,11 @@ class Settings:
     flood_retries: int = 3
     typing_delay_seconds: float = 0.3
     # Messages a second to all chats together: Telegram's limit for a bot is about 30
-    # (MESSAGES_PER_SECOND; a bot with paid broadcasts may send more). Kept per process:
-    # replicas each keep it, so together they may exceed it (Telegram then answers 429).
+    # (MESSAGES_PER_SECOND; a bot with paid broadcasts may send more). It is the bot's, not a
+    # replica's: replicas announce themselves in the database every heartbeat_seconds (a
+    # silent one counts for three of them) and each keeps its share of the budget.
     messages_per_second: float = 30.0
+    heartbeat_seconds: float = 5.0
 
     # Each update answered once (bot/updates.py). An update id is claimed for
     # update_claim_seconds (renewed every third of it while the update is handled): a replica

@@ -3,9 +3,10 @@ SQLite (aiosqlite, the default) or PostgreSQL (asyncpg). Every SQL statement liv
 
 from storage.receipts import PendingUpdate, Receipt
 from storage.schema import SCHEMA_VERSION
-from storage.settings import ChatSettings
+from storage.settings import UNCHANGED, ChatSettings
+from storage.shared import RateLimitHit
 from storage.sql import DatabaseUnavailableError
-from storage.store import UNCHANGED, RateLimitHit, Storage, StorageStats
+from storage.store import Storage, StorageStats
 from storage.urls import DatabaseLocation, DatabaseUrlError, PostgresUrl, parse_database_url
 
 __all__ = [

@@ -121,7 +121,10 @@ _LEGACY_V3 = (
 SQLITE_LEGACY_MIGRATIONS: tuple[tuple[str, ...], ...] = (_LEGACY_V1, _LEGACY_V2, _LEGACY_V3)
 
 # Migrations after the base schema, both databases: MIGRATIONS[0] makes version 4, etc.
-MIGRATIONS: tuple[tuple[str, ...], ...] = ()
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # 4: replicas announce themselves, to share Telegram's send budget (storage.shared).
+    ("CREATE TABLE replica_heartbeats (replica_id TEXT PRIMARY KEY, expires_ms BIGINT NOT NULL)",),
+)
 
 SCHEMA_VERSION = BASE_VERSION + len(MIGRATIONS)
 

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 from storage.sql import Session
+
+
+class Unchanged(enum.Enum):
+    """Marker for "leave this setting as it is" (None means "reset to the default")."""
+
+    UNCHANGED = enum.auto()
+
+
+UNCHANGED = Unchanged.UNCHANGED
 
 
 @dataclass(frozen=True)

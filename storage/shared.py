@@ -1,4 +1,5 @@
-"""SQL for the state replicas share: rate-limit counters, request claims and update claims.
+"""SQL for the state replicas share: rate-limit counters, request claims, update claims and
+the heartbeats by which replicas count each other.
 
 A claim is a row with an expiry time: whoever inserts it (or finds the old one expired and
 takes it over) owns the work until it releases the row or the time runs out, so a replica
@@ -7,7 +8,16 @@ that crashed mid-work blocks nobody for longer than the claim's time to live.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from storage.sql import Session
+
+
+@dataclass(frozen=True)
+class RateLimitHit:
+    allowed: bool  # count <= limit
+    count: int  # requests of the user in this window, this one included
+    shared: bool  # False: the database could not count it (allowed; apply a local limit)
 
 
 async def add_rate_hit(db: Session, user_id: int, window_start_ms: int, expires_ms: int) -> int:
@@ -72,9 +82,29 @@ async def drop_update_claim(db: Session, update_id: int) -> None:
     await db.execute("DELETE FROM update_claims WHERE update_id = ?", (update_id,))
 
 
+async def beat(db: Session, replica_id: str, now_ms: int, expires_ms: int) -> int:
+    """Announce this replica until `expires_ms`; returns how many replicas are live, this
+    one included."""
+    async with db.transaction():
+        await db.execute(
+            "INSERT INTO replica_heartbeats (replica_id, expires_ms) VALUES (?, ?)"
+            " ON CONFLICT (replica_id) DO UPDATE SET expires_ms = excluded.expires_ms",
+            (replica_id, expires_ms),
+        )
+        row = await db.fetch_one(
+            "SELECT COUNT(*) FROM replica_heartbeats WHERE expires_ms > ?", (now_ms,)
+        )
+    return max(1, int(row[0])) if row else 1
+
+
+async def drop_beat(db: Session, replica_id: str) -> None:
+    await db.execute("DELETE FROM replica_heartbeats WHERE replica_id = ?", (replica_id,))
+
+
 async def delete_expired_shared(db: Session, now_ms: int) -> int:
-    """Delete finished rate-limit windows and expired claims; returns how many rows."""
+    """Delete finished rate-limit windows, expired claims and the heartbeats of replicas
+    gone quiet; returns how many rows."""
     deleted = 0
-    for table in ("rate_limits", "request_claims", "update_claims"):
+    for table in ("rate_limits", "request_claims", "update_claims", "replica_heartbeats"):
         deleted += await db.execute(f"DELETE FROM {table} WHERE expires_ms <= ?", (now_ms,))
     return deleted

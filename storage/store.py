@@ -10,7 +10,6 @@ PostgreSQL server that cannot be used raises (`DatabaseUnavailableError`, one li
 from __future__ import annotations
 
 import asyncio
-import enum
 import logging
 import os
 import secrets
@@ -24,7 +23,8 @@ from storage import cache, receipts, settings, shared
 from storage.postgres import PostgresBackend
 from storage.receipts import PendingUpdate, Receipt
 from storage.runner import Backend, Runner
-from storage.settings import ChatSettings
+from storage.settings import UNCHANGED, ChatSettings, Unchanged
+from storage.shared import RateLimitHit
 from storage.sql import Session, to_ms
 from storage.sqlite import SqliteBackend
 from storage.urls import DatabaseLocation, PostgresUrl
@@ -36,15 +36,6 @@ log = logging.getLogger(__name__)
 COUNTER_FLUSH_THRESHOLD = 100
 
 
-class Unchanged(enum.Enum):
-    """Marker for "leave this setting as it is" (None means "reset to the default")."""
-
-    UNCHANGED = enum.auto()
-
-
-UNCHANGED = Unchanged.UNCHANGED
-
-
 @dataclass(frozen=True)
 class StorageStats:
     cache_entries: int
@@ -54,13 +45,6 @@ class StorageStats:
     hit_rate: float | None  # None before the first lookup
     chats_served: int
     degraded: str | None
-
-
-@dataclass(frozen=True)
-class RateLimitHit:
-    allowed: bool  # count <= limit
-    count: int  # requests of the user in this window, this one included
-    shared: bool  # False: the database could not count it (allowed; apply a local limit)
 
 
 class Storage:
@@ -241,6 +225,25 @@ class Storage:
         if count is None:
             return RateLimitHit(allowed=True, count=0, shared=False)
         return RateLimitHit(allowed=count <= limit, count=count, shared=True)
+
+    async def announce_replica(self, ttl_seconds: float) -> int | None:
+        """Say this replica is live for `ttl_seconds`; how many replicas are (None: the
+        database cannot tell)."""
+        now = self._now_ms()
+        replica, expires = self.replica_id, now + to_ms(ttl_seconds)
+        return await self._runner.run(
+            "heartbeat",
+            lambda db: shared.beat(db, replica, now, expires),
+            None,
+            writes=True,
+        )
+
+    async def withdraw_replica(self) -> None:
+        """This replica is stopping: the others need not wait for its heartbeat to expire."""
+        replica = self.replica_id
+        await self._runner.run(
+            "heartbeat", lambda db: shared.drop_beat(db, replica), None, writes=True
+        )
 
     async def claim_request(self, request_key: str, ttl_seconds: float) -> bool:
         """Claim the computation of `request_key` for this replica for `ttl_seconds`.

@@ -138,3 +138,22 @@ async def test_a_typing_action_is_skipped_rather_than_queued_when_the_budget_is_
     assert await send(pacer, typing, method="sendChatAction") is True
     assert typing.calls == 0
     assert [api.calls for api in replies] == [1, 1]
+
+
+async def test_replicas_each_keep_their_share_of_the_bots_budget() -> None:
+    pacer = ReplyPacer(DeliveryPolicy(messages_per_second=4.0))
+    pacer.share_budget(2)
+    for api in (FlakyApi(), FlakyApi()):
+        await send(pacer, api)
+    typing = FlakyApi()
+    await send(pacer, typing, method="sendChatAction")
+    assert pacer.messages_per_second == 2.0
+    assert typing.calls == 0  # two messages spent this replica's second
+
+
+async def test_a_share_under_one_message_a_second_still_sends() -> None:
+    pacer = ReplyPacer(DeliveryPolicy(messages_per_second=30.0))
+    pacer.share_budget(60)
+    api = FlakyApi()
+    await asyncio.wait_for(send(pacer, api), timeout=5)
+    assert api.calls == 1

@@ -169,3 +169,28 @@ async def test_expired_claims_are_purged(storage_target, replicas, clock):
     await first.purge_expired()
     assert await storage_target.query("SELECT COUNT(*) FROM request_claims") == [(0,)]
     assert await storage_target.query("SELECT COUNT(*) FROM update_claims") == [(0,)]
+
+
+async def test_replicas_count_each_other_by_heartbeat(replicas):
+    first, second = replicas
+    assert await first.announce_replica(ttl_seconds=15) == 1
+    assert await second.announce_replica(ttl_seconds=15) == 2
+    assert await first.announce_replica(ttl_seconds=15) == 2
+
+
+async def test_a_replica_that_stops_announcing_is_not_counted_once_its_heartbeat_expires(
+    replicas, clock
+):
+    first, second = replicas
+    await first.announce_replica(ttl_seconds=15)
+    await second.announce_replica(ttl_seconds=15)
+    clock.now += 16
+    assert await first.announce_replica(ttl_seconds=15) == 1
+
+
+async def test_a_replica_that_stops_withdraws_at_once(replicas):
+    first, second = replicas
+    await first.announce_replica(ttl_seconds=15)
+    await second.announce_replica(ttl_seconds=15)
+    await second.withdraw_replica()
+    assert await first.announce_replica(ttl_seconds=15) == 1

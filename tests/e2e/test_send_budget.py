@@ -1,0 +1,47 @@
+"""Telegram's 30 messages a second are the bot's, not each replica's: replicas on one
+database count each other by heartbeat and each keeps its share."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.flood import ReplyPacer
+from testkit.fake_bot_api import FakeBotApi
+from testkit.harness import Replica, running_replica
+from tests.conftest import StorageTarget
+
+QUICK_HEARTBEAT = {"heartbeat_seconds": 0.2}
+
+
+def budget_of(replica: Replica) -> float:
+    pacer = replica.application.bot.rate_limiter
+    assert isinstance(pacer, ReplyPacer)
+    return pacer.messages_per_second
+
+
+async def budgets_become(replicas: list[Replica], expected: float) -> list[float]:
+    async with asyncio.timeout(10):
+        while any(budget_of(r) != expected for r in replicas):
+            await asyncio.sleep(0.05)
+    return [budget_of(r) for r in replicas]
+
+
+async def test_two_replicas_each_keep_half_of_the_bots_send_budget(
+    api: FakeBotApi, storage_target: StorageTarget
+) -> None:
+    async with (
+        running_replica(api, storage_target.location, **QUICK_HEARTBEAT) as first,
+        running_replica(api, storage_target.location, **QUICK_HEARTBEAT) as second,
+    ):
+        budgets = await budgets_become([first, second], 15.0)
+    assert budgets == [15.0, 15.0]
+
+
+async def test_a_replica_left_alone_takes_the_whole_budget_back(
+    api: FakeBotApi, storage_target: StorageTarget
+) -> None:
+    async with running_replica(api, storage_target.location, **QUICK_HEARTBEAT) as first:
+        async with running_replica(api, storage_target.location, **QUICK_HEARTBEAT) as second:
+            await budgets_become([first, second], 15.0)
+        [budget] = await budgets_become([first], 30.0)
+    assert budget == 30.0
