@@ -202,8 +202,6 @@ async def run_step(
 
 
 def step_chats(options: Options, rate: float) -> int:
-    if not options.stepped:
-        return options.chats
     return chats_for(rate, options.chats, USER_LIMIT_PER_MINUTE - 2)
 
 

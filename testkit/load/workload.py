@@ -9,6 +9,7 @@ user re-sending an article that is surely cached, and a user sending /help, each
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -173,10 +174,18 @@ class Planner:
         return PlannedMessage(index, offset, chat_id, LINK, (text,), slug, first)
 
 
+# A person pastes or forwards one article, then another: seconds apart, never the three
+# seconds within which the bot takes a message for the next part of a split paste
+# (handlers/pastes.py SENT_TOGETHER_SECONDS).
+HUMAN_GAP_SECONDS = 6.0
+
+
 def chats_for(rate: float, chats: int, per_minute: int) -> int:
-    """Enough chats that round-robin keeps each under ``per_minute`` messages a minute."""
+    """Enough chats that round-robin keeps each under ``per_minute`` messages a minute and
+    its messages at least HUMAN_GAP_SECONDS apart."""
     needed = int(rate * 60 / max(per_minute, 1)) + 1
-    return max(chats, needed)
+    apart = math.ceil(rate * HUMAN_GAP_SECONDS)
+    return max(chats, needed, apart)
 
 
 def build_plan(

@@ -15,11 +15,13 @@ from testkit.load.procfs import process_tree
 from testkit.load.workload import (
     CACHED_PROBE,
     HELP,
+    HUMAN_GAP_SECONDS,
     SPLIT,
     Mix,
     PlannedMessage,
     Planner,
     build_plan,
+    chats_for,
 )
 from testkit.news_site import NewsSite
 
@@ -128,3 +130,9 @@ def test_the_process_tree_includes_grandchildren() -> None:
 
     assert tree[0] == parent.pid
     assert len(tree) == 3
+
+
+def test_each_chat_sends_its_articles_further_apart_than_a_split_paste() -> None:
+    chats = chats_for(rate=70, chats=200, per_minute=8)
+    seconds_between_a_chats_messages = chats / 70
+    assert seconds_between_a_chats_messages >= HUMAN_GAP_SECONDS
