@@ -29,6 +29,7 @@ from tornado.httpserver import HTTPServer
 from tornado.web import Application as TornadoApplication
 from tornado.web import RequestHandler, stream_request_body
 
+from .arrivals import ArrivalOrder
 from .bot_api import Receiver, parse_update
 from .settings import Settings
 
@@ -168,10 +169,13 @@ class _UpdateHandler(RequestHandler):
             self.set_status(400)
             return
         update = parse_update(raw, self._server.application.bot)
-        if update is not None:  # an unreadable one is skipped (logged): Telegram retrying
-            if self._server.receive is not None:  # it would not help
-                await self._server.receive([(update.update_id, body.decode())])
-            await self._server.application.update_queue.put(update)
+        # An unreadable update is skipped (logged): Telegram retrying it would not help.
+        if update is not None:
+            chat = update.effective_chat
+            async with self._server.arrivals.turn(chat.id if chat else None):
+                if self._server.receive is not None:
+                    await self._server.receive([(update.update_id, body.decode())])
+                await self._server.application.update_queue.put(update)
         self.set_status(200)
 
 
@@ -219,6 +223,7 @@ class WebhookServer:
         self.config = config
         self.readiness = readiness
         self.receive = receive
+        self.arrivals = ArrivalOrder()
         self.refused = 0
         routes: list[Any] = [
             (config.path, _UpdateHandler, {"server": self}),

@@ -55,6 +55,7 @@ class Paste:
     parts: dict[int, str]  # message id -> text
     last_at: float  # when the last part arrived (the bot's clock)
     last_sent: tuple[float, float | None]  # Telegram's stamps of the last part (and origin)
+    first_sent: tuple[float, float | None]  # ... and of the first part
     expecting: bool = True  # the last part was near the limit: more may follow
     closed: bool = False  # the owner stopped waiting
     final: asyncio.Event = field(default_factory=asyncio.Event)
@@ -131,14 +132,9 @@ class PasteJoiner:
         near_limit = utf16_length(text) >= NEAR_LIMIT_CHARS
         paste = self._pastes.get(key)
         stamps = _stamps(message)
-        follows = (
-            paste is not None
-            and message.message_id == max(paste.parts) + 1
-            and text != paste.parts[max(paste.parts)]  # the same text again is not a next part
-        )
-        if paste is not None and follows and _sent_together(paste.last_sent, stamps):
+        if paste is not None and text not in paste.parts.values():  # the same text: a new message
             role = self._role_of_next(paste, now)
-            if role is not None and paste.expecting:
+            if role is not None and self._follows(paste, message.message_id, stamps):
                 paste.parts[message.message_id] = text
                 paste.last_at = now
                 paste.last_sent = stamps
@@ -146,12 +142,34 @@ class PasteJoiner:
                 if not near_limit:
                     paste.final.set()
                 return role, paste
+            earlier = near_limit and self._precedes(paste, message.message_id, stamps)
+            if role is not None and earlier:
+                paste.parts[message.message_id] = text
+                paste.first_sent = stamps
+                return role, paste
         if not near_limit:
             return Role.ALONE, None
         self._forget_old(now)
-        paste = Paste(message, {message.message_id: text}, last_at=now, last_sent=stamps)
+        paste = Paste(
+            message, {message.message_id: text}, last_at=now, last_sent=stamps, first_sent=stamps
+        )
         self._pastes[key] = paste
         return Role.OWNER, paste
+
+    @staticmethod
+    def _follows(paste: Paste, message_id: int, stamps: tuple[float, float | None]) -> bool:
+        """The next part after the paste's last one."""
+        return (
+            paste.expecting
+            and message_id == max(paste.parts) + 1
+            and _sent_together(paste.last_sent, stamps)
+        )
+
+    @staticmethod
+    def _precedes(paste: Paste, message_id: int, stamps: tuple[float, float | None]) -> bool:
+        """A part before the paste's first one, delivered after it: webhook deliveries run
+        in parallel, and the one recorded first (not always the earlier) is handled first."""
+        return message_id == min(paste.parts) - 1 and _sent_together(stamps, paste.first_sent)
 
     def _role_of_next(self, paste: Paste, now: float) -> Role | None:
         if not paste.closed:

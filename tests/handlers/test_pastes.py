@@ -62,3 +62,18 @@ def test_parts_are_joined_as_they_were_cut() -> None:
         joiner.offer(message(cut + 1, second), second)
         assert paste is not None
         assert paste.text.replace("\n\n", " ").split() == LONG.split()
+
+
+def test_a_part_handled_before_the_one_it_follows_still_joins() -> None:
+    joiner = PasteJoiner(1.0, 30.0)
+    first, second = LONG[:4000], LONG[:3900] + " Banjir surut."
+    assert joiner.offer(message(2, second), second)[0] is Role.OWNER
+    role, paste = joiner.offer(message(1, first), first)
+    assert role is Role.JOINED and paste is not None
+    assert paste.message_ids == [1, 2]
+
+
+def test_an_earlier_short_message_is_not_a_part() -> None:
+    joiner = PasteJoiner(1.0, 30.0)
+    joiner.offer(message(2, LONG[:4000]), LONG[:4000])
+    assert joiner.offer(message(1, "halo"), "halo")[0] is Role.ALONE
