@@ -250,6 +250,7 @@ def delivery_policy(settings: Settings) -> DeliveryPolicy:
         flood_retries=settings.flood_retries,
         other_attempts=settings.send_attempts,
         messages_per_second=settings.messages_per_second,
+        typing_actions_per_second=settings.typing_actions_per_second,
     )
 
 

@@ -65,6 +65,7 @@ class DeliveryPolicy:
     other_attempts: int = 3  # attempts for calls that deliver nothing (getMe, setWebhook...)
     messages_per_second: float = 30.0
     group_messages_per_minute: float = 20.0
+    typing_actions_per_second: float = 10.0
 
 
 def _chat_of(data: JsonDict) -> ChatKey | None:
@@ -102,6 +103,7 @@ class ReplyPacer(BaseRateLimiter[int]):
         self._global_until = 0.0
         self._chat_until: dict[ChatKey, float] = {}
         self._overall = _bucket(self.policy.messages_per_second)
+        self._typing = _bucket(self.policy.typing_actions_per_second)
         self._groups: dict[ChatKey, AsyncLimiter] = {}
 
     @property
@@ -150,7 +152,7 @@ class ReplyPacer(BaseRateLimiter[int]):
         failures = floods = 0
         while True:
             await self._wait_turn(chat)
-            if endpoint == "sendChatAction" and not self._overall.has_capacity():
+            if endpoint == "sendChatAction" and not await self._room_for_typing():
                 # "typing..." that would wait for the message budget would show late and
                 # delay the replies behind it: it is skipped instead.
                 return True
@@ -175,6 +177,14 @@ class ReplyPacer(BaseRateLimiter[int]):
                     raise
                 log.warning("%s failed (%s); retry %d in %.2fs", endpoint, error, failures, delay)
                 await self._pause(delay)
+
+    async def _room_for_typing(self) -> bool:
+        """Room in the message budget and in the typing budget (taken: with room, acquire()
+        does not wait)."""
+        if not (self._overall.has_capacity() and self._typing.has_capacity()):
+            return False
+        await self._typing.acquire()
+        return True
 
     def _backoff(self, failures: int) -> float:
         """Exponential, capped, with "equal jitter" (half fixed, half random)."""

@@ -125,7 +125,10 @@ class Settings:
     send_first_backoff_seconds: float = 0.5
     send_max_backoff_seconds: float = 10.0
     flood_retries: int = 3
-    typing_delay_seconds: float = 0.3
+    # "typing..." indicators a second, all chats together (handlers/typing.py shows one after
+    # 0.3 s of work, renewed every 4 s): a nicety that, when many wait, must not take the CPU
+    # and the message budget from the answers themselves.
+    typing_actions_per_second: float = 10.0
     # Messages a second to all chats together: Telegram's limit for a bot is about 30
     # (MESSAGES_PER_SECOND; a bot with paid broadcasts may send more). It is the bot's, not a
     # replica's: replicas announce themselves in the database every heartbeat_seconds (a

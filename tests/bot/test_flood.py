@@ -157,3 +157,14 @@ async def test_a_share_under_one_message_a_second_still_sends() -> None:
     api = FlakyApi()
     await asyncio.wait_for(send(pacer, api), timeout=5)
     assert api.calls == 1
+
+
+async def test_typing_actions_keep_to_their_own_budget_and_messages_still_go() -> None:
+    pacer = ReplyPacer(DeliveryPolicy(messages_per_second=100.0, typing_actions_per_second=2.0))
+    typing = [FlakyApi() for _ in range(4)]
+    for api in typing:
+        await send(pacer, api, method="sendChatAction")
+    reply = FlakyApi()
+    await send(pacer, reply)
+    assert [api.calls for api in typing] == [1, 1, 0, 0]
+    assert reply.calls == 1
