@@ -13,7 +13,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.webhook import SECRET_HEADER
 from testkit.fake_bot_api import FakeBotApi, JsonDict
-from testkit.harness import TOKEN, Replica, running_replica
+from testkit.harness import TOKEN, Replica, free_port, running_bot, running_replica
 
 HOOK_PATH = "/telegram/hook"  # testkit.harness.WEBHOOK_URL's path
 
@@ -31,9 +31,13 @@ async def post_update(replica: Replica, update_id: int, message: JsonDict) -> No
 
 
 async def metrics_text(replica: Replica) -> str:
+    return await get_metrics(replica.origin)
+
+
+async def get_metrics(origin: str) -> str:
     async with (
         aiohttp.ClientSession() as session,
-        session.get(replica.origin + "/metrics") as response,
+        session.get(origin + "/metrics") as response,
     ):
         assert response.status == 200
         return await response.text()
@@ -127,3 +131,17 @@ async def test_metrics_carry_no_token_secret_ids_or_message_text(
     assert "987654321" not in text
     assert first_sentence not in text
     assert "Ringkasan" not in text  # nor the reply
+
+
+async def test_a_poller_serves_metrics_on_metrics_port(
+    api: FakeBotApi, tmp_path: Path, sample_article: str
+) -> None:
+    port = free_port()
+    origin = f"http://127.0.0.1:{port}"
+    async with running_bot(api, tmp_path / "ringkas.db", metrics_port=port):
+        before = samples(await get_metrics(origin))
+        message = api.private_text(sample_article)
+        await api.wait_for_messages(message["chat"]["id"], 1, timeout=30)
+        after = samples(await get_metrics(origin))
+    assert delta(before, after, "ringkas_updates_received_total", kind="message") == 1
+    assert delta(before, after, "ringkas_cache_lookups_total", cache="digest", result="miss") == 1
