@@ -16,6 +16,7 @@ from telegram.error import BadRequest, InvalidToken, NetworkError, TimedOut
 from telegram.ext import Application, Defaults, SimpleUpdateProcessor, TypeHandler
 
 from handlers import CONTEXT_TYPES, BotData, Context, Habits, Services, register
+from handlers.metrics import count_error
 from handlers.services import ReplyLedger, begin_answer, end_answer, note_update
 from service import DigestService, ProcessLanes, RateLimiter, SharedRateLimiter, acting_for
 from storage import DatabaseUnavailableError, Storage
@@ -28,6 +29,7 @@ from . import texts
 from .bot_api import BotApiRequest, UpdatesRequest, parse_update
 from .flood import DeliveryPolicy, ReplyPacer
 from .logs import install_redaction
+from .metrics import MetricsServer
 from .settings import Settings, derived_webhook_secret
 from .updates import Arrival, UpdateBook
 from .webhook import serve_webhook
@@ -260,6 +262,7 @@ async def _on_error(update: object, context: Context) -> None:
         chat = update.effective_chat
         where = f" (update {update.update_id}, chat {chat.id if chat else '-'})"
     log.error("unhandled error%s: %s", where, context.error, exc_info=context.error)
+    count_error(context.error)
 
 
 def _article_limiter(settings: Settings, storage: Storage) -> RateLimiter | SharedRateLimiter:
@@ -286,6 +289,7 @@ def build_application(
     _warm_up()
     lanes = ProcessLanes(settings.work_limits())
     background: list[asyncio.Task[None]] = []
+    metrics_server = MetricsServer.for_polling(settings)  # webhook mode: on the webhook port
 
     async def start(application: AnyApplication) -> None:
         await lanes.start()
@@ -319,6 +323,8 @@ def build_application(
             await _announce(storage, pacer, settings.heartbeat_seconds)
             budget = _share_send_budget(storage, pacer, settings.heartbeat_seconds)
             background.append(asyncio.create_task(budget, name="share-send-budget"))
+        if metrics_server is not None:
+            metrics_server.start()
         log.info("Ringkas is up as @%s", application.bot.username)
 
     async def stop_work() -> None:
@@ -329,6 +335,8 @@ def build_application(
     async def stop(application: AnyApplication) -> None:
         for task in background:
             task.cancel()
+        if metrics_server is not None:
+            await metrics_server.stop()
         await lanes.close(grace=0.0)
         if application.bot_data.started:
             services = application.bot_data.services

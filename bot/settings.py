@@ -158,6 +158,9 @@ class Settings:
     webhook_body_timeout_seconds: float = 10.0
     webhook_idle_timeout_seconds: float = 60.0
     readiness_cache_seconds: float = 10.0
+    # Polling mode serves GET /metrics (Prometheus) on this port of LISTEN_ADDRESS; 0: not at
+    # all. Webhook mode always serves it on the webhook port (bot/metrics.py).
+    metrics_port: int = 0
 
     @property
     def webhook_secret_token(self) -> str:
@@ -279,6 +282,15 @@ def _port(value: str) -> int:
     return port
 
 
+def _metrics_port(value: str) -> int:
+    if not value.strip() or value.strip() == "0":
+        return 0
+    try:
+        return _port(value.strip())
+    except ConfigError:
+        raise ConfigError(f"METRICS_PORT must be 0 (off) or 1 to 65535, got {value!r}") from None
+
+
 def _listen_address(value: str) -> str:
     try:
         return str(ipaddress.ip_address(value.strip()))
@@ -362,6 +374,7 @@ def load_settings(values: Mapping[str, str], *, require_token: bool = True) -> S
         webhook_secret=_webhook_secret(values.get("WEBHOOK_SECRET", "")),
         listen_address=_listen_address(values.get("LISTEN_ADDRESS") or DEFAULTS.listen_address),
         port=_port(values.get("PORT") or str(DEFAULTS.port)),
+        metrics_port=_metrics_port(values.get("METRICS_PORT") or str(DEFAULTS.metrics_port)),
         allowed_networks=allowed_networks_from(values),
         log_level=_log_level(values.get("LOG_LEVEL", "INFO")),
         log_format=_log_format(values.get("LOG_FORMAT", "")),

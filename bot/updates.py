@@ -37,6 +37,8 @@ from dataclasses import dataclass
 
 from storage import PendingUpdate, Receipt, Storage
 
+from . import metrics
+
 log = logging.getLogger(__name__)
 
 # How long this process remembers the updates it finished. A done mark can be lost (the
@@ -102,6 +104,7 @@ class UpdateBook:
         """Record raw updates (update id, JSON as received) before they are confirmed."""
         batch = []
         for update_id, payload in updates:
+            metrics.update_received(payload)
             if update_id in self._arrivals:
                 self._copies[update_id] += 1  # a second copy of one already here
             else:
@@ -128,12 +131,14 @@ class UpdateBook:
             self._copies[update_id] -= 1
             if not self._copies[update_id]:
                 del self._copies[update_id]
+            metrics.SKIPPED.labels("copy").inc()
             return None
         arrival = self._arrivals.setdefault(update_id, Arrival.LEFTOVER)
         if arrival is Arrival.LEFTOVER:
             if not await self._claim(update_id):
                 self._forget(update_id)
                 log.info("update %d is answered or being answered elsewhere", update_id)
+                metrics.SKIPPED.labels("elsewhere").inc()
                 return None
         elif arrival is Arrival.FIRST and self.replicated:
             task = asyncio.create_task(self._claim_first(update_id))

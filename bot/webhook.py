@@ -1,5 +1,6 @@
-"""Webhook mode: a small tornado server that Telegram posts updates to, and that load
-balancers probe (`GET /healthz`, `GET /readyz`).
+"""Webhook mode: a small tornado server that Telegram posts updates to, that load
+balancers probe (`GET /healthz`, `GET /readyz`), and that Prometheus scrapes (`GET /metrics`,
+bot/metrics.py).
 
 PTB's `run_webhook` reads a whole request body (tornado's default cap is 100 MB) before it
 checks the secret header: six unauthenticated 95 MB posts took the process from 136 MB to
@@ -31,6 +32,7 @@ from tornado.web import RequestHandler, stream_request_body
 
 from .arrivals import ArrivalOrder
 from .bot_api import Receiver, parse_update
+from .metrics import MetricsHandler
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -229,6 +231,7 @@ class WebhookServer:
             (config.path, _UpdateHandler, {"server": self}),
             ("/healthz", _HealthHandler),
             ("/readyz", _ReadyHandler, {"server": self}),
+            ("/metrics", MetricsHandler),
         ]
         self._http = HTTPServer(
             TornadoApplication(routes, log_function=_log_request),

@@ -21,7 +21,8 @@ from web.policy import FetchError, NotAnArticle
 
 from .documents import DocumentProblem, read_telegram_document
 from .links import Plan, Target, TargetKind
-from .render import VIEW_SUMMARY, Extras, render
+from .metrics import count_error, replied
+from .render import VIEW_FACTS, VIEW_SUMMARY, Extras, render
 from .requests import failure_text, reason_code
 from .services import (
     QUEUED_NOTICE_PART,
@@ -42,6 +43,7 @@ log = logging.getLogger(__name__)
 class Outgoing:
     html: str
     keyboard: InlineKeyboardMarkup | None = None
+    kind: str = "notice"  # for the metrics (handlers.metrics.REPLY_KINDS)
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ class ReplyWriter:
         self._parts += 1
         if self._previous:
             message_id = self._previous.pop(0)
-            await send_part(
+            edited = await send_part(
                 part,
                 "editMessageText",
                 self._bot.edit_message_text,
@@ -92,6 +94,7 @@ class ReplyWriter:
                 message_id=message_id,
                 reply_markup=outgoing.keyboard,
             )
+            replied(outgoing.kind, edited)
             self.sent.append(message_id)  # kept also when the text did not change
             return
         sent = await send_part(
@@ -105,6 +108,7 @@ class ReplyWriter:
                 self._message.message_id, allow_sending_without_reply=True
             ),
         )
+        replied(outgoing.kind, sent)
         if sent is not None:
             self.sent.append(sent)
 
@@ -173,12 +177,12 @@ async def _admitted(context: Context, job: Job, target: Target) -> bool:
 
     async def notice(seconds: int) -> None:
         text = services.texts.text(ui, "burst_queued", seconds=seconds)
-        await send_text(job.message, text, part=QUEUED_NOTICE_PART)
+        replied("notice", await send_text(job.message, text, part=QUEUED_NOTICE_PART))
 
     async def skip_note(labels: list[str]) -> None:
         items = "\n".join(f"• {label}" for label in labels)
         text = services.texts.text(ui, "burst_skipped", items=items)
-        await send_text(job.message, text, part=SKIPPED_NOTE_PART)
+        replied("notice", await send_text(job.message, text, part=SKIPPED_NOTE_PART))
 
     return await services.habits.pacer.admit(job.user_id, target.label, notice, skip_note)
 
@@ -205,7 +209,7 @@ async def _answer_target(
     heading = f"<i>{escape(target.value)}</i>\n" if named else ""
     if target.kind is TargetKind.REFUSED:
         reason = texts.text(ui, "fetch_unsupported_scheme")
-        return [Outgoing(heading + texts.text(ui, "link_refused", reason=reason))]
+        return [Outgoing(heading + texts.text(ui, "link_refused", reason=reason), kind="failure")]
     if paced and not await _admitted(context, job, target):
         return []  # skipped: the pacer names it in its note
     try:
@@ -215,16 +219,18 @@ async def _answer_target(
         # The reason's code only at INFO: the detail names the link (SECURITY.md, "Logs").
         log.info("not summarized in chat %s: %s", job.message.chat_id, reason_code(error))
         log.debug("not summarized: %s", error)
-        return [Outgoing(heading + failure_text(services, ui, error))]
+        return [Outgoing(heading + failure_text(services, ui, error), kind="failure")]
     except DocumentProblem as problem:
-        return [Outgoing(texts.text(ui, problem.key, **problem.values))]
-    except Exception:
+        return [Outgoing(texts.text(ui, problem.key, **problem.values), kind="failure")]
+    except Exception as error:
         log.exception("summarizing failed in chat %s", job.message.chat_id)
-        return [Outgoing(heading + texts.text(ui, "error"))]
+        count_error(error)
+        return [Outgoing(heading + texts.text(ui, "error"), kind="error")]
     services.habits.extras.put(answer.article.article_id, extras)
     reply = render(answer, texts, ui, job.view, extras=extras)
     last = len(reply.parts) - 1
+    kind = "facts" if job.view == VIEW_FACTS else "summary"
     return [
-        Outgoing(part, reply.keyboard if index == last else None)
+        Outgoing(part, reply.keyboard if index == last else None, kind)
         for index, part in enumerate(reply.parts)
     ]

@@ -11,6 +11,7 @@ from service import EngineBusy, WorkTooSlow
 from summarizer import MAX_SENTENCES, MIN_SENTENCES
 
 from .groups import is_group
+from .metrics import count_error, replied
 from .render import VIEW_FACTS, VIEW_SUMMARY, Reply, Texts, parse_callback_data, render
 from .requests import failure_text
 from .services import Context, Services, preferences, services_of, with_retries
@@ -44,15 +45,17 @@ async def _notify(query: CallbackQuery, text: str | None = None) -> None:
 async def _show(message: Message, reply: Reply) -> None:
     """Edit the summary message in place; parts that no longer fit follow as new messages."""
     single = len(reply.parts) == 1
-    await with_retries(
+    edited = await with_retries(
         "editMessageText",
         message.edit_text,
         reply.parts[0],
         reply_markup=reply.keyboard if single else None,
     )
+    replied("button", edited)
     for number, part in enumerate(reply.parts[1:], 2):
         markup = reply.keyboard if number == len(reply.parts) else None
-        await with_retries("sendMessage", message.reply_html, part, reply_markup=markup)
+        sent = await with_retries("sendMessage", message.reply_html, part, reply_markup=markup)
+        replied("button", sent)
 
 
 def shown_language(message: Message, texts: Texts) -> str | None:
@@ -103,8 +106,9 @@ async def button_pressed(update: Update, context: Context) -> None:
     except (EngineBusy, WorkTooSlow) as error:  # a longer summary needs the engine
         await _notify(query, failure_text(services, ui, error))
         return
-    except Exception:
+    except Exception as error:
         log.exception("button for article %s failed in chat %s", press.article_id, message.chat.id)
+        count_error(error)
         await _notify(query, services.texts.text(ui, "error"))
         return
     if answer is None:

@@ -15,6 +15,7 @@ from .documents import document_of
 from .edits import Answered
 from .groups import is_group, may_change_settings
 from .links import Plan, Target, TargetKind, document_plan, plan_request
+from .metrics import replied
 from .render import VIEW_FACTS, VIEW_SUMMARY
 from .requests import command_request
 from .services import ChatPreferences, Context, Services, preferences, send_text, services_of
@@ -43,7 +44,7 @@ class Incoming:
         return self.services.texts.text(self.prefs.interface, key, **values)
 
     async def say(self, key: str, /, **values: object) -> None:
-        await send_text(self.message, self.text(key, **values))
+        replied("command", await send_text(self.message, self.text(key, **values)))
 
     def job(self, view: str = VIEW_SUMMARY, sentences: int | None = None) -> Job:
         return Job(self.message, self.prefs, self.user_id, view, sentences)
@@ -170,7 +171,8 @@ async def bahasa_command(update: Update, context: Context) -> None:
     if saved is None:  # still in the language the chat had: the change did not happen
         await this.say("setting_not_saved")
         return
-    await send_text(this.message, this.services.texts.text(args[0], "language_set"))
+    done = this.services.texts.text(args[0], "language_set")
+    replied("command", await send_text(this.message, done))
 
 
 async def unknown_command(update: Update, context: Context) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from telegram import Chat, ChatMember, ChatMemberUpdated, Message, Update
 from telegram.error import TelegramError
 
+from .metrics import replied
 from .services import Context, preferences, services_of, with_retries
 
 log = logging.getLogger(__name__)
@@ -85,12 +86,9 @@ async def bot_added(update: Update, context: Context) -> None:
     if not services.habits.greeted.first_time(change.chat.id):
         return
     prefs = await preferences(services, change.chat.id, change.from_user.language_code)
-    await with_retries(
-        "sendMessage",
-        context.bot.send_message,
-        change.chat.id,
-        services.texts.text(prefs.interface, "group_hello"),
-    )
+    hello = services.texts.text(prefs.interface, "group_hello")
+    sent = await with_retries("sendMessage", context.bot.send_message, change.chat.id, hello)
+    replied("notice", sent)
 
 
 class Greeted:

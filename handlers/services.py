@@ -26,6 +26,7 @@ from service import DigestService, RateLimiter, SharedRateLimiter
 from storage import Storage
 from summarizer import DEFAULT_SENTENCES
 
+from .metrics import SEND_FAILED
 from .render import Texts
 
 if TYPE_CHECKING:
@@ -164,10 +165,13 @@ async def _call(
         if "not modified" in str(error).lower():
             return None, False  # pressing the same button twice: nothing to change
         log.warning("%s for update %s: rejected by Telegram: %s", action, _shown(), error)
+        SEND_FAILED.labels("rejected").inc()
     except Forbidden as error:
         log.info("%s for update %s: not allowed (%s); dropping it", action, _shown(), error)
+        SEND_FAILED.labels("forbidden").inc()
     except TelegramError as error:  # outlasted the retries, or the bot is stopping
         log.error("%s for update %s: %s; the reply is lost", action, _shown(), error)
+        SEND_FAILED.labels("lost").inc()
         return None, True
     return None, False
 

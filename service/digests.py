@@ -22,6 +22,7 @@ from storage import Storage
 from summarizer import CleanText, Digest, clean_article, summarize_clean
 from web.policy import FetchPolicy, Resolver
 
+from . import metrics
 from .fairness import FairSlots, requester
 from .flight import SingleFlight
 from .keys import article_key, digest_key, is_link_article, link_article_id, text_article_id
@@ -322,6 +323,7 @@ class DigestService:
             return await self._once_across_replicas(key, cached, compute)
 
         digest, from_cache = await self._flight.run(key, look_up_or_compute)
+        metrics.cache_lookup("digest", from_cache)
         return Answer(article, digest, sentences, from_cache=from_cache)
 
     def _remember(self, article: ArticleRecord) -> None:
@@ -364,6 +366,7 @@ class DigestService:
 
     async def _fetch(self, url: str, normalized: str, article_id: str) -> ArticleRecord:
         known = await self.article(article_id)
+        metrics.cache_lookup("article", known is not None)
         if known is not None:
             return known
         return await self._once_across_replicas(
@@ -387,7 +390,8 @@ class DigestService:
         )
         async with self._fetch_slots.hold(requester.get()):
             try:
-                page = await self._abortable(fetch)
+                with metrics.counting_fetch():
+                    page = await self._abortable(fetch)
             except WorkTooSlow:
                 self._too_slow.remember(key)
                 raise

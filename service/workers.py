@@ -24,6 +24,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from . import metrics
 from .fairness import FairQueue, requester
 from .zygote import HEADER, WorkerProcess, Zygote, rebuild_exception
 
@@ -173,9 +174,11 @@ class Lane:
     def admit(self, user: Hashable) -> None:
         """Raise EngineBusy (or ShuttingDown) when new work of `user` would wait too long."""
         if self._closing:
+            metrics.ENGINE_REFUSED.labels(self.name, "stopping").inc()
             raise ShuttingDown()
         wait = self.estimated_wait(user)
         if wait > self.limits.max_queue_wait_seconds:
+            metrics.ENGINE_REFUSED.labels(self.name, "busy").inc()
             raise EngineBusy(wait, self.name)
 
     def estimated_wait(self, user: Hashable) -> float:
@@ -195,6 +198,7 @@ class Lane:
             return
         self._closing = True
         for job in self._queue.drain():
+            metrics.ENGINE_REFUSED.labels(self.name, "stopping").inc()
             self._settle(job, error=ShuttingDown())
         busy = [task for task in self._tasks if not task.done()]
         if busy:
@@ -216,6 +220,7 @@ class Lane:
 
     def _expire(self, job: _Job) -> None:
         if self._queue.remove(job.user, job):
+            metrics.ENGINE_REFUSED.labels(self.name, "expired").inc()
             self._settle(job, error=EngineBusy(self.estimated_wait(job.user), self.name))
 
     def _withdraw(self, job: _Job) -> None:
@@ -243,6 +248,7 @@ class Lane:
             reply = await asyncio.wait_for(worker.call(job.payload), self.limits.deadline_seconds)
         except TimeoutError:
             self.timeouts += 1
+            metrics.ENGINE_REFUSED.labels(self.name, "too_slow").inc()
             self._discard(worker, kill=True)
             self._durations.add(job.kind, self.limits.deadline_seconds)
             deadline = self.limits.deadline_seconds
@@ -273,6 +279,7 @@ class Lane:
         job.attempts += 1
         if job.attempts >= 2:
             log.error("%s worker died twice under the same work", self.name)
+            metrics.ENGINE_REFUSED.labels(self.name, "crashed").inc()
             self._settle(job, error=EngineCrashed("the worker process died twice"))
         elif not job.future.done():
             log.warning("%s worker died under a job: trying it once more", self.name)
@@ -287,6 +294,7 @@ class Lane:
             self._settle(job, error=error)
             return
         self._durations.add(job.kind, seconds)
+        metrics.ENGINE_SECONDS.labels(self.name).observe(seconds)
         if ok:
             self._settle(job, result=value)
         else:
