@@ -28,6 +28,7 @@ from web.policy import Resolver
 from . import texts
 from .bot_api import BotApiRequest, UpdatesRequest, parse_update
 from .flood import DeliveryPolicy, ReplyPacer
+from .listening import PortUnavailable
 from .logs import install_redaction
 from .metrics import MetricsServer
 from .settings import Settings, derived_webhook_secret
@@ -401,7 +402,7 @@ def run(settings: Settings) -> None:
         _run(application, settings)
     except InvalidToken:
         raise StartupError("Telegram refused TELEGRAM_BOT_TOKEN (revoked or mistyped?)") from None
-    except DatabaseUnavailableError as error:
+    except (DatabaseUnavailableError, PortUnavailable) as error:
         raise StartupError(str(error)) from None
     except BadRequest as error:  # e.g. setWebhook: "bad webhook: ..."
         raise StartupError(f"Telegram refused a request at start: {error}") from None

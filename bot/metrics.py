@@ -19,6 +19,8 @@ from tornado.web import RequestHandler
 
 from service.metrics import REGISTRY
 
+from .listening import listen
+
 if TYPE_CHECKING:  # bot.settings imports bot.updates, which counts here
     from .settings import Settings
 
@@ -98,7 +100,7 @@ class MetricsServer:
         return cls(settings.listen_address, settings.metrics_port)
 
     def start(self) -> None:
-        self._http.listen(self.port, address=self.listen)
+        listen(self._http, self.listen, self.port, "metrics")
         log.info("metrics served on %s:%d/metrics", self.listen, self.port)
 
     async def stop(self) -> None:

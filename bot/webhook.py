@@ -32,6 +32,7 @@ from tornado.web import RequestHandler, stream_request_body
 
 from .arrivals import ArrivalOrder
 from .bot_api import Receiver, parse_update
+from .listening import listen
 from .metrics import MetricsHandler
 from .settings import Settings
 
@@ -243,7 +244,7 @@ class WebhookServer:
         )
 
     def start(self) -> None:
-        self._http.listen(self.config.port, address=self.config.listen)
+        listen(self._http, self.config.listen, self.config.port, "the webhook")
         log.info("webhook server listening on %s:%d", self.config.listen, self.config.port)
 
     async def stop(self) -> None:
