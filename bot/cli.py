@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import sys
 from collections.abc import Sequence
@@ -296,6 +297,12 @@ def command_run(args: argparse.Namespace) -> int:
     # process never holds the engine's data (it runs no engine work itself).
     zygote = Zygote(warm_engine)
     from .app import StartupError, run  # Telegram machinery loads only for this command
+
+    # As the template's fork did for what was loaded before it: the collector need not scan
+    # the modules just loaded, which live as long as the process (a full collection under
+    # load would otherwise walk all of them, on the event loop's thread).
+    gc.collect()
+    gc.freeze()
 
     try:
         run(settings, zygote)
