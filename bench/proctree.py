@@ -1,5 +1,7 @@
 """A process and all its descendants: memory (RSS, PSS, USS) and CPU, from /proc (Linux).
 
+`python bench/proctree.py PID` prints the memory of each process of the tree and the sums.
+
 Worker processes of the bot are its grandchildren (children of the template process it forks
 them from), so a measurement of "the bot" must walk the whole tree, not only its children.
 """
@@ -91,3 +93,30 @@ class TreeSampler:
         ]
         self.peak_rss_kib = max(self.peak_rss_kib, sum(r for r, _, _ in self.last))
         self.peak_pss_kib = max(self.peak_pss_kib, sum(p for _, p, _ in self.last))
+
+
+def _report(pid: int) -> str:
+    """One line per process of the tree: RSS, PSS, USS and anonymous RSS, in MB."""
+    rows = ["  pid   parent    RSS    PSS    USS   anon  (MB)"]
+    totals = [0, 0, 0, 0]
+    for member in [pid, *descendants(pid)]:
+        figures = [
+            proc_kib(member, "VmRSS", "status"),
+            proc_kib(member, "Pss", "smaps_rollup"),
+            proc_kib(member, "Private_Clean", "smaps_rollup")
+            + proc_kib(member, "Private_Dirty", "smaps_rollup"),
+            proc_kib(member, "RssAnon", "status"),
+        ]
+        totals = [t + f for t, f in zip(totals, figures, strict=True)]
+        parent = proc_kib(member, "PPid", "status")
+        rows.append(f"{member:>6} {parent:>7} " + " ".join(f"{f / 1024:6.1f}" for f in figures))
+    rows.append("   sum         " + " ".join(f"{t / 1024:6.1f}" for t in totals))
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    import sys
+
+    if len(sys.argv) != 2 or not sys.argv[1].isdigit():
+        sys.exit("usage: python bench/proctree.py PID  (the memory of PID and its descendants)")
+    print(_report(int(sys.argv[1])))

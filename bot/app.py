@@ -19,10 +19,8 @@ from handlers import CONTEXT_TYPES, BotData, Context, Habits, Services, register
 from handlers.metrics import count_error
 from handlers.services import ReplyLedger, begin_answer, end_answer, note_update
 from service import DigestService, ProcessLanes, RateLimiter, SharedRateLimiter, acting_for
+from service.zygote import Zygote
 from storage import DatabaseUnavailableError, Storage
-from summarizer import clean_article, summarize_clean
-from summarizer.language import warm_up as warm_up_language
-from summarizer.words import warm_up as warm_up_words
 from web.policy import Resolver
 
 from . import texts
@@ -39,23 +37,6 @@ log = logging.getLogger(__name__)
 
 
 AnyApplication = Application[Any, Context, Any, Any, BotData, Any]
-
-
-_WARM_UP_TEXT = (
-    "Pemerintah kota mengumumkan jadwal baru angkutan umum pada Senin (5/5). Jadwal itu "
-    "berlaku mulai pekan depan di seluruh wilayah kota. Menurut kepala dinas perhubungan, "
-    "perubahan ini mengurangi waktu tunggu penumpang hingga 20 persen. Warga menyambut baik "
-    "kebijakan tersebut."
-)
-
-
-def _warm_up() -> None:
-    """Load what the engine loads on first use, before the worker processes are forked from
-    this one, so that they share it instead of each loading its own."""
-    warm_up_language()
-    warm_up_words("id")
-    warm_up_words("en")
-    summarize_clean(clean_article(_WARM_UP_TEXT), sentences=2, language=None)
 
 
 class _PerUserUpdates(SimpleUpdateProcessor):
@@ -281,14 +262,15 @@ def build_application(
     resolver: Resolver | None = None,
     rate_limit: RateLimiter | None = None,
     exit_deadline: float | None = None,
+    zygote: Zygote | None = None,
 ) -> RingkasApplication:
     """A ready-to-run application; storage opens on start and closes on shutdown.
 
-    Call it before anything starts threads: it forks the template of the worker processes.
+    Call it before anything starts threads: without `zygote` (the template of the worker
+    processes, forked earlier), it loads the engine and forks the template from here.
     """
     install_redaction(settings.token, settings.webhook_secret_token)
-    _warm_up()
-    lanes = ProcessLanes(settings.work_limits())
+    lanes = ProcessLanes(settings.work_limits(), zygote)
     background: list[asyncio.Task[None]] = []
     metrics_server = MetricsServer.for_polling(settings)  # webhook mode: on the webhook port
 
@@ -395,10 +377,12 @@ class StartupError(RuntimeError):
     """The bot could not start (Telegram unreachable, or the token refused); one line."""
 
 
-def run(settings: Settings) -> None:
+def run(settings: Settings, zygote: Zygote | None = None) -> None:
     """Run until SIGINT/SIGTERM: polling, or a webhook server when WEBHOOK_URL is set."""
     try:
-        application = build_application(settings, exit_deadline=settings.shutdown_deadline_seconds)
+        application = build_application(
+            settings, exit_deadline=settings.shutdown_deadline_seconds, zygote=zygote
+        )
         _run(application, settings)
     except InvalidToken:
         raise StartupError("Telegram refused TELEGRAM_BOT_TOKEN (revoked or mistyped?)") from None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import sys
 from collections.abc import Sequence
@@ -288,10 +289,23 @@ def configure_logging(settings: Settings) -> None:
 def command_run(args: argparse.Namespace) -> int:
     settings = load_settings(read_environment())
     configure_logging(settings)
+    from service.lanes import warm_engine
+    from service.zygote import Zygote
+
+    # The workers' template is forked now, before the Telegram machinery loads, and loads the
+    # engine itself: neither it nor the workers carry the bot's libraries, and the bot
+    # process never holds the engine's data (it runs no engine work itself).
+    zygote = Zygote(warm_engine)
     from .app import StartupError, run  # Telegram machinery loads only for this command
 
+    # As the template's fork did for what was loaded before it: the collector need not scan
+    # the modules just loaded, which live as long as the process (a full collection under
+    # load would otherwise walk all of them, on the event loop's thread).
+    gc.collect()
+    gc.freeze()
+
     try:
-        run(settings)
+        run(settings, zygote)
     except StartupError as error:
         print(f"ringkasbot: {error}", file=sys.stderr)
         return EXIT_FAILURE

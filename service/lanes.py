@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -54,12 +55,45 @@ class WorkLimits:
     niceness: int = 10
 
 
-class ProcessLanes:
-    """Worker processes. Create it while the process is warm and has no threads yet (it
-    forks the template the workers come from), then `await start()` in the event loop."""
+_WARM_UP_TEXT = (
+    "Pemerintah kota mengumumkan jadwal baru angkutan umum pada Senin (5/5). Jadwal itu "
+    "berlaku mulai pekan depan di seluruh wilayah kota. Menurut kepala dinas perhubungan, "
+    "perubahan ini mengurangi waktu tunggu penumpang hingga 20 persen. Warga menyambut baik "
+    "kebijakan tersebut."
+)
 
-    def __init__(self, limits: WorkLimits) -> None:
-        self._zygote = Zygote()
+
+def warm_engine() -> None:
+    """Load what the lanes' work loads on first use (the engine's tables and models, page
+    extraction), so that the workers forked after it share one copy instead of each
+    loading its own."""
+    import web.extract
+    import web.pages  # the heavy lane runs its extraction steps
+    from summarizer import clean_article, summarize_clean
+    from summarizer.language import warm_up as warm_up_language
+    from summarizer.words import warm_up as warm_up_words
+
+    warm_up_language()
+    warm_up_words("id")
+    warm_up_words("en")
+    summarize_clean(clean_article(_WARM_UP_TEXT), sentences=2, language=None)
+    with contextlib.suppress(Exception):  # NotAnArticle: only the code paths are warmed
+        web.extract.extract_article(f"<html><body><p>{_WARM_UP_TEXT}</p></body></html>")
+
+
+class ProcessLanes:
+    """Worker processes. Create it while the process has no threads yet (it forks the
+    template the workers come from), then `await start()` in the event loop.
+
+    `zygote`: a template forked earlier (`ringkasbot run` forks it before loading Telegram's
+    libraries, with `warm_engine` as its warm-up). Without one, this process loads the
+    engine and forks the template from itself."""
+
+    def __init__(self, limits: WorkLimits, zygote: Zygote | None = None) -> None:
+        if zygote is None:
+            warm_engine()
+            zygote = Zygote()
+        self._zygote = zygote
         wait = limits.max_queue_wait_seconds
         engine = LaneLimits(limits.workers, limits.deadline_seconds, wait, limits.niceness)
         self.engine = Lane("engine", self._zygote, engine)

@@ -4,12 +4,14 @@ Hand-written rather than `multiprocessing` or `ProcessPoolExecutor`, because:
 - work past its deadline is stopped by killing its one worker, and a crashed worker costs
   only its own job; ProcessPoolExecutor has no per-task kill, and one dead worker breaks
   the whole pool (every queued future fails with BrokenProcessPool);
-- workers should share the memory of the bot's imported, warmed-up engine. The "fork" start
+- workers should share the memory of one imported, warmed-up engine. The "fork" start
   method would fork them from the bot itself, which by then runs threads (SQLite's, the
   resolver's), and a child forked from a threaded process can deadlock on a lock some other
   thread held; "spawn" and "forkserver" start a fresh interpreter and share nothing. So the
-  bot forks one template process early, once warm and while single-threaded, and asks it
-  for each worker (the scheme of Android's zygote).
+  bot forks one template process early, while single-threaded, and asks it for each worker
+  (the scheme of Android's zygote). `ringkasbot run` forks it before the bot imports its
+  Telegram machinery, and the template loads the engine (`warm_up`) itself: the bot never
+  holds the engine's data, and the workers do not inherit the bot's libraries.
 
 Wire format, both ways: an 8-byte big-endian length, then a pickle. A request is
 `(function, args)`; a reply is `(True, result, seconds)` or `(False, (exception class, args,
@@ -30,6 +32,7 @@ import struct
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
@@ -57,10 +60,12 @@ class WorkerProcess:
 
 
 class Zygote:
-    """The template process. `spawn` blocks for the few milliseconds of a fork."""
+    """The template process. `spawn` blocks for the few milliseconds of a fork (the first
+    one also waits for the template's `warm_up`, which runs before it forks any worker)."""
 
-    def __init__(self) -> None:
-        self._pid, self._control = _fork_zygote()
+    def __init__(self, warm_up: Callable[[], None] | None = None) -> None:
+        self._warm_up = warm_up
+        self._pid, self._control = _fork_zygote(warm_up)
 
     def spawn(self, niceness: int) -> WorkerProcess:
         """A new worker, `niceness` steps nicer than the bot."""
@@ -70,7 +75,7 @@ class Zygote:
             # The template died (killed by hand, or out of memory): make another. This fork
             # is from the threaded bot, the risk avoided above, taken only in this case.
             self._reap(kill=True)
-            self._pid, self._control = _fork_zygote()
+            self._pid, self._control = _fork_zygote(self._warm_up)
             return self._spawn(niceness)
 
     def _spawn(self, niceness: int) -> WorkerProcess:
@@ -97,22 +102,26 @@ class Zygote:
             os.waitpid(self._pid, 0)
 
 
-def _fork_zygote() -> tuple[int, socket.socket]:
+def _fork_zygote(warm_up: Callable[[], None] | None) -> tuple[int, socket.socket]:
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    # Objects that exist now live as long as the process: keep the collector (here and in
-    # the children) from writing to their pages, so that the processes go on sharing them.
-    gc.collect()
-    gc.freeze()
+    _freeze()
     parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # pragma: no cover (runs in the child)
         try:
             ours.close()
-            _zygote_main(theirs, parent)
+            _zygote_main(theirs, parent, warm_up)
         finally:
             os._exit(70)
     theirs.close()
     return pid, ours
+
+
+def _freeze() -> None:
+    """Objects that exist now live as long as the process: keep the collector (here and in
+    the children) from writing to their pages, so that the processes go on sharing them."""
+    gc.collect()
+    gc.freeze()
 
 
 def _become_child(keep: int, parent: int) -> None:
@@ -141,8 +150,16 @@ def _die_with_parent(parent: int) -> None:
         os._exit(0)  # it exited before the line above
 
 
-def _zygote_main(control: socket.socket, parent: int) -> NoReturn:  # pragma: no cover
+def _zygote_main(
+    control: socket.socket, parent: int, warm_up: Callable[[], None] | None
+) -> NoReturn:  # pragma: no cover
     _become_child(control.fileno(), parent)
+    if warm_up is not None:
+        try:
+            warm_up()
+        except Exception:  # the workers then load what is missing on first use
+            traceback.print_exc()
+        _freeze()
     zygote = os.getpid()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the workers
     while True:

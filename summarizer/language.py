@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import struct
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -54,30 +55,33 @@ class LanguageGuess:
 
 
 class _SparseNgramTable(Mapping[str, list[float]]):
-    """langdetect's n-gram table, storing only the non-zero probabilities.
+    """langdetect's n-gram table, storing only the non-zero probabilities, packed.
 
     langdetect keeps a list of 55 floats for each of ~88,000 n-grams (about 65 MB of a
-    process's peak memory) although an n-gram has two non-zero entries on average. A lookup
-    returns the dense row langdetect's detector expects, so its answers do not change.
+    process's peak memory) although an n-gram has two non-zero entries on average. Each row
+    is kept as one `bytes` of (language index, probability) pairs: about 13 MB for the whole
+    table, where a list of tuples per n-gram took 32 MB. A lookup returns the dense row
+    langdetect's detector expects, so its answers do not change.
     """
 
     def __init__(self, size: int) -> None:
         self._size = size
-        self._rows: dict[str, list[tuple[int, float]]] = {}
+        self._rows: dict[str, bytes] = {}
         # The detector only reads rows; the frequent ones are kept dense.
-        self._dense = lru_cache(maxsize=8192)(self._build_dense)
+        self._dense = lru_cache(maxsize=4096)(self._build_dense)
 
     def add(self, ngram: str, index: int, probability: float | None) -> None:
-        row = self._rows.setdefault(ngram, [])
-        if probability is not None:
-            row.append((index, probability))
+        # Appending to the packed row at once (no list of pairs built first) keeps the peak
+        # near the final size: freed build-up would stay in the process as fragments.
+        row = self._rows.get(ngram, b"")
+        self._rows[ngram] = row if probability is None else row + _PAIR.pack(index, probability)
 
     def __getitem__(self, ngram: str) -> list[float]:
         return self._dense(ngram)
 
     def _build_dense(self, ngram: str) -> list[float]:
         dense = [0.0] * self._size
-        for index, probability in self._rows[ngram]:
+        for index, probability in _PAIR.iter_unpack(self._rows[ngram]):
             dense[index] = probability
         return dense
 
@@ -89,6 +93,9 @@ class _SparseNgramTable(Mapping[str, list[float]]):
 
     def __len__(self) -> int:
         return len(self._rows)
+
+
+_PAIR = struct.Struct("<Bd")  # a language's index and the n-gram's probability in it
 
 
 @lru_cache(maxsize=1)

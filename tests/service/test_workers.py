@@ -49,6 +49,17 @@ def summarize_text(text: str, sentences: int) -> object:
     return summarize_clean(clean_article(text), sentences=sentences)
 
 
+WARMED: list[int] = []  # pids of the processes that ran `warm_template`
+
+
+def warm_template() -> None:
+    WARMED.append(os.getpid())
+
+
+def warmed_in() -> list[int]:
+    return WARMED
+
+
 # ---- a lane of real worker processes
 
 
@@ -91,6 +102,24 @@ async def test_the_engine_runs_in_another_process_and_its_errors_come_back_whole
         with pytest.raises(ArticleError) as raised:
             await lane.run(summarize_text, "Terlalu pendek.", 3)
     assert raised.value.code == "too-short"
+
+
+async def test_a_template_warms_up_once_in_itself_and_its_workers_inherit_what_it_loaded() -> None:
+    zygote = Zygote(warm_template)
+    lane = Lane("test", zygote, LaneLimits(2, 30.0, 60.0))
+    await lane.start()
+    try:
+        with acting_for("ani"):
+            first = await lane.run(warmed_in)
+        with acting_for("budi"):
+            second = await lane.run(warmed_in)
+        workers = {await lane.run(worker_pid) for _ in range(4)}
+    finally:
+        await lane.close(grace=0.0)
+        zygote.close()
+    assert WARMED == []  # not in this process
+    assert first == second and len(first) == 1  # once, in the template
+    assert first[0] not in workers and os.getpid() not in first
 
 
 async def test_a_job_whose_worker_dies_is_tried_once_more_and_answered(tmp_path: Path) -> None:

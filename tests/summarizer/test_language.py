@@ -129,3 +129,17 @@ def test_an_explicit_language_wins_in_the_engine() -> None:
     article = f"{INDONESIAN}\n\n{INDONESIAN.replace('provinsi', 'kota')}"
     assert summarize(article).language.code == "id"
     assert summarize(article, language="en").language.code == "en"
+
+
+def test_the_packed_ngram_table_holds_langdetects_own_probabilities() -> None:
+    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+    from summarizer.language import _factory
+
+    reference = DetectorFactory()
+    reference.load_profile(PROFILES_DIRECTORY)
+    ours = _factory()
+    assert ours.langlist == reference.langlist
+    table = ours.word_lang_prob_map
+    assert set(table) == set(reference.word_lang_prob_map)
+    assert all(table[ngram] == row for ngram, row in reference.word_lang_prob_map.items())
