@@ -289,7 +289,7 @@ def configure_logging(settings: Settings) -> None:
 def command_run(args: argparse.Namespace) -> int:
     settings = load_settings(read_environment())
     configure_logging(settings)
-    from service.lanes import warm_engine
+    from service.records import warm_engine
     from service.zygote import Zygote
 
     # The workers' template is forked now, before the Telegram machinery loads, and loads the

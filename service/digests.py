@@ -19,18 +19,19 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from storage import Storage
-from summarizer import CleanText, Digest, clean_article, summarize_clean
+from summarizer import Digest
 from web.policy import FetchPolicy, Resolver
 
 from . import metrics
 from .fairness import FairSlots, requester
 from .flight import SingleFlight
-from .keys import article_key, digest_key, is_link_article, link_article_id, text_article_id
+from .keys import article_key, digest_key, is_link_article, link_article_id
 from .lanes import WorkLanes
+from .records import ArticleRecord, cleaned_record, compute_digest, record_from_page
 from .workers import ShuttingDown, WorkTooSlow
 
 if TYPE_CHECKING:
-    from web.extract import Article
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -73,32 +74,6 @@ class DigestLimits:
 
 
 @dataclass(frozen=True)
-class ArticleRecord:
-    """An article as the cache keeps it: cleaned text plus, for links, page metadata."""
-
-    article_id: str
-    text: str
-    truncated: bool = False
-    url: str | None = None
-    title: str | None = None
-    site: str | None = None
-    date: str | None = None
-    # From extraction (links and HTML): "low" when the page's readings disagreed or the text
-    # is short; `pages` read of a paginated article, `more_pages` when some could not be.
-    confidence: str = "high"
-    pages: int = 1
-    more_pages: bool = False
-
-    @property
-    def unsure(self) -> bool:
-        return self.confidence != "high" or self.more_pages
-
-    @property
-    def clean(self) -> CleanText:
-        return CleanText(self.text, self.truncated)
-
-
-@dataclass(frozen=True)
 class Answer:
     article: ArticleRecord
     digest: Digest
@@ -125,51 +100,6 @@ def _readable_article(payload: str | None) -> ArticleRecord | None:
     except (ValueError, TypeError):
         log.warning("ignoring an unreadable cached article")
         return None
-
-
-def compute_digest(article: CleanText, sentences: int, language: str | None) -> Digest:
-    """Run the engine (CPU-bound; called in the heavy lane)."""
-    return summarize_clean(article, sentences=sentences, language=language)
-
-
-def _cleaned_record(text: str) -> ArticleRecord:
-    """Pasted text, cleaned once. Pasted markup (a page source, or prose with tags) is read
-    as a browser shows it: through the link path's extraction when it is a whole page, else
-    as its visible text, so tags and scripts are never summarized."""
-    from web.markup import looks_like_markup, text_of_markup
-
-    if looks_like_markup(text):
-        from web.extract import extract_article
-        from web.policy import NotAnArticle
-
-        try:
-            page = extract_article(text)
-        except NotAnArticle:
-            text = text_of_markup(text)
-        else:
-            cleaned = clean_article(page.prose)
-            return _record_from_page(text_article_id(cleaned.text), None, page, cleaned)
-    cleaned = clean_article(text)
-    return ArticleRecord(text_article_id(cleaned.text), cleaned.text, cleaned.truncated)
-
-
-def _record_from_page(
-    article_id: str, url: str | None, page: Article, cleaned: CleanText | None = None
-) -> ArticleRecord:
-    """A page's article; summaries quote its prose (its text without subheadings)."""
-    cleaned = cleaned or clean_article(page.prose)
-    return ArticleRecord(
-        article_id,
-        cleaned.text,
-        cleaned.truncated,
-        url=url,
-        title=page.title,
-        site=page.site,
-        date=page.date,
-        confidence=page.confidence,
-        pages=page.pages,
-        more_pages=page.more_pages,
-    )
 
 
 class DigestService:
@@ -336,7 +266,7 @@ class DigestService:
         Raises summarizer.ArticleError, or (from the lanes) EngineBusy, WorkTooSlow or
         EngineCrashed.
         """
-        article = await self._lanes.light(_cleaned_record, text)
+        article = await self._lanes.light(cleaned_record, text)
         answer = await self._digest(article, sentences, language)
         # The buttons need the article; a cached digest may outlive a lost article write.
         if not answer.from_cache or await self.article(article.article_id) is None:
@@ -395,7 +325,7 @@ class DigestService:
             except WorkTooSlow:
                 self._too_slow.remember(key)
                 raise
-        article = await self._lanes.light(_record_from_page, article_id, normalized, page)
+        article = await self._lanes.light(record_from_page, article_id, normalized, page)
         self._remember(article)
         return article
 

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import contextlib
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from .fairness import requester
+from .records import warm_engine
 from .workers import Lane, LaneLimits
 from .zygote import Zygote
 
@@ -53,32 +53,6 @@ class WorkLimits:
     max_queue_wait_seconds: float
     light_workers: int = 1
     niceness: int = 10
-
-
-_WARM_UP_TEXT = (
-    "Pemerintah kota mengumumkan jadwal baru angkutan umum pada Senin (5/5). Jadwal itu "
-    "berlaku mulai pekan depan di seluruh wilayah kota. Menurut kepala dinas perhubungan, "
-    "perubahan ini mengurangi waktu tunggu penumpang hingga 20 persen. Warga menyambut baik "
-    "kebijakan tersebut."
-)
-
-
-def warm_engine() -> None:
-    """Load what the lanes' work loads on first use (the engine's tables and models, page
-    extraction), so that the workers forked after it share one copy instead of each
-    loading its own."""
-    import web.extract
-    import web.pages  # the heavy lane runs its extraction steps
-    from summarizer import clean_article, summarize_clean
-    from summarizer.language import warm_up as warm_up_language
-    from summarizer.words import warm_up as warm_up_words
-
-    warm_up_language()
-    warm_up_words("id")
-    warm_up_words("en")
-    summarize_clean(clean_article(_WARM_UP_TEXT), sentences=2, language=None)
-    with contextlib.suppress(Exception):  # NotAnArticle: only the code paths are warmed
-        web.extract.extract_article(f"<html><body><p>{_WARM_UP_TEXT}</p></body></html>")
 
 
 class ProcessLanes:

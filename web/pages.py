@@ -13,32 +13,13 @@ import asyncio
 import dataclasses
 from concurrent.futures import Executor
 
-from .extract import (
-    Article,
-    extract_continuation,
-    extract_from_tree,
-    parse_html,
-)
+from .extract import Article
 from .fetch import fetch_page
-from .pagination import NOT_PAGINATED, Pagination, find_pagination
-from .policy import FetchError, FetchPolicy, NotAnArticle, Resolver
+from .page_reading import read_continuation, read_first_page
+from .pagination import NOT_PAGINATED
+from .policy import FetchError, FetchPolicy, Resolver
 
-# Extraction time grows with the page: a 5 MB page takes seconds. Articles sit near the top
-# of their pages, so only this much HTML is parsed.
-MAX_EXTRACTED_HTML_CHARS = 2_000_000
 MAX_PAGES = 5  # pages of one article fetched at most, the first included
-
-
-def _first_page(html: str, url: str) -> tuple[Article, Pagination]:
-    tree = parse_html(html[:MAX_EXTRACTED_HTML_CHARS]) if html.strip() else None
-    if tree is None:
-        raise NotAnArticle("no readable text found on the page")
-    pagination = find_pagination(tree, url)  # before extraction changes the tree
-    return extract_from_tree(tree, url), pagination
-
-
-def _continuation(html: str, url: str) -> list[str]:
-    return extract_continuation(html[:MAX_EXTRACTED_HTML_CHARS], url)
 
 
 async def fetch_article(
@@ -57,7 +38,7 @@ async def fetch_article(
     """
     page = await fetch_page(url, policy, resolver=resolver)
     loop = asyncio.get_running_loop()
-    article, pagination = await loop.run_in_executor(executor, _first_page, page.html, page.url)
+    article, pagination = await loop.run_in_executor(executor, read_first_page, page.html, page.url)
     if pagination == NOT_PAGINATED or max_pages < 2:
         return dataclasses.replace(article, more_pages=pagination != NOT_PAGINATED)
 
@@ -66,7 +47,7 @@ async def fetch_article(
             fetched = await fetch_page(link, policy, resolver=resolver)
         except FetchError:
             return None
-        return await loop.run_in_executor(executor, _continuation, fetched.html, fetched.url)
+        return await loop.run_in_executor(executor, read_continuation, fetched.html, fetched.url)
 
     first = article.text.split("\n\n")
     if pagination.show_all:

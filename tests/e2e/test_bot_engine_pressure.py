@@ -37,7 +37,7 @@ CRASHING_ONCE = "Kode liputan: MOGOK-SEKALI."  # ... the first time only
 SLOW = "Kode liputan: PELAN."  # the engine takes a third of a second on it
 
 real_compute_digest = service.digests.compute_digest
-real_first_page = web.pages._first_page
+real_first_page = web.pages.read_first_page
 crash_marker = Path("/nonexistent")  # set per test, before the workers are forked
 
 
@@ -64,7 +64,7 @@ def stuck_extraction(html: str, url: str) -> tuple[Article, Pagination]:
 def tuned(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., None]:
     """Patch the engine, and return a function that changes the bot's settings."""
     monkeypatch.setattr(service.digests, "compute_digest", misbehaving_engine)
-    monkeypatch.setattr(web.pages, "_first_page", stuck_extraction)
+    monkeypatch.setattr(web.pages, "read_first_page", stuck_extraction)
     monkeypatch.setattr(sys.modules[__name__], "crash_marker", tmp_path / "mogok")
 
     def tune(**changes: object) -> None:
