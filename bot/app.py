@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 import threading
@@ -24,7 +23,15 @@ from storage import DatabaseUnavailableError, Storage
 from web.policy import Resolver
 
 from . import texts
-from .bot_api import BotApiRequest, UpdatesRequest, parse_update
+from .background import (
+    announce_replica,
+    keep_claims,
+    purge_periodically,
+    queue_leftovers,
+    share_send_budget,
+    sweep_leftovers,
+)
+from .bot_api import BotApiRequest, UpdatesRequest
 from .flood import DeliveryPolicy, ReplyPacer
 from .listening import PortUnavailable
 from .logs import install_redaction
@@ -167,61 +174,6 @@ async def _register_descriptions(application: AnyApplication) -> None:
             log.warning("could not register the %s description: %s", language, error)
 
 
-async def _purge_periodically(storage: Storage, book: UpdateBook, interval_seconds: float) -> None:
-    """Expired cache entries and old receipts go away while the bot runs, not only at start."""
-    while True:
-        await asyncio.sleep(interval_seconds)
-        await storage.purge_expired()
-        await book.purge()
-
-
-async def _queue_leftovers(
-    application: AnyApplication, book: UpdateBook, *, grace_seconds: float, take_over: bool
-) -> None:
-    """Queue the updates recorded but never answered that nobody here works on."""
-    leftovers = await book.leftovers(grace_seconds=grace_seconds, take_over=take_over)
-    for leftover in leftovers:
-        try:
-            raw = json.loads(leftover.payload)
-        except ValueError:
-            raw = None
-        update = parse_update(raw, application.bot)
-        if update is None:
-            await book.done(leftover.update_id)  # nothing to answer (logged by parse_update)
-            continue
-        await application.update_queue.put(update)
-    if leftovers:
-        log.info("%d updates received earlier are taken up", len(leftovers))
-
-
-async def _keep_claims(book: UpdateBook) -> None:
-    while True:
-        await asyncio.sleep(book.policy.renew_after_seconds / 2)
-        await book.renew_claims()
-
-
-async def _share_send_budget(storage: Storage, pacer: ReplyPacer, interval: float) -> None:
-    """Replicas count each other by heartbeat, and each keeps its share of the bot's
-    messages a second. While the database cannot count, the last share stands."""
-    while True:
-        await asyncio.sleep(interval)
-        await _announce(storage, pacer, interval)
-
-
-async def _announce(storage: Storage, pacer: ReplyPacer, interval: float) -> None:
-    replicas = await storage.announce_replica(3 * interval)
-    if replicas is not None:
-        pacer.share_budget(replicas)
-
-
-async def _sweep_leftovers(application: AnyApplication, book: UpdateBook) -> None:
-    """Updates a killed replica left behind are found once their claims expire."""
-    interval = book.policy.sweep_seconds
-    while True:
-        await asyncio.sleep(interval)
-        await _queue_leftovers(application, book, grace_seconds=interval, take_over=False)
-
-
 async def _note_update(update: object, context: Context) -> None:
     note_update(update)
 
@@ -292,19 +244,19 @@ def build_application(
         book = UpdateBook(storage, settings.update_policy(), replicated=settings.replicated)
         # A poller is alone (a second one gets 409): nobody else can be answering these.
         take_over = not settings.replicated
-        await _queue_leftovers(application, book, grace_seconds=0.0, take_over=take_over)
+        await queue_leftovers(application, book, grace_seconds=0.0, take_over=take_over)
         cast(RingkasApplication, application).book = book
         # Plain tasks: Application.create_task only tracks tasks made while it runs, and
         # these endless loops are cancelled in `stop` rather than awaited.
         for name, loop in (
-            ("purge-expired", _purge_periodically(storage, book, settings.purge_interval_seconds)),
-            ("keep-claims", _keep_claims(book)),
-            ("sweep-leftovers", _sweep_leftovers(application, book)),
+            ("purge-expired", purge_periodically(storage, book, settings.purge_interval_seconds)),
+            ("keep-claims", keep_claims(book)),
+            ("sweep-leftovers", sweep_leftovers(application, book)),
         ):
             background.append(asyncio.create_task(loop, name=name))
         if settings.replicated:
-            await _announce(storage, pacer, settings.heartbeat_seconds)
-            budget = _share_send_budget(storage, pacer, settings.heartbeat_seconds)
+            await announce_replica(storage, pacer, settings.heartbeat_seconds)
+            budget = share_send_budget(storage, pacer, settings.heartbeat_seconds)
             background.append(asyncio.create_task(budget, name="share-send-budget"))
         if metrics_server is not None:
             metrics_server.start()
