@@ -52,6 +52,13 @@ class StorageTarget:
     kind: str  # "sqlite" or "postgresql"
     location: DatabaseLocation
 
+    @property
+    def url(self) -> str:
+        """The DATABASE_URL a `python -m bot` process is given for this storage."""
+        if isinstance(self.location, PostgresUrl):
+            return self.location.dsn
+        return f"sqlite:///{self.location}"
+
     async def open(self, *, busy_timeout_ms: int = 1000, **options: Any) -> Storage:
         return await Storage.open(self.location, busy_timeout_ms=busy_timeout_ms, **options)
 
@@ -165,6 +172,13 @@ def storage_target(request: pytest.FixtureRequest, tmp_path: Path) -> StorageTar
     if request.param == "sqlite":
         return StorageTarget("sqlite", tmp_path / "data" / "ringkas.db")
     return StorageTarget("postgresql", request.getfixturevalue("clean_postgres_url"))
+
+
+@pytest.fixture
+def bot_database(storage_target: StorageTarget) -> DatabaseLocation:
+    """Where the bot under test (testkit/harness.py) keeps its data: an end-to-end test that
+    takes this runs once on a SQLite file and once on a PostgreSQL schema."""
+    return storage_target.location
 
 
 @pytest.fixture

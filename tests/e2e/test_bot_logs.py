@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import derived_webhook_secret
+from storage import DatabaseLocation
 from testkit.fake_bot_api import FakeBotApi
 from testkit.harness import TOKEN, answers_to, is_reply_to, running_bot
 
@@ -58,10 +59,13 @@ async def run_bot_until(
 
 
 async def test_the_token_never_reaches_the_logs_even_at_debug(
-    api: FakeBotApi, tmp_path: Path, sample_article: str, caplog: pytest.LogCaptureFixture
+    api: FakeBotApi,
+    bot_database: DatabaseLocation,
+    sample_article: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         sent = api.private_text(sample_article)
         await api.wait_for(is_reply_to(sent), timeout=10)
     assert "getUpdates" in logged_text(caplog), "the Bot API calls were logged"
@@ -70,10 +74,13 @@ async def test_the_token_never_reaches_the_logs_even_at_debug(
 
 
 async def test_at_info_neither_message_text_nor_link_paths_are_logged(
-    api: FakeBotApi, tmp_path: Path, sample_article: str, caplog: pytest.LogCaptureFixture
+    api: FakeBotApi,
+    bot_database: DatabaseLocation,
+    sample_article: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.INFO)
-    async with running_bot(api, tmp_path / "ringkas.db", allow_loopback=True):
+    async with running_bot(api, bot_database, allow_loopback=True):
         article = api.private_text(sample_article)
         # Another user: a message right after a long one from the same user would be read
         # as the next part of a split paste (handlers/pastes.py).

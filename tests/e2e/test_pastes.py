@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 from service import RateLimiter
+from storage import DatabaseLocation
 from testkit.fake_bot_api import FakeBotApi
 from testkit.fake_bot_api.incoming import split_like_client
 from testkit.harness import running_bot, services_of
@@ -13,10 +13,10 @@ from tests.e2e.articles import BANJIR, RATES
 
 
 async def test_a_split_indonesian_paste_gets_one_summary_of_the_whole(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str
 ) -> None:
     article = BANJIR + "\n\n" + sample_article
-    async with running_bot(api, tmp_path / "ringkas.db") as application:
+    async with running_bot(api, bot_database) as application:
         parts = await api.paste_long_text(article)
         [reply] = await api.wait_for_messages(parts[0]["chat"]["id"], 1)
         await asyncio.sleep(1.5)  # nothing else comes
@@ -32,9 +32,9 @@ async def test_a_split_indonesian_paste_gets_one_summary_of_the_whole(
 
 
 async def test_a_split_english_paste_gets_one_summary_in_english(
-    api: FakeBotApi, tmp_path: Path
+    api: FakeBotApi, bot_database: DatabaseLocation
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         parts = await api.paste_long_text(RATES, language_code="en")
         [reply] = await api.wait_for_messages(parts[0]["chat"]["id"], 1)
         await asyncio.sleep(1.5)
@@ -44,9 +44,9 @@ async def test_a_split_english_paste_gets_one_summary_in_english(
 
 
 async def test_a_split_forwarded_post_is_joined_the_same_way(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         parts = await api.paste_long_text(
             BANJIR + "\n\n" + sample_article, forward_from_chat="Kabar Jakarta"
         )
@@ -58,11 +58,9 @@ async def test_a_split_forwarded_post_is_joined_the_same_way(
 
 
 async def test_the_parts_count_once_against_the_rate_limit(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str
 ) -> None:
-    async with running_bot(
-        api, tmp_path / "ringkas.db", rate_limit=RateLimiter(1, 60.0, max_wait=0.0)
-    ):
+    async with running_bot(api, bot_database, rate_limit=RateLimiter(1, 60.0, max_wait=0.0)):
         parts = await api.paste_long_text(BANJIR + "\n\n" + sample_article)
         [reply] = await api.wait_for_messages(parts[0]["chat"]["id"], 1)
         await asyncio.sleep(1.5)
@@ -71,10 +69,10 @@ async def test_the_parts_count_once_against_the_rate_limit(
 
 
 async def test_a_part_delivered_after_the_answer_updates_the_same_reply(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str
 ) -> None:
     first_part, second_part = split_like_client(BANJIR + "\n\n" + sample_article)
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         sent = api.private_text(first_part)
         # Telegram numbered and stamped the second part when it was sent, right after the
         # first, but delivers it to the bot only after the bot has answered.
@@ -90,12 +88,12 @@ async def test_a_part_delivered_after_the_answer_updates_the_same_reply(
 
 
 async def test_a_short_first_part_is_still_joined_with_the_next(
-    api: FakeBotApi, tmp_path: Path
+    api: FakeBotApi, bot_database: DatabaseLocation
 ) -> None:
     # A client may cut anywhere after half the limit: here a 2,600-character first part,
     # which the bot does not wait after (most such messages are whole articles).
     cut = BANJIR.rfind("\n\n", 0, 2700)
-    async with running_bot(api, tmp_path / "ringkas.db") as application:
+    async with running_bot(api, bot_database) as application:
         sent = api.private_text(BANJIR[:cut], language_code="en")
         api.private_text(BANJIR[cut:].strip(), language_code="en")
         await api.wait_for("sendMessage")
@@ -108,9 +106,9 @@ async def test_a_short_first_part_is_still_joined_with_the_next(
 
 
 async def test_two_articles_pasted_one_after_the_other_are_answered_separately(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         first = api.private_text(BANJIR[:3000])
         await api.wait_for_messages(first["chat"]["id"], 1)
         second = api.private_text(sample_article)

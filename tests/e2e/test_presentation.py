@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest_asyncio
 from aiohttp import web
 
+from storage import DatabaseLocation
 from testkit.fake_bot_api import FakeBotApi
 from testkit.harness import running_bot
 from testkit.news_site import NewsSite, saved_page
@@ -32,9 +32,9 @@ async def site() -> AsyncIterator[NewsSite]:
 
 
 async def test_the_first_reply_shows_the_summary_and_key_facts_together(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         sent = api.private_text(sample_article)
         [reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
     summary, facts = reply["text"].split("\n\nFakta kunci\n")
@@ -43,9 +43,9 @@ async def test_the_first_reply_shows_the_summary_and_key_facts_together(
 
 
 async def test_the_english_first_reply_has_key_facts_and_a_button_for_all_of_them(
-    api: FakeBotApi, tmp_path: Path
+    api: FakeBotApi, bot_database: DatabaseLocation
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         sent = api.private_text(BANJIR, language_code="en")
         [reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
     assert "\n\nKey facts\n" in reply["text"]
@@ -54,10 +54,10 @@ async def test_the_english_first_reply_has_key_facts_and_a_button_for_all_of_the
 
 
 async def test_the_title_links_to_the_article_and_the_date_is_written_out(
-    api: FakeBotApi, tmp_path: Path, site: NewsSite
+    api: FakeBotApi, bot_database: DatabaseLocation, site: NewsSite
 ) -> None:
     link = site.url("/bandung/bus-listrik")
-    async with running_bot(api, tmp_path / "ringkas.db", allow_loopback=True):
+    async with running_bot(api, bot_database, allow_loopback=True):
         sent = api.private_text(link)
         [reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
         english = api.private_text(site.url("/harbour/library"), user_id=1002, language_code="en")
@@ -72,9 +72,9 @@ async def test_the_title_links_to_the_article_and_the_date_is_written_out(
 
 
 async def test_start_greets_with_one_example_and_help_is_the_reference(
-    api: FakeBotApi, tmp_path: Path
+    api: FakeBotApi, bot_database: DatabaseLocation
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         start = api.command("/start")
         [greeting] = await api.wait_for_messages(start["chat"]["id"], 1)
         api.command("/help")
@@ -89,9 +89,9 @@ async def test_start_greets_with_one_example_and_help_is_the_reference(
 
 
 async def test_the_bot_describes_itself_in_indonesian_and_english(
-    api: FakeBotApi, tmp_path: Path
+    api: FakeBotApi, bot_database: DatabaseLocation
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         pass
     assert "meringkas berita" in api.description()
     assert "summarizes news" in api.description("en")
@@ -100,9 +100,9 @@ async def test_the_bot_describes_itself_in_indonesian_and_english(
 
 
 async def test_typing_stays_up_during_a_slow_fetch_until_the_reply(
-    api: FakeBotApi, tmp_path: Path, site: NewsSite
+    api: FakeBotApi, bot_database: DatabaseLocation, site: NewsSite
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db", allow_loopback=True):
+    async with running_bot(api, bot_database, allow_loopback=True):
         sent = api.private_text(site.url("/lambat/bus-listrik"))
         [reply] = await api.wait_for_messages(sent["chat"]["id"], 1, timeout=20)
     typing = [c for c in api.calls_to("sendChatAction") if c.params["action"] == "typing"]
@@ -113,14 +113,14 @@ async def test_typing_stays_up_during_a_slow_fetch_until_the_reply(
 
 
 async def test_a_quote_opened_in_a_summary_sentence_is_closed(
-    api: FakeBotApi, tmp_path: Path
+    api: FakeBotApi, bot_database: DatabaseLocation
 ) -> None:
     article = (
         "“Kami tidak akan mundur. Semua pompa sudah kami siagakan sampai air surut,” kata "
         "Kepala BPBD DKI Jakarta Isnawa Adji di Jakarta, Minggu (4/2/2024).\n\n"
         + BANJIR.split("\n\n", 1)[1]
     )
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         sent = api.private_text(article)
         [reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
     lines = [line for line in reply["text"].splitlines() if line[:2] in ("1.", "2.", "3.")]
