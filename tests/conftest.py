@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import itertools
 import os
@@ -74,6 +75,14 @@ class StorageTarget:
         assert self.location is not None, "an in-memory database cannot be looked at"
         with contextlib.closing(sqlite3.connect(self.location)) as connection:
             return connection.execute(sql, params).fetchall()
+
+    async def updates_handled(self, count: int, timeout: float = 15.0) -> None:
+        """Wait until the bot under test has finished `count` updates (marked done in its
+        receipts, after their handlers returned): what a test waits for before it checks
+        that nothing more was sent, instead of sleeping a while."""
+        async with asyncio.timeout(timeout):
+            while (await self.query("SELECT count(done_ms) FROM update_receipts"))[0][0] < count:
+                await asyncio.sleep(0.02)
 
 
 @pytest.fixture(scope="session")
