@@ -183,6 +183,11 @@ def storage_target(request: pytest.FixtureRequest, tmp_path: Path) -> StorageTar
     return StorageTarget("postgresql", request.getfixturevalue("clean_postgres_url"))
 
 
+# For end-to-end tests where storage is incidental (rendering, Telegram faults, hostile input,
+# the engine under pressure): they run the bot on SQLite only, to keep the suite's time.
+SQLITE_ONLY = pytest.mark.parametrize("storage_target", ["sqlite"], indirect=True)
+
+
 @pytest.fixture
 def bot_database(storage_target: StorageTarget) -> DatabaseLocation:
     """Where the bot under test (testkit/harness.py) keeps its data: an end-to-end test that

@@ -12,6 +12,10 @@ import pytest
 from storage import DatabaseLocation
 from testkit.fake_bot_api import FakeBotApi, JsonDict
 from testkit.harness import answers_to, is_reply_to, running_bot
+from tests.conftest import SQLITE_ONLY
+
+# Storage is incidental to retries and flood limits are Telegram's side: SQLite only (tests/conftest.py).
+pytestmark = SQLITE_ONLY
 
 SECOND_ARTICLE = (
     "Pemerintah Kota Bandung meresmikan jembatan layang baru di kawasan Kiaracondong pada "

@@ -29,8 +29,12 @@ from testkit import harness
 from testkit.fake_bot_api import FakeBotApi, JsonDict
 from testkit.harness import running_bot
 from testkit.news_site import PAGES
+from tests.conftest import SQLITE_ONLY
 from web import Article
 from web.pagination import Pagination
+
+# Storage is incidental to the engine under pressure: SQLite only (tests/conftest.py).
+pytestmark = SQLITE_ONLY
 
 STUCK = "Kode liputan: MACET-TOTAL."  # the engine never finishes an article with this line
 CRASHING = "Kode liputan: MOGOK-MESIN."  # the engine's process dies on it, every time

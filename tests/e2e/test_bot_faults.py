@@ -18,6 +18,7 @@ import pytest
 from storage import DatabaseLocation
 from testkit.fake_bot_api import FakeBotApi, RecordedCall
 from testkit.harness import answers_to, is_reply_to, running_bot, services_of
+from tests.conftest import SQLITE_ONLY
 
 JsonDict = dict[str, Any]
 
@@ -78,6 +79,7 @@ def failed_calls(api: FakeBotApi, method: str) -> list[RecordedCall]:
 # ---- Telegram faults on sendMessage ----------------------------------------------------------
 
 
+@SQLITE_ONLY  # storage is incidental here
 async def test_a_flood_limit_on_send_message_delays_the_reply_until_retry_after(
     api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str
 ) -> None:
@@ -91,6 +93,7 @@ async def test_a_flood_limit_on_send_message_delays_the_reply_until_retry_after(
     assert delivered.time - refused.time >= 1.0, "Telegram's retry_after is respected"
 
 
+@SQLITE_ONLY  # storage is incidental here
 @pytest.mark.parametrize("status", [500, 502])
 async def test_a_server_error_on_send_message_is_retried_with_a_log_line(
     api: FakeBotApi,
@@ -107,6 +110,7 @@ async def test_a_server_error_on_send_message_is_retried_with_a_log_line(
     assert any("sendMessage" in line for line in log_lines(caplog, "", logging.WARNING))
 
 
+@SQLITE_ONLY  # storage is incidental here
 async def test_a_connection_dropped_before_telegram_answers_is_retried_once(
     api: FakeBotApi,
     bot_database: DatabaseLocation,
@@ -123,6 +127,7 @@ async def test_a_connection_dropped_before_telegram_answers_is_retried_once(
     assert any("sendMessage" in line for line in log_lines(caplog, "", logging.WARNING))
 
 
+@SQLITE_ONLY  # storage is incidental here
 async def test_a_reply_whose_answer_is_lost_still_reaches_the_user(
     api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str
 ) -> None:
@@ -138,6 +143,7 @@ async def test_a_reply_whose_answer_is_lost_still_reaches_the_user(
 # ---- Telegram faults on getUpdates -----------------------------------------------------------
 
 
+@SQLITE_ONLY  # storage is incidental here
 @pytest.mark.parametrize(
     "inject_fault",
     [
@@ -162,6 +168,7 @@ async def test_polling_recovers_after_a_failed_get_updates(
 
 
 # ---- storage faults --------------------------------------------------------------------------
+# SQLite only: a file locked by another process, made read-only, or corrupt.
 
 
 @contextlib.asynccontextmanager

@@ -16,6 +16,10 @@ from storage import DatabaseLocation
 from testkit.fake_bot_api import FakeBotApi, make_private_chat, make_user
 from testkit.harness import answers_to, is_reply_to, running_bot
 from testkit.news_site import Content, NewsSite, html, saved_page
+from tests.conftest import SQLITE_ONLY
+
+# Storage is incidental to hostile input is handled before storage: SQLite only (tests/conftest.py).
+pytestmark = SQLITE_ONLY
 
 JsonDict = dict[str, Any]
 MAX_MESSAGE_CHARS = 4096

@@ -9,6 +9,10 @@ from bot import texts
 from storage import DatabaseLocation
 from testkit.fake_bot_api import FakeBotApi
 from testkit.harness import answers_to, is_reply_to, running_bot
+from tests.conftest import SQLITE_ONLY
+
+# Storage is incidental to which links are fetched: SQLite only (tests/conftest.py).
+pytestmark = SQLITE_ONLY
 
 
 def link_refused(reason_key: str) -> str:

@@ -17,6 +17,7 @@ from bot.settings import derived_webhook_secret
 from storage import DatabaseLocation
 from testkit.fake_bot_api import FakeBotApi
 from testkit.harness import TOKEN, answers_to, is_reply_to, running_bot
+from tests.conftest import SQLITE_ONLY
 
 PROJECT = Path(__file__).resolve().parents[2]
 TOKEN_SECRET = TOKEN.partition(":")[2]
@@ -58,6 +59,7 @@ async def run_bot_until(
     return process.returncode or 0, stderr.decode()
 
 
+@SQLITE_ONLY  # storage is incidental here
 async def test_the_token_never_reaches_the_logs_even_at_debug(
     api: FakeBotApi,
     bot_database: DatabaseLocation,
@@ -73,6 +75,7 @@ async def test_the_token_never_reaches_the_logs_even_at_debug(
     assert derived_webhook_secret(TOKEN) not in logged_text(caplog)
 
 
+@SQLITE_ONLY  # storage is incidental here
 async def test_at_info_neither_message_text_nor_link_paths_are_logged(
     api: FakeBotApi,
     bot_database: DatabaseLocation,

@@ -10,6 +10,10 @@ import pytest
 from storage import DatabaseLocation
 from testkit.fake_bot_api import FakeBotApi, make_private_chat, make_user
 from testkit.harness import answers_to, is_reply_to, running_bot
+from tests.conftest import SQLITE_ONLY
+
+# Storage is incidental to updates PTB cannot read: SQLite only (tests/conftest.py).
+pytestmark = SQLITE_ONLY
 
 SECRET_LINE = "Kata sandi brankas kantor redaksi adalah kenari-biru-77."
 

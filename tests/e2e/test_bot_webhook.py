@@ -24,6 +24,7 @@ from bot.webhook import SECRET_HEADER, register_webhook, registered_url, serve_w
 from storage import DatabaseLocation
 from testkit.fake_bot_api import FakeBotApi, JsonDict
 from testkit.harness import TOKEN, make_settings
+from tests.conftest import SQLITE_ONLY
 
 PROJECT = Path(__file__).resolve().parents[2]
 WEBHOOK_URL = "https://ringkas.example/telegram/hook"
@@ -176,6 +177,7 @@ async def test_a_second_replica_does_not_register_the_webhook_again(
 # ---- the server ------------------------------------------------------------------------------
 
 
+@SQLITE_ONLY  # storage is incidental here
 async def test_a_post_with_the_secret_but_too_large_is_refused_before_its_body_is_read(
     api: FakeBotApi, bot_database: DatabaseLocation
 ) -> None:
@@ -186,6 +188,7 @@ async def test_a_post_with_the_secret_but_too_large_is_refused_before_its_body_i
     assert status.startswith(b"HTTP/1.1 413")
 
 
+@SQLITE_ONLY  # storage is incidental here
 @pytest.mark.parametrize("secret", [None, "", "salah-" * 8])
 async def test_a_post_without_the_right_secret_is_refused(
     api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str, secret: str | None

@@ -15,6 +15,7 @@ from pathlib import Path
 from storage import DatabaseLocation
 from testkit.fake_bot_api import FakeBotApi
 from testkit.harness import running_bot
+from tests.conftest import SQLITE_ONLY
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -77,6 +78,7 @@ def fact_lines(reply_text: str, facts: list[dict]) -> list[str]:
     return [fact["text"] for fact in facts if any(line.endswith(fact["text"]) for line in shown)]
 
 
+@SQLITE_ONLY  # storage is incidental here
 async def test_cli_and_bot_give_the_same_summary_and_facts(
     api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str
 ) -> None:

@@ -15,7 +15,11 @@ from storage import DatabaseLocation
 from testkit.fake_bot_api import FakeBotApi
 from testkit.harness import running_bot
 from testkit.news_site import NewsSite, saved_page
+from tests.conftest import SQLITE_ONLY
 from tests.e2e.articles import BANJIR
+
+# Storage is incidental to what a reply looks like: SQLite only (tests/conftest.py).
+pytestmark = SQLITE_ONLY
 
 
 @pytest_asyncio.fixture
