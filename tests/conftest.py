@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import itertools
 import os
@@ -52,6 +53,13 @@ class StorageTarget:
     kind: str  # "sqlite" or "postgresql"
     location: DatabaseLocation
 
+    @property
+    def url(self) -> str:
+        """The DATABASE_URL a `python -m bot` process is given for this storage."""
+        if isinstance(self.location, PostgresUrl):
+            return self.location.dsn
+        return f"sqlite:///{self.location}"
+
     async def open(self, *, busy_timeout_ms: int = 1000, **options: Any) -> Storage:
         return await Storage.open(self.location, busy_timeout_ms=busy_timeout_ms, **options)
 
@@ -67,6 +75,14 @@ class StorageTarget:
         assert self.location is not None, "an in-memory database cannot be looked at"
         with contextlib.closing(sqlite3.connect(self.location)) as connection:
             return connection.execute(sql, params).fetchall()
+
+    async def updates_handled(self, count: int, timeout: float = 15.0) -> None:
+        """Wait until the bot under test has finished `count` updates (marked done in its
+        receipts, after their handlers returned): what a test waits for before it checks
+        that nothing more was sent, instead of sleeping a while."""
+        async with asyncio.timeout(timeout):
+            while (await self.query("SELECT count(done_ms) FROM update_receipts"))[0][0] < count:
+                await asyncio.sleep(0.02)
 
 
 @pytest.fixture(scope="session")
@@ -165,6 +181,18 @@ def storage_target(request: pytest.FixtureRequest, tmp_path: Path) -> StorageTar
     if request.param == "sqlite":
         return StorageTarget("sqlite", tmp_path / "data" / "ringkas.db")
     return StorageTarget("postgresql", request.getfixturevalue("clean_postgres_url"))
+
+
+# For end-to-end tests where storage is incidental (rendering, Telegram faults, hostile input,
+# the engine under pressure): they run the bot on SQLite only, to keep the suite's time.
+SQLITE_ONLY = pytest.mark.parametrize("storage_target", ["sqlite"], indirect=True)
+
+
+@pytest.fixture
+def bot_database(storage_target: StorageTarget) -> DatabaseLocation:
+    """Where the bot under test (testkit/harness.py) keeps its data: an end-to-end test that
+    takes this runs once on a SQLite file and once on a PostgreSQL schema."""
+    return storage_target.location
 
 
 @pytest.fixture

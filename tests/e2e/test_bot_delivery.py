@@ -6,18 +6,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import replace
-from pathlib import Path
-from typing import Any
 
 import pytest
-from telegram.ext import Application
 
-from bot.app import build_application
+from storage import DatabaseLocation
 from testkit.fake_bot_api import FakeBotApi, JsonDict
-from testkit.harness import answers_to, is_reply_to, make_settings, running_bot
+from testkit.harness import answers_to, is_reply_to, running_bot
+from tests.conftest import SQLITE_ONLY
+
+# Storage is incidental to retries and flood limits are Telegram's side: SQLite only (tests/conftest.py).
+pytestmark = SQLITE_ONLY
 
 SECOND_ARTICLE = (
     "Pemerintah Kota Bandung meresmikan jembatan layang baru di kawasan Kiaracondong pada "
@@ -37,26 +35,6 @@ FAST_RETRIES = {
 }
 
 
-@asynccontextmanager
-async def bot_with(api: FakeBotApi, database: Path, **changes: Any) -> AsyncIterator[Application]:
-    """`running_bot`, with some settings changed."""
-    application = build_application(replace(make_settings(api, database), **changes))
-    await application.initialize()
-    assert application.post_init is not None
-    await application.post_init(application)
-    assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0.0, timeout=1)
-    await application.start()
-    try:
-        yield application
-    finally:
-        await application.updater.stop()
-        await application.stop()
-        await application.shutdown()
-        assert application.post_shutdown is not None
-        await application.post_shutdown(application)
-
-
 def update_id_of(api: FakeBotApi, sent: JsonDict) -> int:
     """The update id under which the bot received the message `sent`."""
     for call in api.calls_to("getUpdates"):
@@ -74,9 +52,9 @@ def send_attempts(api: FakeBotApi, chat_id: int) -> list[int]:
 
 
 async def test_a_reply_outlasts_a_run_of_server_errors_and_lost_connections(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str
 ) -> None:
-    async with bot_with(api, tmp_path / "ringkas.db", **FAST_RETRIES):
+    async with running_bot(api, bot_database, **FAST_RETRIES):
         api.fail_next("sendMessage", status=500, times=3)
         api.fail_next("sendMessage", status=502, times=2)
         api.drop_next("sendMessage", times=3)
@@ -88,9 +66,12 @@ async def test_a_reply_outlasts_a_run_of_server_errors_and_lost_connections(
 
 
 async def test_a_reply_that_outlasts_the_retries_is_logged_as_lost_with_its_update_id(
-    api: FakeBotApi, tmp_path: Path, sample_article: str, caplog: pytest.LogCaptureFixture
+    api: FakeBotApi,
+    bot_database: DatabaseLocation,
+    sample_article: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    async with bot_with(api, tmp_path / "ringkas.db", **FAST_RETRIES | {"send_retry_seconds": 0.5}):
+    async with running_bot(api, bot_database, **FAST_RETRIES | {"send_retry_seconds": 0.5}):
         api.fail_next("sendMessage", status=503, times=10_000)
         lost = api.private_text(sample_article)
         async with asyncio.timeout(15):
@@ -108,9 +89,9 @@ async def test_a_reply_that_outlasts_the_retries_is_logged_as_lost_with_its_upda
 
 @pytest.mark.parametrize("status", [400, 413])
 async def test_a_refused_request_is_never_retried(
-    api: FakeBotApi, tmp_path: Path, sample_article: str, status: int
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str, status: int
 ) -> None:
-    async with bot_with(api, tmp_path / "ringkas.db", **FAST_RETRIES):
+    async with running_bot(api, bot_database, **FAST_RETRIES):
         api.fail_next("sendMessage", status=status, description="Bad Request: refused")
         refused = api.private_text(sample_article)
         await api.wait_for(lambda call: call.method == "sendMessage" and call.fault, timeout=10)
@@ -120,9 +101,9 @@ async def test_a_refused_request_is_never_retried(
 
 
 async def test_one_chat_waiting_out_a_flood_limit_does_not_hold_other_chats(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db") as application:
+    async with running_bot(api, bot_database) as application:
         api.fail_next("sendMessage", status=429, retry_after=40)
         waiting = api.private_text(sample_article, user_id=1001)
         await api.wait_for(lambda call: call.method == "sendMessage" and call.fault, timeout=10)

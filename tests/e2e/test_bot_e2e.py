@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest_asyncio
 
 from service import RateLimiter
+from storage import DatabaseLocation
 from testkit.fake_bot_api import FakeBotApi
 from testkit.harness import running_bot, services_of
 from testkit.news_site import NewsSite, saved_page
 
 
 async def test_forwarded_article_gets_a_summary_with_buttons(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         sent = api.private_text(sample_article, forward_from_chat="CNBC Indonesia")
         [reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
     assert "Ringkasan" in reply["text"]
@@ -27,9 +27,9 @@ async def test_forwarded_article_gets_a_summary_with_buttons(
 
 
 async def test_same_article_twice_is_answered_from_the_cache(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db") as application:
+    async with running_bot(api, bot_database) as application:
         first = api.private_text(sample_article)
         await api.wait_for_messages(first["chat"]["id"], 1)
         api.private_text(sample_article)
@@ -51,9 +51,9 @@ async def news_site() -> AsyncIterator[str]:
 
 
 async def test_ringkas_as_a_reply_in_a_group_summarizes_the_replied_message(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         article = api.group_text(sample_article, chat_id=-100777)
         api.command("/ringkas@ringkas_test_bot", chat_id=-100777, reply_to=article)
         [reply] = await api.wait_for_messages(-100777, 1)
@@ -62,9 +62,9 @@ async def test_ringkas_as_a_reply_in_a_group_summarizes_the_replied_message(
 
 
 async def test_fakta_lists_the_key_facts(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         sent = api.command("/fakta " + sample_article)
         [reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
     assert "Fakta kunci" in reply["text"]
@@ -72,9 +72,9 @@ async def test_fakta_lists_the_key_facts(
 
 
 async def test_ringkas_with_a_length_gives_that_many_sentences(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         sent = api.command("/ringkas 5 " + sample_article)
         [reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
     numbered = [
@@ -84,26 +84,26 @@ async def test_ringkas_with_a_length_gives_that_many_sentences(
 
 
 async def test_ringkas_without_anything_explains_how_to_use_it(
-    api: FakeBotApi, tmp_path: Path
+    api: FakeBotApi, bot_database: DatabaseLocation
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         sent = api.command("/ringkas")
         [reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
     assert "/ringkas" in reply["text"]
     assert reply.get("reply_markup") is None
 
 
-async def test_short_chit_chat_gets_a_hint(api: FakeBotApi, tmp_path: Path) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+async def test_short_chit_chat_gets_a_hint(api: FakeBotApi, bot_database: DatabaseLocation) -> None:
+    async with running_bot(api, bot_database):
         sent = api.private_text("halo bot, apa kabar?")
         [reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
     assert "ringkas" in reply["text"].lower()
 
 
 async def test_help_is_in_english_for_english_speaking_users(
-    api: FakeBotApi, tmp_path: Path
+    api: FakeBotApi, bot_database: DatabaseLocation
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         sent = api.command("/help", language_code="en")
         [reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
     assert "summarizes news" in reply["text"]
@@ -111,18 +111,18 @@ async def test_help_is_in_english_for_english_speaking_users(
 
 
 async def test_command_menu_is_registered_in_indonesian_and_english(
-    api: FakeBotApi, tmp_path: Path
+    api: FakeBotApi, bot_database: DatabaseLocation
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         calls = api.calls_to("setMyCommands")
     languages = {call.params.get("language_code") for call in calls}
     assert languages == {None, "en"}
 
 
 async def test_a_link_is_fetched_extracted_and_summarized(
-    api: FakeBotApi, tmp_path: Path, news_site: str
+    api: FakeBotApi, bot_database: DatabaseLocation, news_site: str
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db", allow_loopback=True):
+    async with running_bot(api, bot_database, allow_loopback=True):
         sent = api.private_text(f"coba baca ini {news_site}/berita/artikel.html")
         [reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
     assert "Ringkasan" in reply["text"]
@@ -135,25 +135,25 @@ async def test_a_link_is_fetched_extracted_and_summarized(
 
 
 async def test_a_listing_page_is_not_summarized(
-    api: FakeBotApi, tmp_path: Path, news_site: str
+    api: FakeBotApi, bot_database: DatabaseLocation, news_site: str
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db", allow_loopback=True):
+    async with running_bot(api, bot_database, allow_loopback=True):
         sent = api.private_text(f"{news_site}/indeks")
         [reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
     assert "tidak tampak seperti artikel" in reply["text"]
 
 
 async def test_loopback_links_are_refused_without_the_allow_list(
-    api: FakeBotApi, tmp_path: Path, news_site: str
+    api: FakeBotApi, bot_database: DatabaseLocation, news_site: str
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         sent = api.private_text(f"{news_site}/berita/artikel.html")
         [reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
     assert "tidak bisa saya buka" in reply["text"]
 
 
 async def test_a_very_long_article_is_split_into_messages_within_the_limit(
-    api: FakeBotApi, tmp_path: Path
+    api: FakeBotApi, bot_database: DatabaseLocation
 ) -> None:
     sentence = (
         "Pemerintah daerah menyampaikan bahwa pembangunan jembatan baru di kawasan utara kota "
@@ -163,7 +163,7 @@ async def test_a_very_long_article_is_split_into_messages_within_the_limit(
         "Balai Kota yang dipenuhi oleh warga dan pejabat dari berbagai dinas terkait "
     )
     paragraphs = [f"{sentence}nomor {i} " * 3 + "." for i in range(40)]
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         sent = api.command("/ringkas 10 " + "\n\n".join(paragraphs))
         replies = await api.wait_for_messages(sent["chat"]["id"], 2)
     assert all(len(reply["text"]) <= 4096 for reply in replies)
@@ -172,9 +172,9 @@ async def test_a_very_long_article_is_split_into_messages_within_the_limit(
 
 
 async def test_buttons_switch_to_facts_and_longer_summary_in_place(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         sent = api.private_text(sample_article)
         [reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
         buttons = [b for row in reply["reply_markup"]["inline_keyboard"] for b in row]
@@ -193,11 +193,9 @@ async def test_buttons_switch_to_facts_and_longer_summary_in_place(
 
 
 async def test_over_the_rate_limit_a_friendly_notice_then_the_answer(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str
 ) -> None:
-    async with running_bot(
-        api, tmp_path / "ringkas.db", rate_limit=RateLimiter(limit=2, period=2.0)
-    ):
+    async with running_bot(api, bot_database, rate_limit=RateLimiter(limit=2, period=2.0)):
         for _ in range(3):
             sent = api.private_text(sample_article)
         replies = await api.wait_for_messages(sent["chat"]["id"], 4)
@@ -207,29 +205,30 @@ async def test_over_the_rate_limit_a_friendly_notice_then_the_answer(
 
 
 async def test_settings_survive_a_restart(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str
 ) -> None:
-    database = tmp_path / "ringkas.db"
-    async with running_bot(api, database):
+    async with running_bot(api, bot_database):
         sent = api.command("/panjang 5")
         await api.wait_for_messages(sent["chat"]["id"], 1)
-    async with running_bot(api, database):
+    async with running_bot(api, bot_database):
         api.private_text(sample_article)
         replies = await api.wait_for_messages(sent["chat"]["id"], 2)
     assert "5." in replies[1]["text"] and "6." not in replies[1]["text"]
 
 
-async def test_an_unknown_command_in_private_gets_a_hint(api: FakeBotApi, tmp_path: Path) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+async def test_an_unknown_command_in_private_gets_a_hint(
+    api: FakeBotApi, bot_database: DatabaseLocation
+) -> None:
+    async with running_bot(api, bot_database):
         sent = api.command("/apa")
         [reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
     assert "/help" in reply["text"]
 
 
 async def test_identical_articles_arriving_together_are_computed_once(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db") as application:
+    async with running_bot(api, bot_database) as application:
         first = api.private_text(sample_article, user_id=2001)
         second = api.private_text(sample_article, user_id=2002)
         await api.wait_for_messages(first["chat"]["id"], 1)
@@ -239,18 +238,18 @@ async def test_identical_articles_arriving_together_are_computed_once(
 
 
 async def test_panjang_with_a_non_ascii_digit_gets_the_usage(
-    api: FakeBotApi, tmp_path: Path
+    api: FakeBotApi, bot_database: DatabaseLocation
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         sent = api.command("/panjang ²")
         [reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
     assert "/panjang N" in reply["text"]
 
 
 async def test_an_edited_command_is_not_answered_again(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         sent = api.command("/ringkas " + sample_article)
         await api.wait_for_messages(sent["chat"]["id"], 1)
         api.inject_update({"edited_message": sent | {"edit_date": sent["date"] + 5}})

@@ -23,13 +23,18 @@ import service.digests
 import web.pages
 from bot import texts
 from bot.settings import DEFAULTS
+from storage import DatabaseLocation
 from summarizer import CleanText, Digest
 from testkit import harness
 from testkit.fake_bot_api import FakeBotApi, JsonDict
 from testkit.harness import running_bot
 from testkit.news_site import PAGES
+from tests.conftest import SQLITE_ONLY
 from web import Article
 from web.pagination import Pagination
+
+# Storage is incidental to the engine under pressure: SQLite only (tests/conftest.py).
+pytestmark = SQLITE_ONLY
 
 STUCK = "Kode liputan: MACET-TOTAL."  # the engine never finishes an article with this line
 CRASHING = "Kode liputan: MOGOK-MESIN."  # the engine's process dies on it, every time
@@ -129,10 +134,10 @@ def plain(key: str, **values: object) -> str:
 
 
 async def test_work_stuck_past_its_deadline_gets_the_too_slow_answer_and_others_go_on(
-    api: FakeBotApi, tmp_path: Path, sample_article: str, tuned: Callable[..., None]
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str, tuned: Callable[..., None]
 ) -> None:
     tuned(work_deadline_seconds=1.0)
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         stuck = api.private_text(variant(sample_article, 1, STUCK), user_id=501)
         assert await one_reply(api, stuck) == plain("too_slow")
         after = api.private_text(variant(sample_article, 2), user_id=502)
@@ -140,10 +145,10 @@ async def test_work_stuck_past_its_deadline_gets_the_too_slow_answer_and_others_
 
 
 async def test_a_link_whose_extraction_hangs_gets_the_too_slow_answer(
-    api: FakeBotApi, tmp_path: Path, news_site: str, tuned: Callable[..., None]
+    api: FakeBotApi, bot_database: DatabaseLocation, news_site: str, tuned: Callable[..., None]
 ) -> None:
     tuned(work_deadline_seconds=1.0)
-    async with running_bot(api, tmp_path / "ringkas.db", allow_loopback=True):
+    async with running_bot(api, bot_database, allow_loopback=True):
         stuck = api.private_text(f"{news_site}/macet/artikel.html", user_id=501)
         assert await one_reply(api, stuck) == plain("too_slow")
         fine = api.private_text(f"{news_site}/berita/artikel.html", user_id=502)
@@ -151,10 +156,10 @@ async def test_a_link_whose_extraction_hangs_gets_the_too_slow_answer(
 
 
 async def test_two_users_slow_links_leave_fetch_slots_for_a_third_user(
-    api: FakeBotApi, tmp_path: Path, news_site: str, tuned: Callable[..., None]
+    api: FakeBotApi, bot_database: DatabaseLocation, news_site: str, tuned: Callable[..., None]
 ) -> None:
     tuned(max_concurrent_fetches=8, max_fetches_per_user=2)
-    async with running_bot(api, tmp_path / "ringkas.db", allow_loopback=True):
+    async with running_bot(api, bot_database, allow_loopback=True):
         slow = [
             api.private_text(f"{news_site}/pelan/{user}-{n}.html", user_id=user)
             for user in (901, 902)
@@ -167,20 +172,20 @@ async def test_two_users_slow_links_leave_fetch_slots_for_a_third_user(
 
 
 async def test_an_engine_crash_is_retried_once_and_the_user_gets_the_summary(
-    api: FakeBotApi, tmp_path: Path, sample_article: str, tuned: Callable[..., None]
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str, tuned: Callable[..., None]
 ) -> None:
     tuned()
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         sent = api.private_text(variant(sample_article, 1, CRASHING_ONCE), user_id=501)
         assert "Ringkasan" in await one_reply(api, sent)
     assert crash_marker.exists()  # it did crash once
 
 
 async def test_work_that_crashes_every_time_gets_the_error_answer_and_others_go_on(
-    api: FakeBotApi, tmp_path: Path, sample_article: str, tuned: Callable[..., None]
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str, tuned: Callable[..., None]
 ) -> None:
     tuned()
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         crashing = api.private_text(variant(sample_article, 1, CRASHING), user_id=501)
         assert await one_reply(api, crashing) == plain("error")
         after = api.private_text(variant(sample_article, 2), user_id=502)
@@ -188,13 +193,13 @@ async def test_work_that_crashes_every_time_gets_the_error_answer_and_others_go_
 
 
 async def test_one_users_burst_does_not_delay_another_users_article(
-    api: FakeBotApi, tmp_path: Path, sample_article: str, tuned: Callable[..., None]
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str, tuned: Callable[..., None]
 ) -> None:
     tuned(engine_workers=1)
     # Under 2,048 characters: back-to-back longer messages would be joined as the parts of
     # one split paste (handlers/pastes.py).
     article = sample_article[: sample_article.rfind("\n\n", 0, 1900)]
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         burst = [api.private_text(variant(article, n, SLOW), user_id=601) for n in range(5)]
         single = api.private_text(variant(article, 7, SLOW), user_id=602)
         for message in [*burst, single]:
@@ -206,10 +211,10 @@ async def test_one_users_burst_does_not_delay_another_users_article(
 
 
 async def test_cache_hits_and_commands_are_answered_while_the_engine_is_stuck(
-    api: FakeBotApi, tmp_path: Path, sample_article: str, tuned: Callable[..., None]
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str, tuned: Callable[..., None]
 ) -> None:
     tuned(engine_workers=1, work_deadline_seconds=3.0)
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         first = api.private_text(sample_article, user_id=701)
         await one_reply(api, first)
         calls_before = len(api.calls)

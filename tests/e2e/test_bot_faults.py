@@ -15,8 +15,10 @@ from typing import Any
 
 import pytest
 
+from storage import DatabaseLocation
 from testkit.fake_bot_api import FakeBotApi, RecordedCall
 from testkit.harness import answers_to, is_reply_to, running_bot, services_of
+from tests.conftest import SQLITE_ONLY
 
 JsonDict = dict[str, Any]
 
@@ -77,10 +79,11 @@ def failed_calls(api: FakeBotApi, method: str) -> list[RecordedCall]:
 # ---- Telegram faults on sendMessage ----------------------------------------------------------
 
 
+@SQLITE_ONLY  # storage is incidental here
 async def test_a_flood_limit_on_send_message_delays_the_reply_until_retry_after(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         api.fail_next("sendMessage", status=429, retry_after=1)
         reply = await summary_for(api, sample_article)
     [refused] = failed_calls(api, "sendMessage")
@@ -90,15 +93,16 @@ async def test_a_flood_limit_on_send_message_delays_the_reply_until_retry_after(
     assert delivered.time - refused.time >= 1.0, "Telegram's retry_after is respected"
 
 
+@SQLITE_ONLY  # storage is incidental here
 @pytest.mark.parametrize("status", [500, 502])
 async def test_a_server_error_on_send_message_is_retried_with_a_log_line(
     api: FakeBotApi,
-    tmp_path: Path,
+    bot_database: DatabaseLocation,
     sample_article: str,
     caplog: pytest.LogCaptureFixture,
     status: int,
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         api.fail_next("sendMessage", status=status)
         await summary_for(api, sample_article)
         await summary_for(api, SECOND_ARTICLE)
@@ -106,10 +110,14 @@ async def test_a_server_error_on_send_message_is_retried_with_a_log_line(
     assert any("sendMessage" in line for line in log_lines(caplog, "", logging.WARNING))
 
 
+@SQLITE_ONLY  # storage is incidental here
 async def test_a_connection_dropped_before_telegram_answers_is_retried_once(
-    api: FakeBotApi, tmp_path: Path, sample_article: str, caplog: pytest.LogCaptureFixture
+    api: FakeBotApi,
+    bot_database: DatabaseLocation,
+    sample_article: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         api.drop_next("sendMessage")
         sent = api.private_text(sample_article)
         await api.wait_for(is_reply_to(sent), timeout=5)
@@ -119,10 +127,11 @@ async def test_a_connection_dropped_before_telegram_answers_is_retried_once(
     assert any("sendMessage" in line for line in log_lines(caplog, "", logging.WARNING))
 
 
+@SQLITE_ONLY  # storage is incidental here
 async def test_a_reply_whose_answer_is_lost_still_reaches_the_user(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         api.drop_next("sendMessage", after_processing=True)
         sent = api.private_text(sample_article)
         await api.wait_for(is_reply_to(sent), timeout=5)
@@ -134,6 +143,7 @@ async def test_a_reply_whose_answer_is_lost_still_reaches_the_user(
 # ---- Telegram faults on getUpdates -----------------------------------------------------------
 
 
+@SQLITE_ONLY  # storage is incidental here
 @pytest.mark.parametrize(
     "inject_fault",
     [
@@ -144,12 +154,12 @@ async def test_a_reply_whose_answer_is_lost_still_reaches_the_user(
 )
 async def test_polling_recovers_after_a_failed_get_updates(
     api: FakeBotApi,
-    tmp_path: Path,
+    bot_database: DatabaseLocation,
     sample_article: str,
     caplog: pytest.LogCaptureFixture,
     inject_fault: Callable[[FakeBotApi], None],
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         inject_fault(api)
         await api.wait_for(lambda call: call.method == "getUpdates" and call.fault, timeout=5)
         await summary_for(api, sample_article)
@@ -158,6 +168,7 @@ async def test_polling_recovers_after_a_failed_get_updates(
 
 
 # ---- storage faults --------------------------------------------------------------------------
+# SQLite only: a file locked by another process, made read-only, or corrupt.
 
 
 @contextlib.asynccontextmanager

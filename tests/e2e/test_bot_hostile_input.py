@@ -6,16 +6,20 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import pytest_asyncio
 
 from bot import texts
+from storage import DatabaseLocation
 from testkit.fake_bot_api import FakeBotApi, make_private_chat, make_user
 from testkit.harness import answers_to, is_reply_to, running_bot
 from testkit.news_site import Content, NewsSite, html, saved_page
+from tests.conftest import SQLITE_ONLY
+
+# Storage is incidental to hostile input is handled before storage: SQLite only (tests/conftest.py).
+pytestmark = SQLITE_ONLY
 
 JsonDict = dict[str, Any]
 MAX_MESSAGE_CHARS = 4096
@@ -186,13 +190,13 @@ def first_paragraphs(article: str, limit: int) -> str:
 )
 async def test_text_that_is_not_an_article_gets_a_hint_and_the_bot_goes_on(
     api: FakeBotApi,
-    tmp_path: Path,
+    bot_database: DatabaseLocation,
     sample_article: str,
     caplog: pytest.LogCaptureFixture,
     text: str,
     expected: str,
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         sent = api.private_text(text)
         reply = await answer_to(api, sent)
         await assert_next_article_is_summarized(api, sample_article)
@@ -201,9 +205,12 @@ async def test_text_that_is_not_an_article_gets_a_hint_and_the_bot_goes_on(
 
 
 async def test_a_sticker_gets_a_hint_and_the_bot_goes_on(
-    api: FakeBotApi, tmp_path: Path, sample_article: str, caplog: pytest.LogCaptureFixture
+    api: FakeBotApi,
+    bot_database: DatabaseLocation,
+    sample_article: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         sent = api.sticker_message()
         reply = await answer_to(api, sent)
         await assert_next_article_is_summarized(api, sample_article)
@@ -212,9 +219,12 @@ async def test_a_sticker_gets_a_hint_and_the_bot_goes_on(
 
 
 async def test_a_photo_without_caption_gets_a_hint_and_the_bot_goes_on(
-    api: FakeBotApi, tmp_path: Path, sample_article: str, caplog: pytest.LogCaptureFixture
+    api: FakeBotApi,
+    bot_database: DatabaseLocation,
+    sample_article: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         sent = api.photo_message(language_code="en")
         reply = await answer_to(api, sent)
         await assert_next_article_is_summarized(api, sample_article)
@@ -223,10 +233,13 @@ async def test_a_photo_without_caption_gets_a_hint_and_the_bot_goes_on(
 
 
 async def test_a_photo_whose_caption_holds_an_article_is_summarized(
-    api: FakeBotApi, tmp_path: Path, sample_article: str, caplog: pytest.LogCaptureFixture
+    api: FakeBotApi,
+    bot_database: DatabaseLocation,
+    sample_article: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     caption = first_paragraphs(sample_article, 1024)  # Telegram's caption limit
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         sent = api.caption_message(caption)
         reply = await answer_to(api, sent)
     assert "Ringkasan" in reply["text"]
@@ -236,9 +249,12 @@ async def test_a_photo_whose_caption_holds_an_article_is_summarized(
 
 
 async def test_forged_button_data_is_answered_without_touching_the_message(
-    api: FakeBotApi, tmp_path: Path, sample_article: str, caplog: pytest.LogCaptureFixture
+    api: FakeBotApi,
+    bot_database: DatabaseLocation,
+    sample_article: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         article = api.private_text(sample_article)
         summary = await answer_to(api, article)
         for forged in ("s:99:tabc", "x:3:tabc", "s:nan:", "<b>", "s:3:t" + "0" * 31):
@@ -260,10 +276,13 @@ async def test_forged_button_data_is_answered_without_touching_the_message(
 
 
 async def test_a_50000_character_sentence_without_punctuation_is_summarized_within_limits(
-    api: FakeBotApi, tmp_path: Path, sample_article: str, caplog: pytest.LogCaptureFixture
+    api: FakeBotApi,
+    bot_database: DatabaseLocation,
+    sample_article: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     monster = long_unpunctuated_sentence()
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         sent = api.command("/ringkas 10 " + monster)
         await api.wait_for(
             lambda call: is_reply_to(sent)(call) and "reply_markup" in call.params, timeout=30
@@ -289,14 +308,14 @@ async def test_a_50000_character_sentence_without_punctuation_is_summarized_with
 )
 async def test_articles_in_other_languages_and_scripts_are_summarized_and_the_language_named(
     api: FakeBotApi,
-    tmp_path: Path,
+    bot_database: DatabaseLocation,
     sample_article: str,
     caplog: pytest.LogCaptureFixture,
     article: str,
     user_language: str,
     language_name: str,
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         sent = api.command("/ringkas 2 " + article, language_code=user_language)
         reply = await answer_to(api, sent)
         await assert_next_article_is_summarized(api, sample_article)
@@ -310,9 +329,12 @@ async def test_articles_in_other_languages_and_scripts_are_summarized_and_the_la
 
 
 async def test_markup_pasted_in_an_article_comes_back_escaped_not_interpreted(
-    api: FakeBotApi, tmp_path: Path, sample_article: str, caplog: pytest.LogCaptureFixture
+    api: FakeBotApi,
+    bot_database: DatabaseLocation,
+    sample_article: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         sent = api.command("/ringkas 10 " + MARKUP_ARTICLE)
         reply = await answer_to(api, sent)
         await assert_next_article_is_summarized(api, sample_article)
@@ -326,7 +348,7 @@ async def test_markup_pasted_in_an_article_comes_back_escaped_not_interpreted(
 
 
 async def test_markup_in_key_facts_comes_back_escaped(
-    api: FakeBotApi, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    api: FakeBotApi, bot_database: DatabaseLocation, caplog: pytest.LogCaptureFixture
 ) -> None:
     article = (
         'Menteri Keuangan mengatakan "<b>anggaran</b> naik &amp; cukup" kepada wartawan di '
@@ -335,7 +357,7 @@ async def test_markup_in_key_facts_comes_back_escaped(
         "sebesar Rp 10 triliun untuk bencana alam di berbagai daerah. Para ekonom menilai "
         "kebijakan itu wajar mengingat harga minyak dunia terus naik sejak awal tahun."
     )
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         sent = api.command("/fakta " + article)
         reply = await answer_to(api, sent)
     assert_answered_cleanly(api, sent, caplog)
@@ -358,13 +380,13 @@ async def test_markup_in_key_facts_comes_back_escaped(
 )
 async def test_non_web_links_are_not_fetched_but_answered_politely(
     api: FakeBotApi,
-    tmp_path: Path,
+    bot_database: DatabaseLocation,
     sample_article: str,
     caplog: pytest.LogCaptureFixture,
     text: str,
 ) -> None:
     polite = {said("too_short"), said("hint_short"), link_refused("unsupported_scheme")}
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         as_message = api.private_text(text)
         message_reply = await answer_to(api, as_message)
         as_command = api.command("/ringkas " + text)
@@ -378,12 +400,12 @@ async def test_non_web_links_are_not_fetched_but_answered_politely(
 
 async def test_a_loopback_link_is_refused_when_loopback_is_not_allowed(
     api: FakeBotApi,
-    tmp_path: Path,
+    bot_database: DatabaseLocation,
     sample_article: str,
     web_site: str,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         sent = api.private_text(f"{web_site}/berita/artikel.html")
         reply = await answer_to(api, sent)
         await assert_next_article_is_summarized(api, sample_article)
@@ -400,14 +422,14 @@ async def test_a_loopback_link_is_refused_when_loopback_is_not_allowed(
 )
 async def test_a_link_that_is_not_a_readable_page_gets_a_friendly_message(
     api: FakeBotApi,
-    tmp_path: Path,
+    bot_database: DatabaseLocation,
     sample_article: str,
     web_site: str,
     caplog: pytest.LogCaptureFixture,
     path: str,
     reason: str,
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db", allow_loopback=True):
+    async with running_bot(api, bot_database, allow_loopback=True):
         sent = api.private_text(f"baca ini {web_site}{path}")
         reply = await answer_to(api, sent)
         await assert_next_article_is_summarized(api, sample_article)
@@ -417,7 +439,7 @@ async def test_a_link_that_is_not_a_readable_page_gets_a_friendly_message(
 
 async def test_a_message_that_is_only_a_link_preview_summarizes_the_linked_article(
     api: FakeBotApi,
-    tmp_path: Path,
+    bot_database: DatabaseLocation,
     sample_article: str,
     web_site: str,
     caplog: pytest.LogCaptureFixture,
@@ -434,7 +456,7 @@ async def test_a_message_that_is_only_a_link_preview_summarizes_the_linked_artic
         "entities": [{"type": "text_link", "offset": 0, "length": 1, "url": url}],
         "link_preview_options": {"url": url, "show_above_text": True},
     }
-    async with running_bot(api, tmp_path / "ringkas.db", allow_loopback=True):
+    async with running_bot(api, bot_database, allow_loopback=True):
         api.inject_update({"message": preview_only})
         reply = await answer_to(api, preview_only)
         await assert_next_article_is_summarized(api, sample_article)

@@ -3,13 +3,16 @@ refused", and a message of many overlapping links is read as links, not as empty
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bot import texts
+from storage import DatabaseLocation
 from testkit.fake_bot_api import FakeBotApi
 from testkit.harness import answers_to, is_reply_to, running_bot
+from tests.conftest import SQLITE_ONLY
+
+# Storage is incidental to which links are fetched: SQLite only (tests/conftest.py).
+pytestmark = SQLITE_ONLY
 
 
 def link_refused(reason_key: str) -> str:
@@ -25,9 +28,9 @@ def link_refused(reason_key: str) -> str:
     ],
 )
 async def test_a_link_with_a_malformed_host_name_is_refused(
-    api: FakeBotApi, tmp_path: Path, link: str
+    api: FakeBotApi, bot_database: DatabaseLocation, link: str
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         sent = api.private_text(f"tolong ringkas {link}")
         await api.wait_for(is_reply_to(sent), timeout=10)
     [reply] = answers_to(api, sent)
@@ -35,10 +38,10 @@ async def test_a_link_with_a_malformed_host_name_is_refused(
 
 
 async def test_many_links_where_one_is_a_prefix_of_another_are_read_as_links(
-    api: FakeBotApi, tmp_path: Path
+    api: FakeBotApi, bot_database: DatabaseLocation
 ) -> None:
     links = "\n".join(f"http://127.0.0.1:9/berita?i={i}" for i in range(1, 101))
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         sent = api.private_text(links)
         await api.wait_for(is_reply_to(sent), timeout=10)
         await api.wait_for_messages(sent["chat"]["id"], 6)  # five links and the note

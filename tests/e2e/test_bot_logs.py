@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 
 from bot.settings import derived_webhook_secret
+from storage import DatabaseLocation
 from testkit.fake_bot_api import FakeBotApi
 from testkit.harness import TOKEN, answers_to, is_reply_to, running_bot
+from tests.conftest import SQLITE_ONLY
 
 PROJECT = Path(__file__).resolve().parents[2]
 TOKEN_SECRET = TOKEN.partition(":")[2]
@@ -57,11 +59,15 @@ async def run_bot_until(
     return process.returncode or 0, stderr.decode()
 
 
+@SQLITE_ONLY  # storage is incidental here
 async def test_the_token_never_reaches_the_logs_even_at_debug(
-    api: FakeBotApi, tmp_path: Path, sample_article: str, caplog: pytest.LogCaptureFixture
+    api: FakeBotApi,
+    bot_database: DatabaseLocation,
+    sample_article: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         sent = api.private_text(sample_article)
         await api.wait_for(is_reply_to(sent), timeout=10)
     assert "getUpdates" in logged_text(caplog), "the Bot API calls were logged"
@@ -69,11 +75,15 @@ async def test_the_token_never_reaches_the_logs_even_at_debug(
     assert derived_webhook_secret(TOKEN) not in logged_text(caplog)
 
 
+@SQLITE_ONLY  # storage is incidental here
 async def test_at_info_neither_message_text_nor_link_paths_are_logged(
-    api: FakeBotApi, tmp_path: Path, sample_article: str, caplog: pytest.LogCaptureFixture
+    api: FakeBotApi,
+    bot_database: DatabaseLocation,
+    sample_article: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.INFO)
-    async with running_bot(api, tmp_path / "ringkas.db", allow_loopback=True):
+    async with running_bot(api, bot_database, allow_loopback=True):
         article = api.private_text(sample_article)
         # Another user: a message right after a long one from the same user would be read
         # as the next part of a split paste (handlers/pastes.py).

@@ -4,24 +4,31 @@ updates after it are answered as usual."""
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import pytest
 
+from storage import DatabaseLocation
 from testkit.fake_bot_api import FakeBotApi, make_private_chat, make_user
 from testkit.harness import answers_to, is_reply_to, running_bot
+from tests.conftest import SQLITE_ONLY
+
+# Storage is incidental to updates PTB cannot read: SQLite only (tests/conftest.py).
+pytestmark = SQLITE_ONLY
 
 SECRET_LINE = "Kata sandi brankas kantor redaksi adalah kenari-biru-77."
 
 
 async def test_a_message_without_date_is_skipped_and_later_updates_are_answered(
-    api: FakeBotApi, tmp_path: Path, sample_article: str, caplog: pytest.LogCaptureFixture
+    api: FakeBotApi,
+    bot_database: DatabaseLocation,
+    sample_article: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.INFO)
     user = make_user(1001)
     undated = {"message_id": 7, "from": user, "chat": make_private_chat(user)}
     undated["text"] = SECRET_LINE
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         bad = api.inject_update({"message": undated})
         assert bad is not None
         sent = api.private_text(sample_article)

@@ -6,7 +6,6 @@ import asyncio
 import os
 import signal
 import socket
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 
 from testkit.fake_bot_api import FakeBotApi
 from testkit.harness import TOKEN
+from tests.conftest import StorageTarget
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -75,13 +75,12 @@ async def test_run_reads_its_settings_from_a_dotenv_file(tmp_path: Path) -> None
 
 
 async def test_sigterm_stops_the_bot_cleanly_and_keeps_the_database(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, tmp_path: Path, storage_target: StorageTarget, sample_article: str
 ) -> None:
-    database = tmp_path / "data" / "ringkas.db"
     env = bot_environment(
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_BASE_URL=api.base_url,
-        DATABASE_URL=f"sqlite:///{database}",
+        DATABASE_URL=storage_target.url,
         PYTHONPATH=str(PROJECT),
     )
     process = await asyncio.create_subprocess_exec(
@@ -100,23 +99,23 @@ async def test_sigterm_stops_the_bot_cleanly_and_keeps_the_database(
     assert "Ringkasan" in reply["text"]
     assert process.returncode == 0
     assert b"Traceback" not in stderr
-    with sqlite3.connect(database) as connection:
-        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        assert connection.execute("SELECT count(*) FROM cache_entries").fetchone()[0] >= 1
+    [(cached,)] = await storage_target.query("SELECT count(*) FROM cache_entries")
+    assert cached >= 1
+    if storage_target.kind == "sqlite":
+        assert await storage_target.query("PRAGMA integrity_check") == [("ok",)]
 
 
 async def test_stats_reports_the_cache_and_the_chats_served(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, tmp_path: Path, storage_target: StorageTarget, sample_article: str
 ) -> None:
     from testkit.harness import running_bot
 
-    database = tmp_path / "ringkas.db"
-    async with running_bot(api, database):
+    async with running_bot(api, storage_target.location):
         for _ in range(2):
             sent = api.private_text(sample_article)
             await api.wait_for_messages(sent["chat"]["id"], len(api.sent_messages()) + 1)
     code, stdout, _ = await run_cli(
-        "stats", env=bot_environment(DATABASE_URL=f"sqlite:///{database}"), cwd=tmp_path
+        "stats", env=bot_environment(DATABASE_URL=storage_target.url), cwd=tmp_path
     )
     assert code == 0
     assert "Chats served" in stdout and " 1\n" in stdout

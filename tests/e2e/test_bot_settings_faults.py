@@ -1,5 +1,7 @@
 """/panjang and /bahasa tell the truth: when the database cannot save a setting, the user is
-told it was not saved (in their language), and the setting works again once it can."""
+told it was not saved (in their language), and the setting works again once it can.
+
+SQLite only: the fault is another process holding the SQLite file's write lock."""
 
 from __future__ import annotations
 

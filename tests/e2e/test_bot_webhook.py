@@ -21,8 +21,10 @@ import pytest
 from bot.app import build_application
 from bot.settings import Settings
 from bot.webhook import SECRET_HEADER, register_webhook, registered_url, serve_webhook
+from storage import DatabaseLocation
 from testkit.fake_bot_api import FakeBotApi, JsonDict
 from testkit.harness import TOKEN, make_settings
+from tests.conftest import SQLITE_ONLY
 
 PROJECT = Path(__file__).resolve().parents[2]
 WEBHOOK_URL = "https://ringkas.example/telegram/hook"
@@ -72,10 +74,12 @@ def post_head(length: int, headers: dict[str, str] | None = None) -> bytes:
 
 
 @asynccontextmanager
-async def webhook_bot(api: FakeBotApi, tmp_path: Path, **changes: Any) -> AsyncIterator[Settings]:
+async def webhook_bot(
+    api: FakeBotApi, database: DatabaseLocation, **changes: Any
+) -> AsyncIterator[Settings]:
     """The real application serving webhook mode in this event loop."""
     settings = replace(
-        make_settings(api, tmp_path / "ringkas.db"),
+        make_settings(api, database),
         webhook_url=WEBHOOK_URL,
         listen_address="127.0.0.1",
         port=free_port(),
@@ -173,21 +177,23 @@ async def test_a_second_replica_does_not_register_the_webhook_again(
 # ---- the server ------------------------------------------------------------------------------
 
 
+@SQLITE_ONLY  # storage is incidental here
 async def test_a_post_with_the_secret_but_too_large_is_refused_before_its_body_is_read(
-    api: FakeBotApi, tmp_path: Path
+    api: FakeBotApi, bot_database: DatabaseLocation
 ) -> None:
-    async with webhook_bot(api, tmp_path) as settings:
+    async with webhook_bot(api, bot_database) as settings:
         secret = {SECRET_HEADER: settings.webhook_secret_token}
         too_large = post_head(settings.webhook_max_body_bytes + 1, secret)
         status = await first_response_line(settings.port, too_large, b"{")
     assert status.startswith(b"HTTP/1.1 413")
 
 
+@SQLITE_ONLY  # storage is incidental here
 @pytest.mark.parametrize("secret", [None, "", "salah-" * 8])
 async def test_a_post_without_the_right_secret_is_refused(
-    api: FakeBotApi, tmp_path: Path, sample_article: str, secret: str | None
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str, secret: str | None
 ) -> None:
-    async with webhook_bot(api, tmp_path) as settings:
+    async with webhook_bot(api, bot_database) as settings:
         message = api.private_text(sample_article)
         status = await post_update(settings, {"update_id": 1, "message": message}, secret)
     assert status == 403
@@ -195,10 +201,10 @@ async def test_a_post_without_the_right_secret_is_refused(
 
 
 async def test_a_configured_webhook_secret_is_registered_and_required(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str
 ) -> None:
     secret = "rahasia-operator-2024-rotasi-1"
-    async with webhook_bot(api, tmp_path, webhook_secret=secret) as settings:
+    async with webhook_bot(api, bot_database, webhook_secret=secret) as settings:
         message = api.private_text(sample_article)
         derived = await post_update(
             settings,
@@ -214,9 +220,9 @@ async def test_a_configured_webhook_secret_is_registered_and_required(
 
 
 async def test_an_unreadable_update_is_acknowledged_and_skipped(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str
 ) -> None:
-    async with webhook_bot(api, tmp_path) as settings:
+    async with webhook_bot(api, bot_database) as settings:
         secret = settings.webhook_secret_token
         message = api.private_text(sample_article)
         undated = {key: value for key, value in message.items() if key != "date"}
@@ -229,9 +235,9 @@ async def test_an_unreadable_update_is_acknowledged_and_skipped(
 
 
 async def test_health_and_readiness_are_served_on_the_webhook_port(
-    api: FakeBotApi, tmp_path: Path
+    api: FakeBotApi, bot_database: DatabaseLocation
 ) -> None:
-    async with webhook_bot(api, tmp_path, readiness_cache_seconds=0.0) as settings:
+    async with webhook_bot(api, bot_database, readiness_cache_seconds=0.0) as settings:
         health = await get(settings, "/healthz")
         ready = await get(settings, "/readyz")
         await api.stop()  # the Bot API goes away

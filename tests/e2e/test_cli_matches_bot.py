@@ -12,8 +12,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from storage import DatabaseLocation
 from testkit.fake_bot_api import FakeBotApi
 from testkit.harness import running_bot
+from tests.conftest import SQLITE_ONLY
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -76,11 +78,12 @@ def fact_lines(reply_text: str, facts: list[dict]) -> list[str]:
     return [fact["text"] for fact in facts if any(line.endswith(fact["text"]) for line in shown)]
 
 
+@SQLITE_ONLY  # storage is incidental here
 async def test_cli_and_bot_give_the_same_summary_and_facts(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str
 ) -> None:
     expected = {name: cli_digest(text) for name, text in texts(sample_article).items()}
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         for name, text in texts(sample_article).items():
             summary = api.private_text(text)
             [summary_reply] = await api.wait_for_messages(summary["chat"]["id"], 1)

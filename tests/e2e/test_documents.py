@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from storage import DatabaseLocation
 from testkit.fake_bot_api import FakeBotApi
 from testkit.harness import running_bot, services_of
 from testkit.news_site import PAGES
@@ -14,9 +13,9 @@ from tests.e2e.articles import RATES
 
 
 async def test_a_txt_in_windows_1252_with_a_caption_is_summarized(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         sent = api.document_message(
             sample_article.encode("cp1252"), file_name="berita.txt", caption="tolong ringkas"
         )
@@ -26,10 +25,10 @@ async def test_a_txt_in_windows_1252_with_a_caption_is_summarized(
 
 
 async def test_a_pdf_with_text_is_summarized_with_buttons_and_the_same_cache(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str
 ) -> None:
     pdf = pdf_with_text(sample_article, pages=2)
-    async with running_bot(api, tmp_path / "ringkas.db") as application:
+    async with running_bot(api, bot_database) as application:
         sent = api.document_message(pdf, file_name="laporan.pdf")
         [reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
         api.document_message(pdf, file_name="laporan-lagi.pdf")
@@ -44,8 +43,10 @@ async def test_a_pdf_with_text_is_summarized_with_buttons_and_the_same_cache(
     assert computations == 2  # the PDF once (the second from the cache), then the button
 
 
-async def test_an_english_docx_is_summarized(api: FakeBotApi, tmp_path: Path) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+async def test_an_english_docx_is_summarized(
+    api: FakeBotApi, bot_database: DatabaseLocation
+) -> None:
+    async with running_bot(api, bot_database):
         sent = api.document_message(
             docx_with_text(RATES), file_name="bi-rate.docx", language_code="en"
         )
@@ -54,8 +55,10 @@ async def test_an_english_docx_is_summarized(api: FakeBotApi, tmp_path: Path) ->
     assert "Bank Indonesia" in reply["text"]
 
 
-async def test_a_saved_html_page_is_summarized(api: FakeBotApi, tmp_path: Path) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+async def test_a_saved_html_page_is_summarized(
+    api: FakeBotApi, bot_database: DatabaseLocation
+) -> None:
+    async with running_bot(api, bot_database):
         sent = api.document_message(
             (PAGES / "artikel-id.html").read_bytes(), file_name="halaman.html"
         )
@@ -88,9 +91,14 @@ async def test_a_saved_html_page_is_summarized(api: FakeBotApi, tmp_path: Path) 
     ],
 )
 async def test_unreadable_documents_each_get_their_own_answer(
-    api: FakeBotApi, tmp_path: Path, content: bytes, name: str, language: str, expected: str
+    api: FakeBotApi,
+    bot_database: DatabaseLocation,
+    content: bytes,
+    name: str,
+    language: str,
+    expected: str,
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         sent = api.document_message(content, file_name=name, language_code=language)
         [reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
     assert expected in reply["text"]
@@ -98,9 +106,9 @@ async def test_unreadable_documents_each_get_their_own_answer(
 
 
 async def test_a_file_over_the_bots_20_mb_limit_is_refused_without_downloading(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         sent = api.document_message(
             sample_article.encode(), file_name="besar.txt", file_size=25 * 1024 * 1024
         )
@@ -116,9 +124,9 @@ async def test_a_file_over_the_bots_20_mb_limit_is_refused_without_downloading(
 
 
 async def test_ringkas_as_a_reply_to_a_document_in_a_group_reads_it(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         document = api.document_message(
             pdf_with_text(sample_article), file_name="artikel.pdf", chat_id=-100555
         )
@@ -128,7 +136,10 @@ async def test_ringkas_as_a_reply_to_a_document_in_a_group_reads_it(
 
 
 async def test_a_long_pdf_is_read_up_to_the_page_cap_and_says_so(
-    api: FakeBotApi, tmp_path: Path, sample_article: str, monkeypatch: pytest.MonkeyPatch
+    api: FakeBotApi,
+    bot_database: DatabaseLocation,
+    sample_article: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from dataclasses import replace
 
@@ -137,7 +148,7 @@ async def test_a_long_pdf_is_read_up_to_the_page_cap_and_says_so(
     monkeypatch.setattr(
         testkit.harness, "DEFAULTS", replace(testkit.harness.DEFAULTS, max_document_pages=2)
     )
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         sent = api.document_message(pdf_with_text(sample_article, pages=4), file_name="panjang.pdf")
         [reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
     assert "2 halaman pertama dari 4" in reply["text"]

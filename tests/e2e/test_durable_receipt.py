@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest_asyncio
 
-from storage import PostgresUrl
 from testkit.fake_bot_api import FakeBotApi, JsonDict
 from testkit.harness import TOKEN, answers_to, running_bot
 from testkit.news_site import NewsSite, html
@@ -45,18 +44,12 @@ async def until_answered(api: FakeBotApi, sent: Sequence[JsonDict], count: int) 
             await asyncio.sleep(0.05)
 
 
-def database_url(target: StorageTarget) -> str:
-    if isinstance(target.location, PostgresUrl):
-        return target.location.dsn
-    return f"sqlite:///{target.location}"
-
-
 @asynccontextmanager
 async def bot_process(api: FakeBotApi, target: StorageTarget, workdir: Path) -> AsyncIterator[int]:
     """`python -m bot run` (polling); yields its pid. Left running: stopped with SIGTERM."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK"))}
     env |= {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": api.base_url,
-            "DATABASE_URL": database_url(target), "PYTHONPATH": str(PROJECT)}  # fmt: skip
+            "DATABASE_URL": target.url, "PYTHONPATH": str(PROJECT)}  # fmt: skip
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", cwd=workdir, env=env,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,

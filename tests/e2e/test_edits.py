@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest_asyncio
 
 from testkit.fake_bot_api import FakeBotApi
 from testkit.harness import running_bot
 from testkit.news_site import NewsSite, html, saved_page
+from tests.conftest import StorageTarget
 from tests.e2e.articles import RATES, article_page
 
 
@@ -31,11 +31,12 @@ async def settle(api: FakeBotApi) -> None:
 
 
 async def test_a_message_edited_to_add_a_link_gets_its_reply_edited_in_place(
-    api: FakeBotApi, tmp_path: Path, site: NewsSite
+    api: FakeBotApi, storage_target: StorageTarget, site: NewsSite
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db", allow_loopback=True):
+    async with running_bot(api, storage_target.location, allow_loopback=True):
         sent = api.private_text("Tolong dibaca, penting:")
         [hint] = await api.wait_for_messages(sent["chat"]["id"], 1)
+        await storage_target.updates_handled(1)
         api.edit_text(sent, "Tolong dibaca, penting: " + site.url("/bandung/bus-listrik"))
         await api.wait_for("editMessageText")
         [reply] = api.sent_messages(sent["chat"]["id"])
@@ -45,11 +46,12 @@ async def test_a_message_edited_to_add_a_link_gets_its_reply_edited_in_place(
 
 
 async def test_an_edited_ringkas_command_updates_its_summary_in_english(
-    api: FakeBotApi, tmp_path: Path, site: NewsSite
+    api: FakeBotApi, storage_target: StorageTarget, site: NewsSite
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db", allow_loopback=True):
+    async with running_bot(api, storage_target.location, allow_loopback=True):
         sent = api.command("/ringkas " + site.url("/bandung/bus-listrik"), language_code="en")
         [first] = await api.wait_for_messages(sent["chat"]["id"], 1)
+        await storage_target.updates_handled(1)
         api.edit_text(sent, "/ringkas " + site.url("/news/bi-rate"))
         await api.wait_for("editMessageText")
         [reply] = api.sent_messages(sent["chat"]["id"])
@@ -59,13 +61,14 @@ async def test_an_edited_ringkas_command_updates_its_summary_in_english(
 
 
 async def test_an_edit_that_changes_nothing_summarizable_changes_nothing(
-    api: FakeBotApi, tmp_path: Path, site: NewsSite
+    api: FakeBotApi, storage_target: StorageTarget, site: NewsSite
 ) -> None:
     link = site.url("/news/bi-rate")
-    async with running_bot(api, tmp_path / "ringkas.db", allow_loopback=True):
+    async with running_bot(api, storage_target.location, allow_loopback=True):
         sent = api.private_text("Worth a read: " + link, language_code="en")
         [before] = await api.wait_for_messages(sent["chat"]["id"], 1)
         calls = len(api.calls)
+        await storage_target.updates_handled(1)
         api.edit_text(sent, "Really worth a read, everyone: " + link)
         await settle(api)
         [after] = api.sent_messages(sent["chat"]["id"])
@@ -76,11 +79,12 @@ async def test_an_edit_that_changes_nothing_summarizable_changes_nothing(
 
 
 async def test_an_edited_article_text_is_summarized_again_in_place(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, storage_target: StorageTarget, sample_article: str
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, storage_target.location):
         sent = api.private_text(sample_article)
         [first] = await api.wait_for_messages(sent["chat"]["id"], 1)
+        await storage_target.updates_handled(1)
         api.edit_text(sent, sample_article.replace("Ketegangan", "Ketegangan hebat", 1))
         await api.wait_for("editMessageText")
         [reply] = api.sent_messages(sent["chat"]["id"])

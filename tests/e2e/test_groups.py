@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
+from storage import DatabaseLocation
 from testkit.fake_bot_api import FakeBotApi
 from testkit.fake_bot_api.incoming import make_user
 from testkit.harness import running_bot
@@ -13,8 +13,10 @@ GROUP = -1001234567890
 EXTRA_VIEW_KEYS = ("parse_mode", "raw_text", "reply_parameters")
 
 
-async def test_a_member_cannot_change_the_groups_length(api: FakeBotApi, tmp_path: Path) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+async def test_a_member_cannot_change_the_groups_length(
+    api: FakeBotApi, bot_database: DatabaseLocation
+) -> None:
+    async with running_bot(api, bot_database):
         api.set_chat_member(GROUP, 1001, "member")
         api.command("/panjang 10", chat_id=GROUP)
         [reply] = await api.wait_for_messages(GROUP, 1)
@@ -22,9 +24,9 @@ async def test_a_member_cannot_change_the_groups_length(api: FakeBotApi, tmp_pat
 
 
 async def test_a_member_cannot_switch_the_group_to_english_and_is_told_in_english(
-    api: FakeBotApi, tmp_path: Path
+    api: FakeBotApi, bot_database: DatabaseLocation
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         api.set_chat_member(GROUP, 1002, "member")
         api.command("/bahasa en", chat_id=GROUP, user_id=1002, language_code="en")
         [reply] = await api.wait_for_messages(GROUP, 1)
@@ -32,9 +34,9 @@ async def test_a_member_cannot_switch_the_group_to_english_and_is_told_in_englis
 
 
 async def test_an_admin_changes_settings_and_telegram_is_asked_once(
-    api: FakeBotApi, tmp_path: Path
+    api: FakeBotApi, bot_database: DatabaseLocation
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         api.set_chat_member(GROUP, 1001, "administrator")
         api.command("/panjang 5", chat_id=GROUP)
         await api.wait_for_messages(GROUP, 1)
@@ -45,8 +47,10 @@ async def test_an_admin_changes_settings_and_telegram_is_asked_once(
     assert len(api.calls_to("getChatMember")) == 1
 
 
-async def test_the_group_owner_may_change_settings(api: FakeBotApi, tmp_path: Path) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+async def test_the_group_owner_may_change_settings(
+    api: FakeBotApi, bot_database: DatabaseLocation
+) -> None:
+    async with running_bot(api, bot_database):
         api.set_chat_member(GROUP, 1003, "creator")
         api.command("/panjang 4", chat_id=GROUP, user_id=1003)
         [reply] = await api.wait_for_messages(GROUP, 1)
@@ -54,9 +58,9 @@ async def test_the_group_owner_may_change_settings(api: FakeBotApi, tmp_path: Pa
 
 
 async def test_a_button_pressed_by_an_english_speaker_keeps_the_groups_language(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         article = api.group_text(sample_article, chat_id=GROUP)
         api.command("/ringkas", chat_id=GROUP, reply_to=article)
         [summary] = await api.wait_for_messages(GROUP, 1)
@@ -85,8 +89,10 @@ async def test_a_button_pressed_by_an_english_speaker_keeps_the_groups_language(
     assert "4." in after["text"]
 
 
-async def test_start_in_a_group_explains_group_usage(api: FakeBotApi, tmp_path: Path) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+async def test_start_in_a_group_explains_group_usage(
+    api: FakeBotApi, bot_database: DatabaseLocation
+) -> None:
+    async with running_bot(api, bot_database):
         api.command("/start", chat_id=GROUP)
         [reply] = await api.wait_for_messages(GROUP, 1)
         api.command("/start@ringkas_test_bot", chat_id=GROUP, user_id=1002, language_code="en")
@@ -96,8 +102,10 @@ async def test_start_in_a_group_explains_group_usage(api: FakeBotApi, tmp_path: 
     assert "In a group I only work when asked" in replies[1]["text"]
 
 
-async def test_added_to_a_group_the_bot_says_hello_once(api: FakeBotApi, tmp_path: Path) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+async def test_added_to_a_group_the_bot_says_hello_once(
+    api: FakeBotApi, bot_database: DatabaseLocation
+) -> None:
+    async with running_bot(api, bot_database):
         api.bot_added_to_group(GROUP)
         [hello] = await api.wait_for_messages(GROUP, 1)
         await api.wait_for("getUpdates", start=len(api.calls))
@@ -108,9 +116,9 @@ async def test_added_to_a_group_the_bot_says_hello_once(api: FakeBotApi, tmp_pat
 
 
 async def test_added_by_an_english_speaker_the_hello_is_in_english(
-    api: FakeBotApi, tmp_path: Path
+    api: FakeBotApi, bot_database: DatabaseLocation
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         api.bot_added_to_group(-100777, by_user_id=1005, language_code="en")
         [hello] = await api.wait_for_messages(-100777, 1)
     assert "Hello everyone" in hello["text"]

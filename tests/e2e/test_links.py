@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest_asyncio
 
+from storage import DatabaseLocation
 from testkit.fake_bot_api import FakeBotApi
 from testkit.harness import running_bot
 from testkit.news_site import NewsSite, html, saved_page
@@ -35,9 +35,9 @@ def buttons(message: dict) -> list[str]:  # type: ignore[type-arg]
 
 
 async def test_a_forwarded_teaser_gets_the_linked_article_summarized(
-    api: FakeBotApi, tmp_path: Path, site: NewsSite
+    api: FakeBotApi, bot_database: DatabaseLocation, site: NewsSite
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db", allow_loopback=True):
+    async with running_bot(api, bot_database, allow_loopback=True):
         sent = api.private_text(
             TEASER_ID.format(url=site.url("/berita/banjir")), forward_from_chat="Warta Kota"
         )
@@ -48,9 +48,9 @@ async def test_a_forwarded_teaser_gets_the_linked_article_summarized(
 
 
 async def test_a_comment_beside_a_link_gets_the_linked_article_in_english(
-    api: FakeBotApi, tmp_path: Path, site: NewsSite
+    api: FakeBotApi, bot_database: DatabaseLocation, site: NewsSite
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db", allow_loopback=True):
+    async with running_bot(api, bot_database, allow_loopback=True):
         sent = api.private_text(
             "Please read this, important: " + site.url("/news/bi-rate"), language_code="en"
         )
@@ -60,9 +60,9 @@ async def test_a_comment_beside_a_link_gets_the_linked_article_in_english(
 
 
 async def test_an_english_teaser_gets_the_linked_article(
-    api: FakeBotApi, tmp_path: Path, site: NewsSite
+    api: FakeBotApi, bot_database: DatabaseLocation, site: NewsSite
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db", allow_loopback=True):
+    async with running_bot(api, bot_database, allow_loopback=True):
         sent = api.private_text(TEASER_EN.format(url=site.url("/news/bi-rate")), language_code="en")
         [reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
     assert site.hits["/news/bi-rate"] == 1
@@ -70,10 +70,10 @@ async def test_an_english_teaser_gets_the_linked_article(
 
 
 async def test_a_full_article_ending_with_its_source_is_summarized_with_the_link_as_source(
-    api: FakeBotApi, tmp_path: Path, site: NewsSite, sample_article: str
+    api: FakeBotApi, bot_database: DatabaseLocation, site: NewsSite, sample_article: str
 ) -> None:
     link = site.url("/berita/banjir")
-    async with running_bot(api, tmp_path / "ringkas.db", allow_loopback=True):
+    async with running_bot(api, bot_database, allow_loopback=True):
         sent = api.private_text(sample_article.replace("Baca Juga:", "") + "\nSumber: " + link)
         [reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
     assert site.hits["/berita/banjir"] == 0
@@ -82,10 +82,10 @@ async def test_a_full_article_ending_with_its_source_is_summarized_with_the_link
 
 
 async def test_a_full_english_article_with_its_source_shows_the_source(
-    api: FakeBotApi, tmp_path: Path, site: NewsSite
+    api: FakeBotApi, bot_database: DatabaseLocation, site: NewsSite
 ) -> None:
     link = site.url("/news/bi-rate")
-    async with running_bot(api, tmp_path / "ringkas.db", allow_loopback=True):
+    async with running_bot(api, bot_database, allow_loopback=True):
         sent = api.private_text(RATES[:3400] + "\n\nSource: " + link, language_code="en")
         [reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
     assert site.hits["/news/bi-rate"] == 0
@@ -93,13 +93,13 @@ async def test_a_full_english_article_with_its_source_shows_the_source(
 
 
 async def test_several_links_get_one_reply_each_in_message_order_with_their_own_buttons(
-    api: FakeBotApi, tmp_path: Path, site: NewsSite
+    api: FakeBotApi, bot_database: DatabaseLocation, site: NewsSite
 ) -> None:
     text = (
         f"Tiga berita hari ini:\n1. {site.url('/bandung/bus-listrik')}\n"
         f"2. {site.url('/berita/banjir')}\n3. {site.url('/harbour/library')}"
     )
-    async with running_bot(api, tmp_path / "ringkas.db", allow_loopback=True):
+    async with running_bot(api, bot_database, allow_loopback=True):
         sent = api.private_text(text)
         replies = await api.wait_for_messages(sent["chat"]["id"], 3)
     assert [r["reply_to_message"]["message_id"] for r in replies] == [sent["message_id"]] * 3
@@ -111,10 +111,10 @@ async def test_several_links_get_one_reply_each_in_message_order_with_their_own_
 
 
 async def test_links_beyond_the_cap_are_named_in_one_note(
-    api: FakeBotApi, tmp_path: Path, site: NewsSite
+    api: FakeBotApi, bot_database: DatabaseLocation, site: NewsSite
 ) -> None:
     links = [site.url(f"/berita/banjir?hal={n}") for n in range(1, 8)]
-    async with running_bot(api, tmp_path / "ringkas.db", allow_loopback=True):
+    async with running_bot(api, bot_database, allow_loopback=True):
         sent = api.private_text("Kumpulan tautan:\n" + "\n".join(links), language_code="en")
         replies = await api.wait_for_messages(sent["chat"]["id"], 6)
     assert len(replies) == 6
@@ -124,10 +124,10 @@ async def test_links_beyond_the_cap_are_named_in_one_note(
 
 
 async def test_identical_links_are_summarized_once(
-    api: FakeBotApi, tmp_path: Path, site: NewsSite
+    api: FakeBotApi, bot_database: DatabaseLocation, site: NewsSite
 ) -> None:
     link = site.url("/berita/banjir")
-    async with running_bot(api, tmp_path / "ringkas.db", allow_loopback=True):
+    async with running_bot(api, bot_database, allow_loopback=True):
         sent = api.private_text(f"{link}\n{link}?utm_source=wa\n{link}#komentar")
         await api.wait_for_messages(sent["chat"]["id"], 1)
         await api.wait_for("getUpdates", start=len(api.calls))
@@ -137,9 +137,9 @@ async def test_identical_links_are_summarized_once(
 
 
 async def test_links_we_never_open_are_answered_only_http_and_https(
-    api: FakeBotApi, tmp_path: Path
+    api: FakeBotApi, bot_database: DatabaseLocation
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         ftp = api.private_text("ftp://files.example.com/berita/banjir.txt")
         [ftp_reply] = await api.wait_for_messages(ftp["chat"]["id"], 1)
         local = api.private_text("file:///etc/passwd", user_id=1002, language_code="en")

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
-from pathlib import Path
-
 from service import RateLimiter
 from testkit.fake_bot_api import FakeBotApi
 from testkit.fake_bot_api.incoming import split_like_client
 from testkit.harness import running_bot, services_of
+from tests.conftest import StorageTarget
 from tests.e2e.articles import BANJIR, RATES
 
 
 async def test_a_split_indonesian_paste_gets_one_summary_of_the_whole(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, storage_target: StorageTarget, sample_article: str
 ) -> None:
     article = BANJIR + "\n\n" + sample_article
-    async with running_bot(api, tmp_path / "ringkas.db") as application:
+    async with running_bot(api, storage_target.location) as application:
         parts = await api.paste_long_text(article)
         [reply] = await api.wait_for_messages(parts[0]["chat"]["id"], 1)
-        await asyncio.sleep(1.5)  # nothing else comes
+        await storage_target.updates_handled(len(parts))  # nothing else comes
         computations = services_of(application).digests.computations
     assert len(parts) == 2
     assert api.sent_messages(parts[0]["chat"]["id"]) == [reply]
@@ -32,49 +30,49 @@ async def test_a_split_indonesian_paste_gets_one_summary_of_the_whole(
 
 
 async def test_a_split_english_paste_gets_one_summary_in_english(
-    api: FakeBotApi, tmp_path: Path
+    api: FakeBotApi, storage_target: StorageTarget
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, storage_target.location):
         parts = await api.paste_long_text(RATES, language_code="en")
         [reply] = await api.wait_for_messages(parts[0]["chat"]["id"], 1)
-        await asyncio.sleep(1.5)
+        await storage_target.updates_handled(len(parts))
     assert len(parts) == 2
     assert reply["text"].startswith("Summary")
     assert len(api.sent_messages(parts[0]["chat"]["id"])) == 1
 
 
 async def test_a_split_forwarded_post_is_joined_the_same_way(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, storage_target: StorageTarget, sample_article: str
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, storage_target.location):
         parts = await api.paste_long_text(
             BANJIR + "\n\n" + sample_article, forward_from_chat="Kabar Jakarta"
         )
         [reply] = await api.wait_for_messages(parts[0]["chat"]["id"], 1)
-        await asyncio.sleep(1.5)
+        await storage_target.updates_handled(len(parts))
     assert "forward_origin" in parts[1]
     assert len(api.sent_messages(parts[0]["chat"]["id"])) == 1
     assert reply["text"].startswith("Ringkasan")
 
 
 async def test_the_parts_count_once_against_the_rate_limit(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, storage_target: StorageTarget, sample_article: str
 ) -> None:
     async with running_bot(
-        api, tmp_path / "ringkas.db", rate_limit=RateLimiter(1, 60.0, max_wait=0.0)
+        api, storage_target.location, rate_limit=RateLimiter(1, 60.0, max_wait=0.0)
     ):
         parts = await api.paste_long_text(BANJIR + "\n\n" + sample_article)
         [reply] = await api.wait_for_messages(parts[0]["chat"]["id"], 1)
-        await asyncio.sleep(1.5)
+        await storage_target.updates_handled(len(parts))
     assert reply["text"].startswith("Ringkasan")
     assert len(api.sent_messages(parts[0]["chat"]["id"])) == 1  # no "too many" note
 
 
 async def test_a_part_delivered_after_the_answer_updates_the_same_reply(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, storage_target: StorageTarget, sample_article: str
 ) -> None:
     first_part, second_part = split_like_client(BANJIR + "\n\n" + sample_article)
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, storage_target.location):
         sent = api.private_text(first_part)
         # Telegram numbered and stamped the second part when it was sent, right after the
         # first, but delivers it to the bot only after the bot has answered.
@@ -83,23 +81,23 @@ async def test_a_part_delivered_after_the_answer_updates_the_same_reply(
         first = await api.wait_for("sendMessage")
         api.inject_update({"message": late})
         edited = await api.wait_for("editMessageText")
-        await asyncio.sleep(1.0)
+        await storage_target.updates_handled(2)
     [reply] = api.sent_messages(sent["chat"]["id"])
     assert edited.params["message_id"] == first.result["message_id"] == reply["message_id"]
     assert reply["text"].startswith("Ringkasan")
 
 
 async def test_a_short_first_part_is_still_joined_with_the_next(
-    api: FakeBotApi, tmp_path: Path
+    api: FakeBotApi, storage_target: StorageTarget
 ) -> None:
     # A client may cut anywhere after half the limit: here a 2,600-character first part,
     # which the bot does not wait after (most such messages are whole articles).
     cut = BANJIR.rfind("\n\n", 0, 2700)
-    async with running_bot(api, tmp_path / "ringkas.db") as application:
+    async with running_bot(api, storage_target.location) as application:
         sent = api.private_text(BANJIR[:cut], language_code="en")
         api.private_text(BANJIR[cut:].strip(), language_code="en")
         await api.wait_for("sendMessage")
-        await asyncio.sleep(1.5)
+        await storage_target.updates_handled(2)
     [reply] = api.sent_messages(sent["chat"]["id"])
     assert reply["text"].startswith("Summary")
     record = services_of(application).habits.replies.get(sent["chat"]["id"], sent["message_id"])
@@ -108,9 +106,9 @@ async def test_a_short_first_part_is_still_joined_with_the_next(
 
 
 async def test_two_articles_pasted_one_after_the_other_are_answered_separately(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, storage_target: StorageTarget, sample_article: str
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, storage_target.location):
         first = api.private_text(BANJIR[:3000])
         await api.wait_for_messages(first["chat"]["id"], 1)
         second = api.private_text(sample_article)

@@ -5,21 +5,27 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from pathlib import Path
 
+import pytest
 import pytest_asyncio
 from aiohttp import web
 
+import handlers.typing
+from storage import DatabaseLocation
 from testkit.fake_bot_api import FakeBotApi
 from testkit.harness import running_bot
 from testkit.news_site import NewsSite, saved_page
+from tests.conftest import SQLITE_ONLY
 from tests.e2e.articles import BANJIR
+
+# Storage is incidental to what a reply looks like: SQLite only (tests/conftest.py).
+pytestmark = SQLITE_ONLY
 
 
 @pytest_asyncio.fixture
 async def site() -> AsyncIterator[NewsSite]:
     async def slow(request: web.Request) -> web.Response:
-        await asyncio.sleep(5.0)  # a slow news site: longer than Telegram keeps "typing" up
+        await asyncio.sleep(1.5)  # a slow news site: longer than the typing refresh below
         return saved_page("artikel-id.html").response()
 
     routes = {
@@ -32,9 +38,9 @@ async def site() -> AsyncIterator[NewsSite]:
 
 
 async def test_the_first_reply_shows_the_summary_and_key_facts_together(
-    api: FakeBotApi, tmp_path: Path, sample_article: str
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         sent = api.private_text(sample_article)
         [reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
     summary, facts = reply["text"].split("\n\nFakta kunci\n")
@@ -43,9 +49,9 @@ async def test_the_first_reply_shows_the_summary_and_key_facts_together(
 
 
 async def test_the_english_first_reply_has_key_facts_and_a_button_for_all_of_them(
-    api: FakeBotApi, tmp_path: Path
+    api: FakeBotApi, bot_database: DatabaseLocation
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         sent = api.private_text(BANJIR, language_code="en")
         [reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
     assert "\n\nKey facts\n" in reply["text"]
@@ -54,10 +60,10 @@ async def test_the_english_first_reply_has_key_facts_and_a_button_for_all_of_the
 
 
 async def test_the_title_links_to_the_article_and_the_date_is_written_out(
-    api: FakeBotApi, tmp_path: Path, site: NewsSite
+    api: FakeBotApi, bot_database: DatabaseLocation, site: NewsSite
 ) -> None:
     link = site.url("/bandung/bus-listrik")
-    async with running_bot(api, tmp_path / "ringkas.db", allow_loopback=True):
+    async with running_bot(api, bot_database, allow_loopback=True):
         sent = api.private_text(link)
         [reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
         english = api.private_text(site.url("/harbour/library"), user_id=1002, language_code="en")
@@ -72,9 +78,9 @@ async def test_the_title_links_to_the_article_and_the_date_is_written_out(
 
 
 async def test_start_greets_with_one_example_and_help_is_the_reference(
-    api: FakeBotApi, tmp_path: Path
+    api: FakeBotApi, bot_database: DatabaseLocation
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         start = api.command("/start")
         [greeting] = await api.wait_for_messages(start["chat"]["id"], 1)
         api.command("/help")
@@ -89,9 +95,9 @@ async def test_start_greets_with_one_example_and_help_is_the_reference(
 
 
 async def test_the_bot_describes_itself_in_indonesian_and_english(
-    api: FakeBotApi, tmp_path: Path
+    api: FakeBotApi, bot_database: DatabaseLocation
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         pass
     assert "meringkas berita" in api.description()
     assert "summarizes news" in api.description("en")
@@ -100,27 +106,29 @@ async def test_the_bot_describes_itself_in_indonesian_and_english(
 
 
 async def test_typing_stays_up_during_a_slow_fetch_until_the_reply(
-    api: FakeBotApi, tmp_path: Path, site: NewsSite
+    api: FakeBotApi, bot_database: DatabaseLocation, site: NewsSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async with running_bot(api, tmp_path / "ringkas.db", allow_loopback=True):
+    # Telegram drops "typing" after 5 s and the bot renews it every 4 s; scaled down here.
+    monkeypatch.setattr(handlers.typing, "TYPING_REFRESH_SECONDS", 0.4)
+    async with running_bot(api, bot_database, allow_loopback=True):
         sent = api.private_text(site.url("/lambat/bus-listrik"))
         [reply] = await api.wait_for_messages(sent["chat"]["id"], 1, timeout=20)
     typing = [c for c in api.calls_to("sendChatAction") if c.params["action"] == "typing"]
     answered = api.calls_to("sendMessage")[0].time
-    assert len(typing) >= 2  # renewed before Telegram drops it after 5 s
+    assert len(typing) >= 2  # renewed while the fetch goes on
     assert all(call.time < answered for call in typing)
     assert reply["text"].startswith("Ringkasan")
 
 
 async def test_a_quote_opened_in_a_summary_sentence_is_closed(
-    api: FakeBotApi, tmp_path: Path
+    api: FakeBotApi, bot_database: DatabaseLocation
 ) -> None:
     article = (
         "“Kami tidak akan mundur. Semua pompa sudah kami siagakan sampai air surut,” kata "
         "Kepala BPBD DKI Jakarta Isnawa Adji di Jakarta, Minggu (4/2/2024).\n\n"
         + BANJIR.split("\n\n", 1)[1]
     )
-    async with running_bot(api, tmp_path / "ringkas.db"):
+    async with running_bot(api, bot_database):
         sent = api.private_text(article)
         [reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
     lines = [line for line in reply["text"].splitlines() if line[:2] in ("1.", "2.", "3.")]

@@ -52,9 +52,13 @@ async def post(replica: Replica, update: JsonDict) -> int:
 
 
 async def answered(api: FakeBotApi, sent: JsonDict, count: int = 1) -> list[JsonDict]:
-    async with asyncio.timeout(30):
-        while len(answers_to(api, sent)) < count:
-            await asyncio.sleep(0.05)
+    try:
+        async with asyncio.timeout(30):
+            while len(answers_to(api, sent)) < count:
+                await asyncio.sleep(0.05)
+    except TimeoutError:
+        said = [message["text"][:60] for message in api.sent_messages()]
+        raise AssertionError(f"{count} answers expected within 30 s; the bot sent {said}") from None
     return answers_to(api, sent)
 
 
@@ -160,12 +164,12 @@ async def test_a_users_limit_counts_their_requests_on_every_replica(
     # own count (by design), which is not what this test is about.
     limit = {
         "rate_limit_requests": 2,
-        "rate_limit_period_seconds": 8.0,
+        "rate_limit_period_seconds": 4.0,
         "database_busy_timeout_ms": 10_000,
     }
     articles = [sample_article.replace("Rusia", f"Rusia ({n})") for n in range(3)]
     async with two_replicas(api, storage_target, **limit) as (first, second):
-        await start_of_a_window(8.0, room=6.0)
+        await start_of_a_window(4.0, room=3.0)
         for article, replica in zip(articles, (first, second, first), strict=True):
             sent = api.private_text(article)
             await post(replica, taken(api))

@@ -1,4 +1,7 @@
-"""Database faults degrade the storage to "no cache"; they never raise into the bot."""
+"""Database faults degrade the storage to "no cache"; they never raise into the bot.
+
+SQLite only: these are faults of a SQLite file (locks, permissions, corruption, deletion);
+PostgreSQL outages are in test_postgres.py."""
 
 import asyncio
 import contextlib

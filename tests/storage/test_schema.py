@@ -1,3 +1,6 @@
+"""The schema: SQLite files are created and migrated in place (SQLite only, as are the checks
+that read PRAGMAs); what both backends must hold runs on both."""
+
 import asyncio
 import logging
 import sqlite3
@@ -170,24 +173,25 @@ async def test_cache_has_no_chat_column_and_chat_tables_hold_no_content(tmp_path
     assert tables_with_user_ids == {"rate_limits"}
 
 
-async def test_summary_text_is_stored_only_in_the_cache_table(tmp_path):
-    path = tmp_path / "ringkas.db"
+async def test_summary_text_is_stored_only_in_the_cache_table(storage_target):
     secret = "Menteri menyebut harga beras naik 5 persen"
-    storage = await Storage.open(path, busy_timeout_ms=1000)
+    storage = await storage_target.open()
     await storage.get_cached("text:k")
     await storage.put_cached("text:k", f'{{"summary": ["{secret}"]}}')
     await storage.note_chat_served(42)
     await storage.update_chat_settings(42, summary_sentences=3)
     await storage.close()
 
-    with sqlite3.connect(path) as connection:
-        tables_holding_secret = {
-            table
-            for table in table_columns(path)
-            for row in connection.execute(f"SELECT * FROM {table}")
-            if any(secret in str(value) for value in row)
-        }
-    assert tables_holding_secret == {"cache_entries"}
+    if storage_target.kind == "sqlite":
+        tables = table_columns(storage_target.location)
+    else:
+        tables = await postgres_tables(storage_target)
+    holding_secret = set()
+    for table in tables:
+        rows = await storage_target.query(f"SELECT * FROM {table}")
+        if any(secret in str(value) for row in rows for value in row):
+            holding_secret.add(table)
+    assert holding_secret == {"cache_entries"}
 
 
 async def postgres_tables(target):
