@@ -16,7 +16,7 @@ It reports:
   RSS and peak summed PSS (PSS splits the pages the processes share), sampled every 0.25 s,
   and the CPU it used, split between its main process and the rest.
 
-PTB's AIORateLimiter keeps the bot under Telegram's 30 messages a second; the fake API has no
+The bot keeps under Telegram's 30 messages a second (MESSAGES_PER_SECOND); the fake API has no
 such limit, and `--unlimited-sends` lifts it to measure the bot itself. `--set NAME=VALUE`
 changes a field of bot.settings.Settings, `--project DIR` runs another checkout (to compare
 before and after), `--profile FILE` runs the bot's main process under cProfile (CPU time).
@@ -101,34 +101,26 @@ def fresh_texts(articles: list[str], count: int) -> list[str]:
     return texts
 
 
-# The bot as `python -m bot run` starts it, with Settings fields replaced (--set NAME=VALUE)
-# and, with --unlimited-sends, without the client-side cap of 30 messages a second that
-# PTB's AIORateLimiter applies for Telegram (the fake API has no such limit).
+# The bot as `ringkasbot run` starts it, with Settings fields replaced (--set NAME=VALUE) and,
+# with --profile, its main process under cProfile.
 LAUNCHER = """
 import json, sys
 from dataclasses import fields, replace
-import telegram.ext
-from bot import app
-from bot.cli import configure_logging
+from bot.cli import configure_logging, serve
 from bot.settings import load_settings, read_environment
-changes, unlimited = json.loads(sys.argv[1]), sys.argv[2] == "1"
-if unlimited:
-    class Unlimited(telegram.ext.AIORateLimiter):
-        def __init__(self, **kwargs):
-            super().__init__(**(kwargs | {"overall_max_rate": 0}))
-    app.AIORateLimiter = Unlimited
+changes = json.loads(sys.argv[1])
 settings = load_settings(read_environment())
 types = {f.name: type(getattr(settings, f.name)) for f in fields(settings)}
 settings = replace(settings, **{k: types[k](v) for k, v in changes.items()})
-configure_logging(settings.log_level)
-if sys.argv[3]:
+configure_logging(settings)
+if sys.argv[2]:
     import cProfile
     import time
     profiler = cProfile.Profile(time.process_time)
-    profiler.runcall(app.run, settings)
-    profiler.dump_stats(sys.argv[3])
+    profiler.runcall(serve, settings)
+    profiler.dump_stats(sys.argv[2])
 else:
-    app.run(settings)
+    serve(settings)
 """
 
 
@@ -142,13 +134,14 @@ def start_bot(api: FakeBotApi, workdir: Path, args: argparse.Namespace) -> subpr
         PYTHONPATH=str(args.project),
         PYTHONUNBUFFERED="1",
     )
+    if args.unlimited_sends:
+        env["MESSAGES_PER_SECOND"] = "10000"  # the fake API has no Telegram limit to keep
     env.update(item.split("=", 1) for item in args.env)
     changes = dict(item.split("=", 1) for item in args.set)
     command = [sys.executable, "-m", "bot", "run"]
-    if changes or args.unlimited_sends or args.profile:
-        unlimited = "1" if args.unlimited_sends else "0"
+    if changes or args.profile:
         profile = str(args.profile.resolve()) if args.profile else ""
-        command = [sys.executable, "-c", LAUNCHER, json.dumps(changes), unlimited, profile]
+        command = [sys.executable, "-c", LAUNCHER, json.dumps(changes), profile]
     log = (workdir / "bot.log").open("wb")
     return subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=log)
 

@@ -289,6 +289,11 @@ def configure_logging(settings: Settings) -> None:
 def command_run(args: argparse.Namespace) -> int:
     settings = load_settings(read_environment())
     configure_logging(settings)
+    return serve(settings)
+
+
+def serve(settings: Settings) -> int:
+    """Run the bot until it is stopped: the exit status of `ringkasbot run`."""
     from service.records import warm_engine
     from service.zygote import Zygote
 

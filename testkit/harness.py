@@ -12,8 +12,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
-from telegram.ext import Application
-
 from bot.app import RingkasApplication, build_application
 from bot.settings import DEFAULTS, Settings
 from bot.webhook import serve_webhook
@@ -59,7 +57,7 @@ async def running_bot(
     allow_loopback: bool = False,
     rate_limit: RateLimiter | None = None,
     **changes: Any,
-) -> AsyncIterator[Application]:
+) -> AsyncIterator[RingkasApplication]:
     """Start the application as `run_polling` does (post_init included), stop it likewise."""
     application = build_application(
         make_settings(api, database, allow_loopback=allow_loopback, **changes),
@@ -140,8 +138,8 @@ async def _listening(port: int) -> bool:
     return True
 
 
-def services_of(application: Application) -> Services:  # type: ignore[type-arg]
-    return application.bot_data.services  # type: ignore[no-any-return]
+def services_of(application: RingkasApplication) -> Services:
+    return application.bot_data.services
 
 
 def is_reply_to(sent: JsonDict) -> Callable[[RecordedCall], bool]:
