@@ -14,6 +14,8 @@ import asyncpg
 import pytest
 import pytest_asyncio
 
+from bot.settings import DEFAULTS
+from service import DigestService, ThreadLanes
 from storage import SCHEMA_VERSION, DatabaseLocation, PostgresUrl, Storage, parse_database_url
 from storage.sql import numbered_placeholders
 from testkit.fake_bot_api import FakeBotApi
@@ -214,3 +216,17 @@ class FakeClock:
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
+
+
+@pytest_asyncio.fixture
+async def service(tmp_path: Path) -> AsyncIterator[DigestService]:
+    """The digest service on a fresh SQLite file, its CPU work on threads."""
+    storage = await Storage.open(tmp_path / "ringkas.db", busy_timeout_ms=1000)
+    lanes = ThreadLanes(threads=2)
+    digests = DigestService(storage, lanes, DEFAULTS.fetch_policy(), DEFAULTS.digest_limits())
+    try:
+        yield digests
+    finally:
+        await digests.flush()
+        await storage.close()
+        await lanes.close(grace=0.0)

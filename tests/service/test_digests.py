@@ -3,28 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
 
-import pytest_asyncio
-
-from bot.settings import DEFAULTS
-from service import DigestService, ThreadLanes
+from service import DigestService
 from service.keys import article_key, digest_key
-from storage import Storage
-
-
-@pytest_asyncio.fixture
-async def service(tmp_path: Path) -> AsyncIterator[DigestService]:
-    storage = await Storage.open(tmp_path / "ringkas.db", busy_timeout_ms=1000)
-    lanes = ThreadLanes(threads=2)
-    digests = DigestService(storage, lanes, DEFAULTS.fetch_policy(), DEFAULTS.digest_limits())
-    try:
-        yield digests
-    finally:
-        await digests.flush()
-        await storage.close()
-        await lanes.close(grace=0.0)
 
 
 async def test_a_repeated_article_is_answered_from_the_cache(

@@ -3,20 +3,15 @@ shared by everything in the process, so each test reads how much one moved."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager
-from pathlib import Path
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
-import pytest_asyncio
 
-from bot.settings import DEFAULTS
-from service import DigestService, EngineBusy, ShuttingDown, ThreadLanes, WorkTooSlow
+from service import DigestService, EngineBusy, ShuttingDown, WorkTooSlow
 from service.metrics import REGISTRY, counting_fetch, fetch_outcome
-from service.workers import Lane, LaneLimits
-from service.zygote import Zygote
-from storage import Storage
 from summarizer import clean_article, summarize_clean
+from tests.service.test_workers import lane_of
 from web.policy import FetchError, FetchErrorCode, NotAnArticle
 
 Sample = tuple[str, dict[str, str]]
@@ -40,31 +35,6 @@ def fetches(outcome: str) -> Sample:
 
 def summarize_text(text: str) -> object:  # runs in a worker: module level, pickled by name
     return summarize_clean(clean_article(text), sentences=2)
-
-
-@pytest_asyncio.fixture
-async def service(tmp_path: Path) -> AsyncIterator[DigestService]:
-    storage = await Storage.open(tmp_path / "ringkas.db", busy_timeout_ms=1000)
-    lanes = ThreadLanes(threads=2)
-    digests = DigestService(storage, lanes, DEFAULTS.fetch_policy(), DEFAULTS.digest_limits())
-    try:
-        yield digests
-    finally:
-        await digests.flush()
-        await storage.close()
-        await lanes.close(grace=0.0)
-
-
-@asynccontextmanager
-async def lane_of(name: str, max_queue_wait: float = 60.0) -> AsyncIterator[Lane]:
-    zygote = Zygote()
-    lane = Lane(name, zygote, LaneLimits(1, 30.0, max_queue_wait))
-    await lane.start()
-    try:
-        yield lane
-    finally:
-        await lane.close(grace=0.0)
-        zygote.close()
 
 
 @pytest.mark.parametrize("code", list(FetchErrorCode))
@@ -123,7 +93,7 @@ async def test_each_job_a_lane_runs_is_timed_under_the_lane_name(sample_article:
     count = ("ringkas_engine_job_seconds_count", {"lane": "uji-waktu"})
     total = ("ringkas_engine_job_seconds_sum", {"lane": "uji-waktu"})
     with watching(count, total) as moved:
-        async with lane_of("uji-waktu") as lane:
+        async with lane_of(name="uji-waktu") as lane:
             await lane.run(summarize_text, sample_article)
             await lane.run(summarize_text, sample_article)
     assert moved(count) == 2
@@ -133,7 +103,7 @@ async def test_each_job_a_lane_runs_is_timed_under_the_lane_name(sample_article:
 async def test_work_refused_by_a_closed_lane_is_counted_as_stopping(sample_article: str) -> None:
     stopping = ("ringkas_engine_refused_total", {"lane": "uji-tutup", "reason": "stopping"})
     with watching(stopping) as moved:
-        async with lane_of("uji-tutup") as lane:
+        async with lane_of(name="uji-tutup") as lane:
             await lane.close(grace=0.0)
             with pytest.raises(ShuttingDown):
                 await lane.run(summarize_text, sample_article)

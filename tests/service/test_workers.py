@@ -65,10 +65,10 @@ def warmed_in() -> list[int]:
 
 @asynccontextmanager
 async def lane_of(
-    workers: int = 1, deadline: float = 30.0, max_queue_wait: float = 60.0
+    workers: int = 1, deadline: float = 30.0, max_queue_wait: float = 60.0, name: str = "test"
 ) -> AsyncIterator[Lane]:
     zygote = Zygote()
-    lane = Lane("test", zygote, LaneLimits(workers, deadline, max_queue_wait))
+    lane = Lane(name, zygote, LaneLimits(workers, deadline, max_queue_wait))
     await lane.start()
     try:
         yield lane
