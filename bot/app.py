@@ -18,6 +18,7 @@ from handlers import CONTEXT_TYPES, BotData, Context, Habits, Services, register
 from handlers.metrics import count_error
 from handlers.services import ReplyLedger, begin_answer, end_answer, note_update
 from service import DigestService, ProcessLanes, RateLimiter, SharedRateLimiter, acting_for
+from service.turns import arriving
 from service.zygote import Zygote
 from storage import DatabaseUnavailableError, Storage
 from web.policy import Resolver
@@ -55,7 +56,7 @@ class _PerUserUpdates(SimpleUpdateProcessor):
         if isinstance(update, Update):
             user, chat = update.effective_user, update.effective_chat
             sender = user.id if user else chat.id if chat else None
-        with acting_for(sender):
+        with acting_for(sender), arriving(sender):
             await coroutine
 
 

@@ -16,9 +16,12 @@ from dataclasses import dataclass, field
 from html import escape
 
 from service import RateLimiter, SharedRateLimiter, Slot
+from service.turns import take_turn
 
 SKIP_NOTE_DELAY_SECONDS = 1.0  # skipped articles of one burst are named together
 LABEL_CHARS = 60
+# Longest a request waits for the user's earlier ones to be admitted first (service.turns).
+ARRIVAL_ORDER_WAIT_SECONDS = 1.0
 
 Say = Callable[[str], Awaitable[object]]
 
@@ -60,6 +63,7 @@ class Pacer:
         """
         if user_id is None:
             return True
+        await take_turn(ARRIVAL_ORDER_WAIT_SECONDS)  # a burst is admitted in its order
         slot = await self._reserve(user_id)
         now = self._clock()
         if slot is None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from service import RateLimiter
 from storage import DatabaseLocation
 from testkit.fake_bot_api import FakeBotApi
@@ -66,25 +64,13 @@ async def test_a_burst_in_english_gets_one_english_notice(
     assert sum(r["text"].startswith("Summary") for r in replies) == 3
 
 
-# On PostgreSQL the handlers of one user's burst reach the limiter out of arrival order: each
-# first awaits queries on the connection pool (the update claim, bot/app.py `book.take`; the
-# chat's settings, handlers/services.py `preferences`), which come back in any order, so a
-# later article can take a slot and an earlier one be skipped. SQLite's one connection keeps
-# the order. A race (it passes about one run in four here), hence not strict.
-ARRIVAL_ORDER_LOST = pytest.mark.xfail(
-    reason="PostgreSQL: a burst is admitted out of arrival order (pool queries race)",
-    strict=False,
-)
-
-
 async def test_what_cannot_wait_is_named_in_one_message(
     api: FakeBotApi,
     storage_target: StorageTarget,
     sample_article: str,
-    request: pytest.FixtureRequest,
 ) -> None:
-    if storage_target.kind == "postgresql":
-        request.applymarker(ARRIVAL_ORDER_LOST)
+    # On PostgreSQL each handler first awaits the connection pool, which answers in any
+    # order: the burst must still be admitted in the order it was sent (service.turns).
     articles = variants(sample_article, 5)
     limiter = RateLimiter(2, 60.0, max_wait=0.0)
     async with running_bot(api, storage_target.location, rate_limit=limiter):
