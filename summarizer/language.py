@@ -6,8 +6,9 @@ import json
 import os
 import re
 import struct
+from array import array
+from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -54,62 +55,118 @@ class LanguageGuess:
         return self.code in FIRST_CLASS_LANGUAGES
 
 
-class _SparseNgramTable(Mapping[str, list[float]]):
-    """langdetect's n-gram table, storing only the non-zero probabilities, packed.
+class _PackedNgramTable:
+    """langdetect's n-gram table in three flat arrays (hand-written: langdetect has no compact
+    form of its own).
 
     langdetect keeps a list of 55 floats for each of ~88,000 n-grams (about 65 MB of a
-    process's peak memory) although an n-gram has two non-zero entries on average. Each row
-    is kept as one `bytes` of (language index, probability) pairs: about 13 MB for the whole
-    table, where a list of tuples per n-gram took 32 MB. A lookup returns the dense row
-    langdetect's detector expects, so its answers do not change.
+    process's peak memory), although an n-gram has two non-zero entries on average. Here a
+    row is its (language index, probability) pairs, all rows in one `bytes`, found by the
+    n-gram's hash in a sorted array: about 3 MB where a dict of ~88,000 keys and packed rows
+    took 19, in every process that detects languages (the workers' template and each engine
+    worker), and built from flat arrays, so no small objects are left behind as fragments.
+    A lookup returns the dense row langdetect's detector expects, so its answers do not
+    change.
     """
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, hashes: array[int], ends: array[int], packed: bytes) -> None:
         self._size = size
-        self._rows: dict[str, bytes] = {}
-        # The detector only reads rows; the frequent ones are kept dense.
+        self._hashes = hashes  # sorted
+        self._ends = ends  # where each n-gram's pairs end in `packed` (in bytes)
+        self._packed = packed
+        # The detector reads the frequent rows again and again: those are kept dense.
         self._dense = lru_cache(maxsize=4096)(self._build_dense)
 
-    def add(self, ngram: str, index: int, probability: float | None) -> None:
-        # Appending to the packed row at once (no list of pairs built first) keeps the peak
-        # near the final size: freed build-up would stay in the process as fragments.
-        row = self._rows.get(ngram, b"")
-        self._rows[ngram] = row if probability is None else row + _PAIR.pack(index, probability)
+    def _position(self, ngram: str) -> int:
+        key = _key(ngram)
+        position = bisect_left(self._hashes, key)
+        if position < len(self._hashes) and self._hashes[position] == key:
+            return position
+        return -1
+
+    def __contains__(self, ngram: object) -> bool:
+        return isinstance(ngram, str) and self._position(ngram) >= 0
 
     def __getitem__(self, ngram: str) -> list[float]:
         return self._dense(ngram)
 
+    def __len__(self) -> int:
+        return len(self._hashes)
+
     def _build_dense(self, ngram: str) -> list[float]:
+        position = self._position(ngram)
+        if position < 0:
+            raise KeyError(ngram)
+        start = self._ends[position - 1] if position else 0
         dense = [0.0] * self._size
-        for index, probability in _PAIR.iter_unpack(self._rows[ngram]):
+        for index, probability in _PAIR.iter_unpack(self._packed[start : self._ends[position]]):
             dense[index] = probability
         return dense
 
-    def __contains__(self, ngram: object) -> bool:
-        return ngram in self._rows
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._rows)
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
 
 _PAIR = struct.Struct("<Bd")  # a language's index and the n-gram's probability in it
+_NO_PROBABILITY = 255  # an n-gram langdetect lists but gives no probability (longer than 3)
+
+
+def _key(ngram: str, salt: bytes = b"") -> int:
+    # Of the UTF-8 bytes: `hash(str)` hashes the string's internal buffer, so "ir" (two
+    # one-byte characters) and "物" (one two-byte character) would collide. The interpreter's
+    # hash is the same in the workers forked from the process that built the table.
+    return hash(salt + ngram.encode("utf-8", "surrogatepass"))
+
+
+class _TableBuilder:
+    """Collects (n-gram, language, probability) entries in flat arrays, then packs them."""
+
+    def __init__(self) -> None:
+        self._keys = array("q")
+        self._checks = array("q")  # a second hash, to notice two n-grams sharing the first
+        self._languages = array("B")
+        self._probabilities = array("d")
+
+    def add(self, ngram: str, language: int, probability: float | None) -> None:
+        self._keys.append(_key(ngram))
+        self._checks.append(_key(ngram, b"\x00"))
+        self._languages.append(_NO_PROBABILITY if probability is None else language)
+        self._probabilities.append(0.0 if probability is None else probability)
+
+    def build(self, size: int) -> _PackedNgramTable:
+        import numpy as np
+
+        keys = np.frombuffer(self._keys, dtype=np.int64)
+        order = np.argsort(keys, kind="stable")  # stable: languages stay in profile order
+        keys = keys[order]
+        checks = np.frombuffer(self._checks, dtype=np.int64)[order]
+        languages = np.frombuffer(self._languages, dtype=np.uint8)[order]
+        probabilities = np.frombuffer(self._probabilities, dtype=np.float64)[order]
+        unique_keys, first = np.unique(keys, return_index=True)
+        pairs = np.unique(np.stack([keys, checks], axis=1), axis=0)
+        if len(pairs) != len(unique_keys):  # about once in 10^9 builds: then add a salt
+            raise ValueError("two n-grams share a hash")
+        kept = languages != _NO_PROBABILITY
+        counted = np.concatenate([[0], np.cumsum(kept)])
+        last = np.append(first[1:], len(keys))
+        packed = np.empty(int(kept.sum()), dtype=np.dtype([("i", "u1"), ("p", "<f8")]))
+        packed["i"], packed["p"] = languages[kept], probabilities[kept]
+        return _PackedNgramTable(
+            size,
+            array("q", unique_keys.tobytes()),
+            array("I", (counted[last] * _PAIR.size).astype(np.uint32).tobytes()),
+            packed.tobytes(),
+        )
 
 
 @lru_cache(maxsize=1)
 def _factory() -> Any:  # a langdetect DetectorFactory
     """langdetect's factory, loaded as `DetectorFactory.load_profile` does (same profile order
-    and probabilities) into a sparse table. (langdetect is imported here, when first needed:
+    and probabilities) into a packed table. (langdetect is imported here, when first needed:
     most Indonesian texts never need it.)"""
     from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 
-    entries = os.listdir(PROFILES_DIRECTORY)
-    table = _SparseNgramTable(len(entries))
+    builder = _TableBuilder()
     factory = DetectorFactory()
     index = 0
-    for name in entries:
+    for name in os.listdir(PROFILES_DIRECTORY):
         path = os.path.join(PROFILES_DIRECTORY, name)
         if name.startswith(".") or not os.path.isfile(path):
             continue
@@ -119,9 +176,9 @@ def _factory() -> Any:  # a langdetect DetectorFactory
         n_words = profile["n_words"]
         for ngram, count in profile["freq"].items():
             length = len(ngram)
-            table.add(ngram, index, count / n_words[length - 1] if 1 <= length <= 3 else None)
+            builder.add(ngram, index, count / n_words[length - 1] if 1 <= length <= 3 else None)
         index += 1
-    factory.word_lang_prob_map = table
+    factory.word_lang_prob_map = builder.build(index)
     factory.set_seed(_SEED)
     return factory
 
