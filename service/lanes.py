@@ -72,7 +72,8 @@ class ProcessLanes:
         engine = LaneLimits(limits.workers, limits.deadline_seconds, wait, limits.niceness)
         self.engine = Lane("engine", self._zygote, engine)
         # Cleaning is short and on the way to every cache hit: it runs at the bot's priority.
-        light = LaneLimits(limits.light_workers, limits.light_deadline_seconds, wait, 0)
+        # Its worker is lean: cleaning needs none of the engine's tables and models.
+        light = LaneLimits(limits.light_workers, limits.light_deadline_seconds, wait, 0, lean=True)
         self.cleaner = Lane("light", self._zygote, light)
         self._executor = LaneExecutor(self.engine)
         self._closed = False

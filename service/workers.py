@@ -80,6 +80,7 @@ class LaneLimits:
     deadline_seconds: float
     max_queue_wait_seconds: float
     niceness: int = 0
+    lean: bool = False  # workers are fresh interpreters, not copies of the warm template
 
     @property
     def per_user_running(self) -> int:
@@ -317,7 +318,7 @@ class Lane:
         if self._closing:
             return
         try:
-            process = self._zygote.spawn(self.limits.niceness)
+            process = self._zygote.spawn(self.limits.niceness, lean=self.limits.lean)
             reader, writer = await asyncio.open_unix_connection(sock=process.channel)
         except OSError as error:
             log.error("%s: cannot start a worker (%s); trying again", self.name, error)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import importlib
 import os
 import pickle
 import signal
@@ -38,6 +39,10 @@ from typing import Any, NoReturn
 
 HEADER = struct.Struct("!Q")
 _PR_SET_PDEATHSIG = 1
+_COPY, _LEAN = "copy", "lean"
+# What a lean worker imports before its first job (a fresh interpreter otherwise imports on
+# the first request it unpickles, and that job would pay for it).
+LEAN_PRELOAD = "service.records"
 
 
 @dataclass
@@ -67,21 +72,24 @@ class Zygote:
         self._warm_up = warm_up
         self._pid, self._control = _fork_zygote(warm_up)
 
-    def spawn(self, niceness: int) -> WorkerProcess:
-        """A new worker, `niceness` steps nicer than the bot."""
+    def spawn(self, niceness: int, *, lean: bool = False) -> WorkerProcess:
+        """A new worker, `niceness` steps nicer than the bot. A `lean` one is a fresh
+        interpreter rather than a copy of the template: for work that needs little of the
+        engine (cleaning), it holds ~20 MB instead of the template's ~60."""
         try:
-            return self._spawn(niceness)
+            return self._spawn(niceness, lean)
         except OSError:
             # The template died (killed by hand, or out of memory): make another. This fork
             # is from the threaded bot, the risk avoided above, taken only in this case.
             self._reap(kill=True)
             self._pid, self._control = _fork_zygote(self._warm_up)
-            return self._spawn(niceness)
+            return self._spawn(niceness, lean)
 
-    def _spawn(self, niceness: int) -> WorkerProcess:
+    def _spawn(self, niceness: int, lean: bool) -> WorkerProcess:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        order = f"{niceness} {_LEAN if lean else _COPY}".encode()
         try:
-            socket.send_fds(self._control, [str(niceness).encode()], [theirs.fileno()])
+            socket.send_fds(self._control, [order], [theirs.fileno()])
             answer = self._control.recv(32)
         finally:
             theirs.close()
@@ -180,16 +188,42 @@ def _zygote_main(
             os._exit(0)  # the bot closed its end
         if not fds:
             continue
+        niceness, _, kind = message.decode().partition(" ")
         pid = os.fork()
         if pid == 0:
             channel = socket.socket(fileno=fds[0])
             control.close()
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             _become_child(channel.fileno(), zygote)
-            os.nice(int(message))
+            os.nice(int(niceness))
+            if kind == _LEAN:
+                _exec_lean_worker(channel.fileno(), zygote)
             _worker_main(channel)
         os.close(fds[0])
         control.send(str(pid).encode())
+
+
+def _exec_lean_worker(channel: int, parent: int) -> NoReturn:  # pragma: no cover (child)
+    """Replace this copy of the template with a fresh interpreter serving `channel`, which
+    finds the same modules (the template's import path)."""
+    os.set_inheritable(channel, True)
+    code = (
+        f"import sys; sys.path[:0] = {[entry for entry in sys.path if entry]!r}; "
+        f"from service.zygote import lean_worker_main; lean_worker_main({channel}, {parent})"
+    )
+    try:
+        os.execv(sys.executable, [sys.executable, "-c", code])
+    finally:
+        os._exit(71)
+
+
+def lean_worker_main(channel: int, parent: int) -> NoReturn:  # pragma: no cover (child)
+    """A lean worker's start: die with the template, load what its jobs need, serve."""
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    importlib.import_module(LEAN_PRELOAD)
+    _freeze()
+    _worker_main(socket.socket(fileno=channel))
 
 
 def _receive(channel: socket.socket) -> bytes | None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -60,15 +61,29 @@ def warmed_in() -> list[int]:
     return WARMED
 
 
+def load_numpy() -> None:
+    import numpy  # noqa: F401
+
+
+def numpy_loaded() -> bool:
+    return "numpy" in sys.modules
+
+
 # ---- a lane of real worker processes
 
 
 @asynccontextmanager
 async def lane_of(
-    workers: int = 1, deadline: float = 30.0, max_queue_wait: float = 60.0, name: str = "test"
+    workers: int = 1,
+    deadline: float = 30.0,
+    max_queue_wait: float = 60.0,
+    name: str = "test",
+    *,
+    lean: bool = False,
+    warm_up: Callable[[], None] | None = None,
 ) -> AsyncIterator[Lane]:
-    zygote = Zygote()
-    lane = Lane(name, zygote, LaneLimits(workers, deadline, max_queue_wait))
+    zygote = Zygote(warm_up)
+    lane = Lane(name, zygote, LaneLimits(workers, deadline, max_queue_wait, lean=lean))
     await lane.start()
     try:
         yield lane
@@ -102,6 +117,23 @@ async def test_the_engine_runs_in_another_process_and_its_errors_come_back_whole
         with pytest.raises(ArticleError) as raised:
             await lane.run(summarize_text, "Terlalu pendek.", 3)
     assert raised.value.code == "too-short"
+
+
+async def test_a_lean_worker_is_a_fresh_interpreter_without_what_the_template_loaded(
+    sample_article: str,
+) -> None:
+    async with lane_of(warm_up=load_numpy) as copies:
+        assert await copies.run(numpy_loaded)
+    async with lane_of(warm_up=load_numpy, lean=True) as lean:
+        assert not await lean.run(numpy_loaded)
+        assert len((await lean.run(summarize_text, sample_article, 3)).summary) == 3
+
+
+async def test_a_lean_worker_that_crashes_is_replaced_and_the_job_retried(tmp_path: Path) -> None:
+    async with lane_of(lean=True) as lane:
+        first = await lane.run(worker_pid)
+        assert await lane.run(crash_the_first_time, str(tmp_path / "crashed")) == "survived"
+        assert await lane.run(worker_pid) != first
 
 
 async def test_a_template_warms_up_once_in_itself_and_its_workers_inherit_what_it_loaded() -> None:
