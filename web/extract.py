@@ -31,7 +31,10 @@ from .page_index import PageIndex, SiteLinks, index_page
 from .page_metadata import PageMetadata, read_metadata
 from .paragraphs import body_blocks, clean_blocks, without_subheadings
 from .policy import NotAnArticle
+from .stoplists import narrow_justext_stoplist
 from .text import SENTENCE_BREAK, WORD, comparable, is_prose, word_count
+
+narrow_justext_stoplist()
 
 __all__ = [
     "Article",
