@@ -25,4 +25,5 @@ READER_LANGUAGES = ("Indonesian", "English", "Malay")
 def narrow_justext_stoplist() -> None:
     """Make trafilatura's jusText fallback use the stop words of READER_LANGUAGES."""
     words = {word for language in READER_LANGUAGES for word in get_stoplist(language)}
-    trafilatura.external.JT_STOPLIST = tuple(sorted(words))
+    # typed None in trafilatura: empty until its first jusText fallback fills it
+    trafilatura.external.JT_STOPLIST = tuple(sorted(words))  # type: ignore[assignment]
