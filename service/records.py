@@ -17,7 +17,7 @@ from summarizer import CleanText, Digest, clean_article, summarize_clean
 from .keys import text_article_id
 
 if TYPE_CHECKING:
-    from web.extract import Article
+    from web.article import Article
 
 
 @dataclass(frozen=True)

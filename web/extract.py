@@ -24,12 +24,13 @@ from lxml import etree
 from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
+from .article import HIGH, LOW, Article
 from .furniture import remove_furniture
 from .listings import ListingEvidence, gather_evidence, listing_reason, teaser_flags
 from .markup import looks_like_markup
 from .page_index import PageIndex, SiteLinks, index_page
 from .page_metadata import PageMetadata, read_metadata
-from .paragraphs import body_blocks, clean_blocks, without_subheadings
+from .paragraphs import body_blocks, clean_blocks
 from .policy import NotAnArticle
 from .stoplists import narrow_justext_stoplist
 from .text import SENTENCE_BREAK, WORD, comparable, is_prose, word_count
@@ -56,30 +57,9 @@ REGION_GAIN = 1.2  # the marked article boxes win when they hold this much more 
 # 4-word shingles is also in the second, independent extraction; otherwise "low".
 CONFIDENT_WORDS = 80
 CONFIDENT_AGREEMENT = 0.8
-HIGH, LOW = "high", "low"
 
 _NON_ARTICLE_OG_TYPES = ("video", "music", "profile", "book")
 _FRONT_PAGE_PATHS = frozenset({"", "/", "/index.html", "/index.php", "/index.htm", "/home"})
-
-
-@dataclass(frozen=True)
-class Article:
-    title: str | None
-    site: str | None
-    date: str | None  # ISO yyyy-mm-dd
-    text: str  # paragraphs separated by a blank line
-    url: str | None
-    # "high": the text is long enough and the two extractions agree; "low": say so to the
-    # reader rather than presenting the summary confidently (see CONFIDENT_* above).
-    confidence: str = HIGH
-    pages: int = 1  # pages of a paginated article that were read (web.pages)
-    more_pages: bool = False  # the article goes on over pages that could not be read
-
-    @property
-    def prose(self) -> str:
-        """The text a summary may quote: `text` without its subheadings (short lines without
-        a full stop between paragraphs), which are part of the article but not sentences."""
-        return "\n\n".join(without_subheadings(self.text.split("\n\n")))
 
 
 def parse_html(html: str) -> lxml.html.HtmlElement | None:

@@ -14,9 +14,11 @@ import pytest
 
 import service.workers
 from service import EngineBusy, EngineCrashed, ShuttingDown, WorkTooSlow, acting_for
+from service.records import record_from_page
 from service.workers import Lane, LaneLimits
 from service.zygote import Zygote
 from summarizer import ArticleError, clean_article, summarize_clean
+from web.article import Article
 
 # ---- what the workers run (module level, so that they pickle by name)
 
@@ -67,6 +69,11 @@ def load_numpy() -> None:
 
 def numpy_loaded() -> bool:
     return "numpy" in sys.modules
+
+
+def clean_page_and_list_libraries(page: Article) -> tuple[str, list[str]]:
+    record = record_from_page("id", page.url, page)
+    return record.text, sorted({"trafilatura", "numpy", "langdetect"} & set(sys.modules))
 
 
 # ---- a lane of real worker processes
@@ -127,6 +134,15 @@ async def test_a_lean_worker_is_a_fresh_interpreter_without_what_the_template_lo
     async with lane_of(warm_up=load_numpy, lean=True) as lean:
         assert not await lean.run(numpy_loaded)
         assert len((await lean.run(summarize_text, sample_article, 3)).summary) == 3
+
+
+async def test_a_lean_worker_cleans_an_extracted_page_without_loading_the_engine(
+    sample_article: str,
+) -> None:
+    page = Article("Judul", "Kompas", "2024-03-12", sample_article, "https://a.example/b")
+    async with lane_of(lean=True) as lane:
+        text, libraries = await lane.run(clean_page_and_list_libraries, page)
+    assert text.startswith(sample_article[:40]) and libraries == []
 
 
 async def test_a_lean_worker_that_crashes_is_replaced_and_the_job_retried(tmp_path: Path) -> None:
