@@ -51,3 +51,15 @@ OUTLETS = (
     r"VIVA(?:\.co\.id)?|Suara\.com|Merdeka\.com|JUARA\.net|Bola\.com|Kumparan|kumparan|"
     r"Beritasatu|Sindonews|Metrotvnews|Medcom|Jawapos|JPNN"
 )
+
+# A wire or staff photographer's credit in brackets: "(REUTERS / Danny Moloshok)", "(AP
+# Photo/Evan Vucci)", "(ANTARA FOTO/Nova Wahyudi)", "(Kabar6.com/Herman Zakaria)": a photo
+# agency or a web domain, a slash, and a person's name of two to four capitalised words.
+# Case-sensitive. (Editor initials, "(Mvi/Ali)", and party pairs, "(PDIP/Partai Golkar)",
+# are not credits.)
+PHOTO_AGENCIES = r"REUTERS|Reuters|AFP|AP|ANTARA|Antara|EPA(?:-EFE)?|XINHUA|Xinhua|Bernama|Getty"
+PHOTO_CREDIT = (
+    rf"\(\s*(?:(?:{PHOTO_AGENCIES})(?:\s+(?:FOTO|Foto|Photo|PHOTO|Images))?"
+    r"|[A-Za-z][\w-]*\.(?:com|co\.id|id|net|co))"
+    r"\s*/\s*[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){1,3}\s*\)"
+)

@@ -29,7 +29,7 @@ from .listings import ListingEvidence, gather_evidence, listing_reason, teaser_f
 from .markup import looks_like_markup
 from .page_index import PageIndex, SiteLinks, index_page
 from .page_metadata import PageMetadata, read_metadata
-from .paragraphs import body_blocks, clean_blocks, without_subheadings
+from .paragraphs import body_blocks, clean_blocks, places_people, without_subheadings
 from .policy import NotAnArticle
 from .text import SENTENCE_BREAK, WORD, comparable, is_prose, word_count
 
@@ -167,8 +167,16 @@ def _read(tree: lxml.html.HtmlElement, metadata: PageMetadata, url: str | None) 
         return _Reading(broad, precise, False, evidence)
     # Photo stories keep their prose in image captions, which both passes leave out.
     captions = _extract(original, page_url, precise=True, images=True)
-    paragraphs = _paragraphs(captions, own, other, photo_story=True)
+    paragraphs = _opening_without_positions(_paragraphs(captions, own, other, photo_story=True))
     return _Reading(paragraphs or precise or broad, broad, True, evidence)
+
+
+def _opening_without_positions(captions: list[str]) -> list[str]:
+    """A photo story's captions without those that place people in the picture ("Taylor Swift
+    (kanan) memeluk ..."): they read as captions, not sentences, and a summary must not open
+    with one. They stay when the other captions are too little to make a story."""
+    plain = [caption for caption in captions if not places_people(caption)]
+    return plain if _has_enough_prose(plain) else captions
 
 
 def _extract(
