@@ -10,7 +10,7 @@ import re
 import unicodedata
 
 from .datelines import strip_dateline
-from .vocabulary import PHOTO_CREDIT, RELATED_LINK_VERBS
+from .vocabulary import PHOTO_CREDIT, RELATED_LINK_OPENER, RELATED_LINK_VERBS
 
 _QUOTE_TRANSLATION = str.maketrans(
     {
@@ -50,7 +50,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # Whole lines that are site furniture, not article text (matched case-insensitively).
 _JUNK_LINE = re.compile(
     rf"""^\W*(?:
-        (?:{RELATED_LINK_VERBS}|tonton|saksikan|cek)[\s_]+(?:juga|pula|video|selengkapnya)\b.*
+        {RELATED_LINK_OPENER}.*
       | \[?gambas:.*
       | advertisement\W*
       | iklan\W*

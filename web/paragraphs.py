@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from summarizer.vocabulary import PHOTO_CREDIT as PHOTO_CREDIT_PATTERN
+from summarizer.vocabulary import RELATED_LINK_OPENER
 
 from .text import SENTENCE_END, WORD, comparable, is_prose, normalize_space, word_count
 
@@ -35,8 +36,8 @@ _LINK_LABEL = re.compile(
     re.IGNORECASE,
 )
 _SEE_ALSO = re.compile(
-    r"^[\[(]?(?:baca juga|baca pula|simak juga|lihat juga|tonton juga|saksikan juga"
-    r"|baca selengkapnya|berita terkait|artikel terkait|read also|also read|read more"
+    rf"^[\[(]?(?:{RELATED_LINK_OPENER}"
+    r"|berita terkait|artikel terkait|read also|also read|read more"
     r"|see also|also on \S+|don'?t miss|scroll to continue|lanjut(?:kan)? membaca"
     r"|halaman (?:selanjutnya|berikutnya)|next page|previous page)\b"
     # Words that also open sentences count only as a whole line or before a colon.
