@@ -13,6 +13,7 @@ lower-case `\\w+` tokens, no stemming) beside LEAD-3 and plain sumy LexRank on t
 sentences; the facts are checked by `fact_checks.py`.
 
 Usage: python bench/quality.py [--data PATH ...] [--shipped] [--limit N] [--examples N]
+       python bench/quality.py --boundaries   (the splitter figure only, in seconds)
 """
 
 from __future__ import annotations
@@ -278,10 +279,19 @@ def main() -> None:
     parser.add_argument("--show", type=int, default=0, help="print N facts failing each check")
     parser.add_argument("--no-lexrank", action="store_true", help="skip the LexRank baseline")
     parser.add_argument("--cache", type=Path, help="directory for cached feature rows")
+    parser.add_argument(
+        "--boundaries", action="store_true", help="only the sentence-boundary figure (fast)"
+    )
     args = parser.parse_args()
     articles = load_corpus(args.data)
     if args.limit:
         articles = articles[: args.limit]
+    if args.boundaries:
+        run = Run()
+        for article in articles:
+            run.boundaries.add(detokenize(article))
+        print_boundaries(run)
+        return
     lexrank = not args.no_lexrank
     today = datetime.date.today().isoformat()
     print(f"IndoSum: {len(articles)} articles ({', '.join(p.name for p in args.data)}), {today}\n")

@@ -147,7 +147,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "saya ringkas.",
         "expired": "Artikel ini sudah tidak ada di ingatan saya. Kirim ulang teks atau tautannya.",
         "not_article": "Tautan ini tidak tampak seperti artikel berita (mungkin halaman "
-        "depan, daftar berita, atau video), jadi tidak saya ringkas.",
+        "depan, daftar berita, tabel, atau video), jadi tidak saya ringkas.",
         "link_refused": "Tautan ini tidak bisa saya buka: {reason}",
         "link_failed": "Halaman ini gagal diambil: {reason}",
         "fetch_invalid_url": "alamatnya tidak valid.",
@@ -287,7 +287,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "summarize it.",
         "expired": "I no longer have this article. Send its text or link again.",
         "not_article": "This link does not look like a news article (perhaps a home page, a "
-        "list of headlines or a video), so I did not summarize it.",
+        "list of headlines, a table or a video), so I did not summarize it.",
         "link_refused": "I cannot open this link: {reason}",
         "link_failed": "Fetching this page failed: {reason}",
         "fetch_invalid_url": "the address is not valid.",

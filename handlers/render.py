@@ -128,9 +128,10 @@ def _notes(answer: Answer, texts: Texts, ui: str, extras: Extras) -> list[str]:
         notes.append(texts.text(ui, "article_language", language=escape(name)))
     if answer.digest.truncated or answer.article.truncated:
         notes.append(texts.text(ui, "truncated"))
+    # Both can hold: a paginated article whose first page was also hard to read.
     if answer.article.more_pages:
         notes.append(texts.text(ui, "more_pages", pages=answer.article.pages))
-    elif answer.article.confidence != "high":
+    if answer.article.confidence != "high":
         notes.append(texts.text(ui, "extraction_unsure"))
     notes += [texts.text(ui, key, **dict(values)) for key, values in extras.notes]
     return [f"<i>{note}</i>" for note in notes]

@@ -10,7 +10,7 @@ import re
 import unicodedata
 
 from .datelines import strip_dateline
-from .vocabulary import RELATED_LINK_VERBS
+from .vocabulary import PHOTO_CREDIT, RELATED_LINK_OPENER, RELATED_LINK_VERBS
 
 _QUOTE_TRANSLATION = str.maketrans(
     {
@@ -50,7 +50,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # Whole lines that are site furniture, not article text (matched case-insensitively).
 _JUNK_LINE = re.compile(
     rf"""^\W*(?:
-        (?:{RELATED_LINK_VERBS}|tonton|saksikan|cek)[\s_]+(?:juga|pula|video|selengkapnya)\b.*
+        {RELATED_LINK_OPENER}.*
       | \[?gambas:.*
       | advertisement\W*
       | iklan\W*
@@ -91,7 +91,9 @@ _SCRIPT_START = re.compile(
 _TAG_ATTRIBUTES = re.compile(r"\"?\s*\b(?:src|style|srcset)\s*=\s*\"[^\"]*\"?\s*(?:/\s*)?>?")
 _PHOTO_CREDIT = re.compile(
     r"\s*[(\[]\s*(?:foto|photo|kredit|credit|sumber\s+foto|dok|dokumentasi|ilustrasi|image|"
-    r"gambar|istimewa)\b[^()\[\]]{0,80}[)\]]",
+    r"gambar|istimewa)\b[^()\[\]]{0,80}[)\]]"
+    # "(REUTERS / Danny Moloshok)": case matters, it tells an agency from a party's initials.
+    rf"|\s*(?-i:{PHOTO_CREDIT})",
     re.IGNORECASE,
 )
 # A line left this short after removing an image tag or a credit was its caption.

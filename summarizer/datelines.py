@@ -6,7 +6,10 @@ pasangan ...", "BEIRUT/THE HAGUE, March 7 (Reuters) - ", "(CNN)President ...": t
 goes, the sentence stays. A prefix that names an outlet (a web domain, a news agency in
 brackets or a known outlet) may touch the dash, run longer and precede a lower-case word;
 one that only names a place must look like a dateline (upper case, a comma or a bracket, or a
-single word) and be followed by a dash with a space and a capital.
+single word) and be followed by a dash with a space and a capital. Some sites (Liputan6) write
+the outlet and the place in bold with no dash at all: "Liputan6.com, Jakarta London Love
+Story, film ...": a web domain, a comma and a one-word place (two words for the few places
+whose first word is never one alone: "New York", "Banda Aceh") before a capital go too.
 """
 
 from __future__ import annotations
@@ -30,6 +33,14 @@ _DATELINE = re.compile(
 )
 # "(CNN)President Donald Trump ...": a wire service in brackets, glued to the first word.
 _BRACKETED_OUTLET = re.compile(rf"^\(\s*(?:{OUTLETS})\s*\)\s*(?:(?:--|-|\u2013|\u2014)\s*)?")
+# The first words of places named in two words, which never stand alone as a dateline.
+_TWO_WORD_PLACES = r"New|Banda|Kuala|Hong|Los|Las|San|Santa|Tel|Abu|Buenos|Rio|Sao|Port|Cape"
+_UNDASHED = re.compile(
+    rf"""^{_DOMAIN}\s*,\s*
+        (?:(?:{_TWO_WORD_PLACES})\s+[A-Z][a-z]+|[A-Z][a-z]+|[A-Z]{{2,}})  # "Jakarta", "New York"
+        \s+(?=[\"'(]?[A-Z0-9])""",
+    re.VERBOSE,
+)
 _OUTLET = re.compile(rf"{_DOMAIN}|{_AGENCY}|\b(?:{OUTLETS})\b")
 _UPPER_PLACE = re.compile(r"^[A-Z][A-Z.&'/ -]+$")
 _MAX_PLACE_CHARS = 45
@@ -61,7 +72,7 @@ def strip_dateline(line: str) -> str:
         return line[bracketed.end() :]
     match = _DATELINE.match(line)
     if match is None:
-        return line
+        return _without_undashed_dateline(line)
     dateline = match.group("dateline")
     rest = line[match.end() :]
     outlet = _OUTLET.search(dateline) is not None and len(dateline) <= _MAX_OUTLET_CHARS
@@ -76,3 +87,12 @@ def strip_dateline(line: str) -> str:
     if _looks_like_place(dateline) and spaced and _SENTENCE_START.match(rest):
         return rest
     return line
+
+
+def _without_undashed_dateline(line: str) -> str:
+    """The line without "Liputan6.com, Jakarta " (no dash) before a sentence of some words."""
+    match = _UNDASHED.match(line)
+    if match is None:
+        return line
+    rest = line[match.end() :]
+    return rest if len(re.findall(r"\w+", rest)) >= _MIN_REMAINDER_WORDS else line

@@ -15,27 +15,32 @@ from dataclasses import dataclass
 
 MAX_SENTENCE_CHARS = 600
 
-# Never end a sentence: titles and words that are always followed by a name or a number.
+# Never end a sentence: titles and other abbreviations that are always followed by a name or
+# a number, and are never an everyday word ("kota.", "ibu.", "gubernur." end sentences).
 _TITLE_ABBREVIATIONS = frozenset(
     """
-    dr drs dra prof ir h hj kh st sdr sdri bpk ibu yth jl jln kec kab kel kota prov
-    pt cv ud tn ny nn mr mrs ms messrs gen lt col capt sgt rev hon sen rep gov pres st mt ft
-    vs vol hal jr sr bro mgr fig art pp ayat ps ks kol kapt brigjen mayjen letjen
-    supt cmdr adm lt gov gubernur
-    kompol kombes akbp ipda iptu aiptu bripka brigadir irjen komjen
+    dr drs dra prof ir h hj kh sdr sdri bpk yth jl jln kec kab kel prov
+    pt cv ud tn ny nn mr mrs ms messrs lt capt sgt hon gov pres st mt
+    vs jr sr mgr ks kol kapt brigjen mayjen letjen supt cmdr adm
+    kompol kombes akbp ipda iptu aiptu bripka irjen komjen
     """.split()
 )
+# Titles that are also everyday words in lower case ("50 sen.", "gen.", "one more rep."):
+# they do not end a sentence only when written with a capital ("Sen. Warren", "Gen. Andika").
+_CAPITALISED_TITLES = frozenset("sen gen rep col rev bro".split())
 # May end a sentence: only when the next word starts with a capital letter.
 _AMBIGUOUS_ABBREVIATIONS = frozenset(
     """
     dll dsb dst dkk tbk inc ltd co corp etc al ca approx est
     """.split()
 )
-# End a sentence unless a number follows: "No. 12", "Oct. 5", "Jan. 3, 2024" (but "He said
-# no. Then..." and "Prices rose in Jan. Traders..." end there).
+# End a sentence unless a number follows: "No. 12", "Oct. 5", "Jan. 3, 2024", "hal. 12",
+# "Art. 5" (but "He said no. Then...", "Prices rose in Jan. Traders...", "Banyak hal. Itu..."
+# end there).
 _BEFORE_NUMBER_ABBREVIATIONS = frozenset(
     """
     no nos nomor nr jan feb mar apr jun jul aug agu agt sep sept oct okt nov dec des
+    hal art ayat ps pp vol fig ft
     """.split()
 )
 # Dotted forms ("U.S.", "a.n.", "s.d.", "S.H.", "M.Si.", "Ph.D.") never end a sentence when
@@ -92,6 +97,8 @@ def _is_boundary(before: str, end_punctuation: str, after: str, at_line_start: b
     bare = word.lower()
     if bare in _TITLE_ABBREVIATIONS:
         return False
+    if bare in _CAPITALISED_TITLES:
+        return not word[:1].isupper()
     if bare in _BEFORE_NUMBER_ABBREVIATIONS:
         return not after[:1].isdigit()
     if bare in _AMBIGUOUS_ABBREVIATIONS:

@@ -38,9 +38,17 @@ CONNECTIVES = frozenset(
 
 # Verbs that announce a link to another article: "Baca juga: ...", "(Simak: ...)".
 RELATED_LINK_VERBS = r"baca|simak|lihat"
+# How a line that links to another article or a video opens: "Baca juga", "Simak pula",
+# "Tonton video", "Baca selengkapnya" (case-insensitive; "_" as some sites write it).
+RELATED_LINK_OPENER = (
+    rf"(?:{RELATED_LINK_VERBS}|tonton|saksikan|cek)[\s_]+(?:juga|pula|video|selengkapnya)\b"
+)
 
-# Chinese, Japanese and Korean characters (written without spaces between words).
-CJK_CHARACTERS = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+# Chinese and Japanese characters (kana, Han), and Korean Hangul. Chinese and Japanese are
+# written without spaces between words; Korean is spaced, but a word holds fewer characters.
+HAN_AND_KANA = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+HANGUL = r"\uac00-\ud7af"
+CJK_CHARACTERS = HAN_AND_KANA + HANGUL
 
 # News outlets whose name opens a lead ("Merdeka.com -", "JAKARTA, KOMPAS.com -",
 # "New York (ANTARA News) -"); a name ending in a web domain is recognised without a list.
@@ -50,4 +58,16 @@ OUTLETS = (
     r"Liputan6(?:\.com)?|Okezone|Detik(?:com)?|detikcom|Republika|Tribunnews(?:\.com)?|"
     r"VIVA(?:\.co\.id)?|Suara\.com|Merdeka\.com|JUARA\.net|Bola\.com|Kumparan|kumparan|"
     r"Beritasatu|Sindonews|Metrotvnews|Medcom|Jawapos|JPNN"
+)
+
+# A wire or staff photographer's credit in brackets: "(REUTERS / Danny Moloshok)", "(AP
+# Photo/Evan Vucci)", "(ANTARA FOTO/Nova Wahyudi)", "(Kabar6.com/Herman Zakaria)": a photo
+# agency or a web domain, a slash, and a person's name of two to four capitalised words.
+# Case-sensitive. (Editor initials, "(Mvi/Ali)", and party pairs, "(PDIP/Partai Golkar)",
+# are not credits.)
+PHOTO_AGENCIES = r"REUTERS|Reuters|AFP|AP|ANTARA|Antara|EPA(?:-EFE)?|XINHUA|Xinhua|Bernama|Getty"
+PHOTO_CREDIT = (
+    rf"\(\s*(?:(?:{PHOTO_AGENCIES})(?:\s+(?:FOTO|Foto|Photo|PHOTO|Images))?"
+    r"|[A-Za-z][\w-]*\.(?:com|co\.id|id|net|co))"
+    r"\s*/\s*[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){1,3}\s*\)"
 )

@@ -8,7 +8,9 @@ sometimes drops) and, when the page splits its marked article body over several 
 boxes alone. The candidate that holds the others' text and more wins. Its paragraphs lose
 captions, link labels, "read also" lines and other stories' headlines (web.paragraphs); a page
 whose prose is the teasers of a list of headlines is refused, and teasers among an article's
-paragraphs are dropped (web.listings). Confidence says whether the candidates agree.
+paragraphs are dropped (web.listings). Confidence says whether the candidates agree, and
+whether the text agrees with the article body the page declares in JSON-LD when it declares
+all of it (web.declared_body).
 """
 
 from __future__ import annotations
@@ -25,15 +27,24 @@ from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
 from .article import HIGH, LOW, Article
+from .declared_body import declared_agreement
 from .furniture import remove_furniture
 from .listings import ListingEvidence, gather_evidence, listing_reason, teaser_flags
 from .markup import looks_like_markup
 from .page_index import PageIndex, SiteLinks, index_page
 from .page_metadata import PageMetadata, read_metadata
-from .paragraphs import body_blocks, clean_blocks
+from .paragraphs import body_blocks, clean_blocks, places_people
 from .policy import NotAnArticle
 from .stoplists import narrow_justext_stoplist
-from .text import SENTENCE_BREAK, WORD, comparable, is_prose, word_count
+from .text import (
+    SENTENCE_BREAK,
+    WORD,
+    comparable,
+    is_prose,
+    shared_share,
+    shingles,
+    word_count,
+)
 
 narrow_justext_stoplist()
 
@@ -89,9 +100,10 @@ def extract_from_tree(tree: lxml.html.HtmlElement, url: str | None = None) -> Ar
     _refuse_by_metadata(metadata, url)
     reading = _read(tree, metadata, url)
     paragraphs = reading.paragraphs
-    if not paragraphs:
+    if not paragraphs and not reading.found_text:
         raise NotAnArticle("no readable text found on the page")
     if not _has_enough_prose(paragraphs):
+        # A page of tables, lists or links: there is text, but not an article's sentences.
         raise NotAnArticle("too little running prose to be an article")
     teasers = teaser_flags(paragraphs, reading.evidence)
     reason = listing_reason(paragraphs, reading.evidence, teasers)
@@ -105,7 +117,11 @@ def extract_from_tree(tree: lxml.html.HtmlElement, url: str | None = None) -> Ar
         date=metadata.date,
         text="\n\n".join(paragraphs),
         url=url or metadata.url,
-        confidence=LOW if reading.photo_story else _confidence(paragraphs, reading.second),
+        confidence=(
+            LOW
+            if reading.photo_story
+            else _confidence(paragraphs, reading.second, metadata.article_body)
+        ),
     )
 
 
@@ -127,6 +143,7 @@ class _Reading:
     second: list[str]  # the other extraction, for confidence
     photo_story: bool
     evidence: ListingEvidence
+    found_text: bool = True  # the page has text, even if none of it is prose
 
 
 def _read(tree: lxml.html.HtmlElement, metadata: PageMetadata, url: str | None) -> _Reading:
@@ -138,8 +155,10 @@ def _read(tree: lxml.html.HtmlElement, metadata: PageMetadata, url: str | None) 
     original = deepcopy(tree)
     remove_furniture(page)
 
-    precise = _paragraphs(_extract(tree, page_url, precise=True), own, other)
-    broad = _paragraphs(_extract(tree, page_url, precise=False), own, other)
+    precise_document = _extract(tree, page_url, precise=True)
+    broad_document = _extract(tree, page_url, precise=False)
+    precise = _paragraphs(precise_document, own, other)
+    broad = _paragraphs(broad_document, own, other)
     if _has_enough_prose(precise) and not _broad_holds_much_more(precise, broad):
         precise = _with_recovered_lead(precise, broad, metadata.description)
         region = _region_paragraphs(page, page_url, own, other)
@@ -150,8 +169,20 @@ def _read(tree: lxml.html.HtmlElement, metadata: PageMetadata, url: str | None) 
         return _Reading(broad, precise, False, evidence)
     # Photo stories keep their prose in image captions, which both passes leave out.
     captions = _extract(original, page_url, precise=True, images=True)
-    paragraphs = _paragraphs(captions, own, other, photo_story=True)
-    return _Reading(paragraphs or precise or broad, broad, True, evidence)
+    paragraphs = _opening_without_positions(_paragraphs(captions, own, other, photo_story=True))
+    found = any(
+        document is not None and WORD.search(document.text or "")
+        for document in (precise_document, broad_document)
+    )
+    return _Reading(paragraphs or precise or broad, broad, True, evidence, found)
+
+
+def _opening_without_positions(captions: list[str]) -> list[str]:
+    """A photo story's captions without those that place people in the picture ("Taylor Swift
+    (kanan) memeluk ..."): they read as captions, not sentences, and a summary must not open
+    with one. They stay when the other captions are too little to make a story."""
+    plain = [caption for caption in captions if not places_people(caption)]
+    return plain if _has_enough_prose(plain) else captions
 
 
 def _extract(
@@ -229,10 +260,10 @@ def _region_paragraphs(
     seen: Counter[tuple[str, ...]] = Counter()
     kept = 0
     for region in page.regions:
-        shingles = _shingles([region.text_content()])
-        if sum((shingles & seen).values()) > (1 - CONFIDENT_AGREEMENT) * sum(shingles.values()):
+        runs = shingles([region.text_content()])
+        if sum((runs & seen).values()) > (1 - CONFIDENT_AGREEMENT) * sum(runs.values()):
             continue  # the same body again (a print or app copy of the page)
-        seen.update(shingles)
+        seen.update(runs)
         article.append(deepcopy(region))
         kept += 1
     if kept < 2:
@@ -244,8 +275,7 @@ def _holds_more(candidate: list[str], current: list[str]) -> bool:
     """Whether `candidate` holds (nearly) all of `current` and clearly more prose."""
     if not candidate or _prose_words(candidate) < REGION_GAIN * _prose_words(current):
         return False
-    mine = _shingles(current)
-    return sum((mine & _shingles(candidate)).values()) >= CONFIDENT_AGREEMENT * sum(mine.values())
+    return shared_share(shingles(current), shingles(candidate)) >= CONFIDENT_AGREEMENT
 
 
 def _prose_words(paragraphs: list[str]) -> int:
@@ -260,9 +290,7 @@ def _broad_holds_much_more(precise: list[str], broad: list[str]) -> bool:
     # A page without paragraphs comes out of the broad pass as one wall of everything.
     if max(word_count(paragraph) for paragraph in broad) > MAX_PARAGRAPH_WORDS:
         return False
-    mine = _shingles(precise)
-    shared = sum((mine & _shingles(broad)).values())
-    return shared >= CONFIDENT_AGREEMENT * sum(mine.values())
+    return shared_share(shingles(precise), shingles(broad)) >= CONFIDENT_AGREEMENT
 
 
 def _has_enough_prose(paragraphs: list[str]) -> bool:
@@ -272,17 +300,15 @@ def _has_enough_prose(paragraphs: list[str]) -> bool:
     return words >= MIN_PROSE_TOTAL_WORDS and sentences >= MIN_SENTENCES
 
 
-def _shingles(paragraphs: list[str]) -> Counter[tuple[str, ...]]:
-    words = WORD.findall(" ".join(paragraphs).casefold())
-    return Counter(tuple(words[i : i + 4]) for i in range(len(words) - 3))
-
-
-def _confidence(paragraphs: list[str], second_opinion: list[str]) -> str:
+def _confidence(paragraphs: list[str], second_opinion: list[str], declared: str | None) -> str:
+    """High when the text is long enough and agrees with the page's own declared body (when
+    it declares the whole of it) or else with the second, independent extraction."""
     if sum(word_count(paragraph) for paragraph in paragraphs) < CONFIDENT_WORDS:
         return LOW
-    mine, theirs = _shingles(paragraphs), _shingles(second_opinion)
-    shared = sum((mine & theirs).values())
-    return HIGH if shared >= CONFIDENT_AGREEMENT * sum(mine.values()) else LOW
+    agreement = declared_agreement(paragraphs, declared)
+    if agreement is None:
+        agreement = shared_share(shingles(paragraphs), shingles(second_opinion))
+    return HIGH if agreement >= CONFIDENT_AGREEMENT else LOW
 
 
 def _other_headlines(page: PageIndex) -> set[str]:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 MARKUP_MIN_ELEMENTS = 2  # kinds of elements opened and closed that make text markup
 
@@ -45,6 +49,37 @@ _BLOCKS = frozenset(
 )
 
 
+# Inline elements that, opening a line, label what follows: "<b>Berita</b> Banjir ...".
+_LABELS = frozenset({"b", "strong", "label"})
+_KICKER = re.compile(r"[^\W_]+(?: [^\W_]+){0,3}")  # a few words, no punctuation
+
+
+class _Pieces:
+    """Text pieces in order, and whether the current line holds only white space so far."""
+
+    def __init__(self) -> None:
+        self._pieces: list[str] = []
+        self.line_is_blank = True
+
+    def append(self, piece: str) -> None:
+        self._pieces.append(piece)
+        if "\n" in piece:
+            self.line_is_blank = not piece.rsplit("\n", 1)[1].strip()
+        elif piece.strip():
+            self.line_is_blank = False
+
+    def text(self) -> str:
+        return "".join(self._pieces)
+
+
+def _is_kicker(label: etree._Element) -> bool:
+    """A label of a few words without punctuation before a capital ("<b>Berita</b> Banjir"):
+    a block of its own. A bold dateline ("<b>JAKARTA</b> - ...", "<b>Kabar6.com,
+    Jakarta</b> ...") or bold words inside a sentence stay in their line."""
+    tail = (label.tail or "").lstrip()
+    return bool(_KICKER.fullmatch("".join(label.itertext()).strip())) and tail[:1].isupper()
+
+
 def text_of_markup(markup: str) -> str:
     """The text a browser would show for a piece of markup that holds no whole article:
     invisible elements (scripts, styles, frames) dropped, tags removed, entities decoded,
@@ -61,17 +96,20 @@ def text_of_markup(markup: str) -> str:
         if parent is not None:
             # Keep what follows the element (its tail), drop the element itself.
             element.drop_tree()
-    pieces: list[str] = []
+    pieces = _Pieces()
+    labels: set[etree._Element] = set()  # bold or label elements that open a line
     for event, element in etree.iterwalk(root, events=("start", "end")):
-        tag = element.tag if isinstance(element.tag, str) else ""
+        tag = element.tag.lower() if isinstance(element.tag, str) else ""
         if event == "start":
-            if tag.lower() in _BLOCKS:
+            if tag in _BLOCKS:
                 pieces.append("\n")
+            if tag in _LABELS and pieces.line_is_blank:
+                labels.add(element)
             pieces.append(element.text or "")
         else:
-            if tag.lower() in _BLOCKS:
+            if tag in _BLOCKS or (element in labels and _is_kicker(element)):
                 pieces.append("\n")
             if element is not root:
                 pieces.append(element.tail or "")
-    lines = (" ".join(line.split()) for line in "".join(pieces).split("\n"))
+    lines = (" ".join(line.split()) for line in pieces.text().split("\n"))
     return "\n\n".join(line for line in lines if line)

@@ -3,8 +3,8 @@ the article body some sites publish in JSON-LD.
 
 trafilatura's metadata reader does most of the work (meta tags, JSON-LD, htmldate for the
 date); this module adds the pieces extraction compares its text against (the headline the
-page shows, JSON-LD `articleBody`, whether JSON-LD calls the page a news article) and tidies
-the title and site name for the reply's header.
+page shows; JSON-LD `articleBody`, see web.declared_body; whether JSON-LD calls the page a
+news article) and tidies the title and site name for the reply's header.
 """
 
 from __future__ import annotations

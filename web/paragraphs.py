@@ -11,6 +11,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from summarizer.vocabulary import PHOTO_CREDIT as PHOTO_CREDIT_PATTERN
+from summarizer.vocabulary import RELATED_LINK_OPENER
+
 from .text import SENTENCE_END, WORD, comparable, is_prose, normalize_space, word_count
 
 SUBHEADING_MAX_WORDS = 12  # a line this short without a full stop is a heading or label
@@ -33,8 +36,8 @@ _LINK_LABEL = re.compile(
     re.IGNORECASE,
 )
 _SEE_ALSO = re.compile(
-    r"^[\[(]?(?:baca juga|baca pula|simak juga|lihat juga|tonton juga|saksikan juga"
-    r"|baca selengkapnya|berita terkait|artikel terkait|read also|also read|read more"
+    rf"^[\[(]?(?:{RELATED_LINK_OPENER}"
+    r"|berita terkait|artikel terkait|read also|also read|read more"
     r"|see also|also on \S+|don'?t miss|scroll to continue|lanjut(?:kan)? membaca"
     r"|halaman (?:selanjutnya|berikutnya)|next page|previous page)\b"
     # Words that also open sentences count only as a whole line or before a colon.
@@ -64,10 +67,17 @@ _BYLINE = re.compile(
     r"|published|dipublikasikan)\s*[:|]",
     re.IGNORECASE,
 )
+# A photographer's credit closing a caption: "(REUTERS / Danny Moloshok)" (the pattern the
+# cleaner drops from pasted text too).
+# A caption-only text runs the captions together after their credits ("... Minggu (9/3).
+# (REUTERS / Agus Salim)Ribuan suporter ..."): a credit ends a caption there.
+PHOTO_CREDIT = re.compile(rf"\s*{PHOTO_CREDIT_PATTERN}\s*")
+# Where a caption places the people in its picture.
+_POSITIONS = re.compile(r"\((?:kanan|kiri|tengah|ka|ki|right|left|center|centre)\)", re.IGNORECASE)
 _CAPTION = re.compile(
+    rf"(?-i:{PHOTO_CREDIT.pattern})|{_POSITIONS.pattern}|"
     r"[(\[](?:foto|photo|image|gambar|dok|dokumentasi|ist|istimewa|credit|kredit"
     r"|image credit|photo credit|sumber foto)\b[^)\]]*[)\]]\s*$"
-    r"|\((?:kanan|kiri|tengah|ka|ki|right|left|center|centre)\)"
     r"|\b(?:ANTARA FOTO|AP Photo|AFP Photo|Getty Images|Shutterstock|iStock(?:photo)?)\b"
     # A photographer's credit closing the line: "(Bagus Kurniawan/detikcom)".
     # (Editor initials, "(Mvi/Ali)", close real paragraphs: a credit names a person.)
@@ -168,8 +178,18 @@ def without_subheadings(paragraphs: list[str]) -> list[str]:
     return kept
 
 
+def _captions(block: Block) -> list[str]:
+    """The captions of a photo story's block, without their credits."""
+    return [caption for caption in PHOTO_CREDIT.split(block.text) if caption.strip()]
+
+
 def is_caption(text: str) -> bool:
     return bool(_CAPTION.search(text)) and word_count(text) <= 60
+
+
+def places_people(text: str) -> bool:
+    """Whether a caption says where people stand in its picture: "Taylor Swift (kanan)"."""
+    return bool(_POSITIONS.search(text))
 
 
 def _is_date_line(text: str) -> bool:
@@ -205,6 +225,8 @@ def clean_blocks(
     prose is its captions: `photo_story` keeps them."""
     seen: set[str] = set()
     kept: list[Block] = []
+    if photo_story:  # the captions are the story; their photographers' credits are not
+        blocks = [Block(caption, block.kind) for block in blocks for caption in _captions(block)]
     for block in blocks:
         text = _BULLET.sub("", _LINK_LABEL.sub("", block.text)).strip()
         if not WORD.search(text):

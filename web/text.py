@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+
+from summarizer.vocabulary import HAN_AND_KANA
 
 WORD = re.compile(r"\w+")
 SENTENCE_END = re.compile(r"""[.!?…。！？]["'”’)\]」』]*$""")
 SENTENCE_BREAK = re.compile(r"""[.!?…]["'”’)\]]*(?:\s|$)|[。！？]""")
-# Scripts written without spaces: every two characters count as one word.
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
+# Scripts written without spaces: every two characters count as one word. Chinese and
+# Japanese (summarizer.vocabulary's ranges) and Thai; not Korean, whose words are spaced.
+_UNSPACED = re.compile(rf"[{HAN_AND_KANA}\u0e00-\u0e7f]")
 
 MIN_PROSE_WORDS = 8  # a sentence-like paragraph has at least this many words...
 LONG_PARAGRAPH_WORDS = 25  # ...and ends like a sentence, unless it is at least this long
@@ -41,3 +45,15 @@ def is_prose(paragraph: str) -> bool:
 def comparable(text: str) -> str:
     """Lower-case words only: "Bus Listrik, Diuji!" and "bus listrik diuji" compare equal."""
     return " ".join(WORD.findall(text.casefold()))
+
+
+def shingles(paragraphs: list[str]) -> Counter[tuple[str, ...]]:
+    """Counts of the 4-word runs of a text, lower case: what two readings of a page share."""
+    words = WORD.findall(" ".join(paragraphs).casefold())
+    return Counter(tuple(words[i : i + 4]) for i in range(len(words) - 3))
+
+
+def shared_share(mine: Counter[tuple[str, ...]], theirs: Counter[tuple[str, ...]]) -> float:
+    """The share of `mine` that `theirs` holds too (1.0 for an empty `mine`)."""
+    total = sum(mine.values())
+    return sum((mine & theirs).values()) / total if total else 1.0

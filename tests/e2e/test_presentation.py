@@ -14,7 +14,7 @@ import handlers.typing
 from storage import DatabaseLocation
 from testkit.fake_bot_api import FakeBotApi
 from testkit.harness import running_bot
-from testkit.news_site import NewsSite, saved_page
+from testkit.news_site import NOT_FOUND, NewsSite, html, saved_page
 from tests.conftest import SQLITE_ONLY
 from tests.e2e.articles import BANJIR
 
@@ -136,3 +136,37 @@ async def test_a_quote_opened_in_a_summary_sentence_is_closed(
     assert quoted, "the summary keeps a sentence of the opening quotation"
     for line in lines:
         assert line.count('"') % 2 == 0 and line.count("“") == line.count("”")
+
+
+# Page 1 of 2 of a short article (too short to be read with confidence); page 2 is missing.
+PAGINATED_SHORT_PAGE = (
+    "<!DOCTYPE html><html lang='id'><head><meta charset='utf-8'>"
+    "<title>Banjir Rendam Tiga Kecamatan di Bandung - Kabar Priangan</title>"
+    "<meta property='og:type' content='article'></head><body><article>"
+    "<h1>Banjir Rendam Tiga Kecamatan di Bandung</h1><div class='isi'>"
+    "<p>Banjir setinggi satu meter merendam tiga kecamatan di Kabupaten Bandung sejak Senin "
+    "pagi setelah hujan deras mengguyur semalaman.</p>"
+    "<p>Badan Penanggulangan Bencana Daerah mencatat lebih dari dua ribu rumah terdampak dan "
+    "ratusan warga mengungsi ke masjid dan balai desa.</p></div>"
+    "<div class='paging'><a href='/banjir?page=1'>1</a><a href='/banjir?page=2'>2</a>"
+    "<a href='/banjir?page=2'>Selanjutnya</a></div></article></body></html>"
+)
+
+
+async def test_a_hard_to_read_article_with_unread_pages_says_both_under_the_summary(
+    api: FakeBotApi, bot_database: DatabaseLocation
+) -> None:
+    def banjir(request: web.Request) -> web.Response:
+        if request.query.get("page", "1") != "1":
+            return NOT_FOUND.response()
+        return html(PAGINATED_SHORT_PAGE).response()
+
+    async with (
+        NewsSite({"/banjir": banjir}) as news,
+        running_bot(api, bot_database, allow_loopback=True),
+    ):
+        sent = api.private_text(news.url("/banjir"))
+        [reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
+    assert reply["text"].startswith("Ringkasan")
+    assert "hanya 1 halaman yang terbaca" in reply["text"]
+    assert "sulit dibaca dengan pasti" in reply["text"]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+
+import pytest
 
 from bot import texts
 from handlers.render import (
@@ -101,3 +104,54 @@ def test_dates_are_written_the_readers_way() -> None:
     assert reader_date("2023-11-02", "en", texts.month_name) == "2 November 2023"
     assert reader_date("2024-08-17", "id", texts.month_name) == "17 Agustus 2024"
     assert reader_date("2024-05-01", "en", texts.month_name) == "1 May 2024"
+
+
+UNSURE = {
+    "id": "Halaman ini sulit dibaca dengan pasti: periksa ringkasan dengan artikel aslinya.",
+    "en": "This page was hard to read with certainty: check the summary against the article.",
+}
+MORE_PAGES = {
+    "id": "Artikel ini bersambung ke beberapa halaman; hanya 2 halaman yang terbaca.",
+    "en": "This article runs over several pages; only 2 could be read.",
+}
+
+
+def read_from_a_link(*, confidence: str = "high", more_pages: bool = False) -> Answer:
+    read = answer(title="Bus Listrik Diuji di Dago")
+    article = dataclasses.replace(
+        read.article,
+        url="https://wartapriangan.test/bus",
+        confidence=confidence,
+        pages=2,
+        more_pages=more_pages,
+    )
+    return dataclasses.replace(read, article=article)
+
+
+@pytest.mark.parametrize("ui", ["id", "en"])
+@pytest.mark.parametrize("view", [VIEW_SUMMARY, VIEW_FACTS])
+def test_a_page_read_with_low_confidence_says_so_in_one_line(ui: str, view: str) -> None:
+    [part] = render(read_from_a_link(confidence="low"), texts, ui, view).parts
+    assert f"<i>{UNSURE[ui]}</i>" in part
+    assert MORE_PAGES[ui] not in part
+
+
+@pytest.mark.parametrize("ui", ["id", "en"])
+def test_an_article_with_unread_pages_says_how_many_were_read(ui: str) -> None:
+    [part] = render(read_from_a_link(more_pages=True), texts, ui, VIEW_SUMMARY).parts
+    assert f"<i>{MORE_PAGES[ui]}</i>" in part
+    assert UNSURE[ui] not in part
+
+
+@pytest.mark.parametrize("ui", ["id", "en"])
+def test_a_hard_to_read_paginated_article_shows_both_notes(ui: str) -> None:
+    reply = render(read_from_a_link(confidence="low", more_pages=True), texts, ui, VIEW_SUMMARY)
+    [part] = reply.parts
+    assert f"<i>{MORE_PAGES[ui]}</i>" in part
+    assert f"<i>{UNSURE[ui]}</i>" in part
+
+
+def test_a_confidently_read_whole_article_has_neither_note() -> None:
+    [part] = render(read_from_a_link(), texts, "en", VIEW_SUMMARY).parts
+    assert UNSURE["en"] not in part
+    assert "pages" not in part

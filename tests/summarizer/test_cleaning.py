@@ -333,3 +333,47 @@ def test_utf8_read_as_windows_1252_is_repaired(raw: str, repaired: str) -> None:
 def test_cleaning_twice_changes_nothing(raw: str) -> None:
     once = clean_text(raw)
     assert clean_text(once) == once
+
+
+@pytest.mark.parametrize(
+    ("raw", "kept"),
+    [
+        (
+            "Kabar6.com, Jakarta Senja di Braga, film ketiga rumah produksi itu, laris manis.",
+            "Senja di Braga, film ketiga rumah produksi itu, laris manis.",
+        ),
+        (
+            "Kabar6.com, New York Presiden Joko Widodo tiba di markas PBB pada Senin pagi.",
+            "Presiden Joko Widodo tiba di markas PBB pada Senin pagi.",
+        ),
+    ],
+    ids=["one-word-place", "two-word-place"],
+)
+def test_an_outlet_domain_and_place_without_a_dash_go(raw: str, kept: str) -> None:
+    assert clean_text(f"{raw}\n{SECOND}") == f"{kept}\n{SECOND}"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Kabar6.com, menemui kedua produser film itu di kantornya di Senayan.",
+        "Detik.com, Jakarta dan Bandung diguyur hujan deras sejak pagi.",
+    ],
+    ids=["outlet-as-subject", "place-in-a-list"],
+)
+def test_an_outlet_domain_that_opens_a_sentence_stays(line: str) -> None:
+    assert clean_text(line) == line
+
+
+def test_a_wire_photographers_credit_goes_and_a_credit_only_line_disappears() -> None:
+    raw = (
+        "Suporter memadati Bundaran HI, Minggu (9/3). (REUTERS / Agus Salim)\n\n"
+        "(ANTARA FOTO / Nova Lestari)\n\n"
+        f"{FIRST}"
+    )
+    assert clean_text(raw) == f"Suporter memadati Bundaran HI, Minggu (9/3).\n\n{FIRST}"
+
+
+def test_two_parties_in_brackets_are_not_a_photo_credit() -> None:
+    line = "Koalisi dua partai (PDIP/Partai Golkar) menolak usulan itu."
+    assert clean_text(line) == line

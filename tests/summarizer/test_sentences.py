@@ -243,6 +243,42 @@ def test_the_same_words_end_a_sentence_when_no_number_follows(sentences: list[st
 @pytest.mark.parametrize(
     "sentences",
     [
+        ["Banjir melanda kota.", "Ribuan warga mengungsi."],
+        ["Bantuan diserahkan kepada sang ibu.", "Ia menangis haru."],
+        ["Warga mengeluhkan banyak hal.", "Pemerintah berjanji membenahi."],
+        ["Surat itu ditandatangani gubernur.", "Isinya larangan mudik."],
+        ["The museum is closing its gallery of modern art.", "Visitors were upset."],
+        ["Harga permen naik 50 sen.", "Pedagang mengeluh."],
+        ["Pelaku ditangkap seorang brigadir.", "Ia kini ditahan di Polres."],
+    ],
+    ids=["kota", "ibu", "hal", "gubernur", "art", "sen", "brigadir"],
+)
+def test_everyday_words_end_a_sentence_even_when_they_can_be_a_title(
+    sentences: list[str],
+) -> None:
+    assert texts_of(" ".join(sentences)) == sentences
+
+
+@pytest.mark.parametrize(
+    "sentences",
+    [
+        ["Sen. Elizabeth Warren questioned the nominee.", "He declined to answer."],
+        ["Panglima Gen. Andika Perkasa meninjau lokasi.", "Ia didampingi pejabat daerah."],
+        ["Rep. Nancy Mace filed the bill.", "It has no cosponsors."],
+        ["Aturan itu ada di hal. 12 dokumen tersebut.", "Dokumen itu sudah publik."],
+        ["The ruling rests on Art. 5 of the treaty.", "Lawyers disagree."],
+    ],
+    ids=["sen", "gen", "rep", "hal-before-number", "art-before-number"],
+)
+def test_titles_and_page_abbreviations_still_do_not_end_a_sentence(
+    sentences: list[str],
+) -> None:
+    assert texts_of(" ".join(sentences)) == sentences
+
+
+@pytest.mark.parametrize(
+    "sentences",
+    [
         ['"Kami siap. Semua pemain fit," kata pelatih itu.', "Latihan berjalan lancar."],
         ["“Harga naik,” kata pedagang di Pasar Minggu.", "Stok cabai menipis."],
         ['"Is it safe?" asked a resident of Jakarta.', "Officials did not answer."],

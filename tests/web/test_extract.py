@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from testkit.news_site import PAGES
@@ -146,3 +148,82 @@ def test_short_sentence_page_needs_more_than_one_sentence() -> None:
     )
     with pytest.raises(NotAnArticle, match="prose"):
         extract_article(html)
+
+
+def test_a_page_that_is_only_a_schedule_table_is_refused_for_lack_of_prose() -> None:
+    rows = "".join(
+        f"<tr><td>Seri {n}</td><td>{n + 3} Maret 2025</td><td>Sirkuit {place}</td></tr>"
+        for n, place in enumerate(["Sentul", "Mandalika", "Sentul", "Mandalika", "Sentul"], 1)
+    )
+    html = (
+        "<html><head><title>Jadwal Kejuaraan Balap Nasional 2025</title>"
+        "<meta property='og:type' content='article'></head><body><article>"
+        "<h1>Jadwal Kejuaraan Balap Nasional 2025</h1>"
+        f"<table><tr><th>Seri</th><th>Tanggal</th><th>Tempat</th></tr>{rows}</table>"
+        "<p>* Jadwal dapat berubah.</p></article></body></html>"
+    )
+    with pytest.raises(NotAnArticle) as refusal:
+        extract_article(html)
+    assert str(refusal.value) == "too little running prose to be an article"
+
+
+def test_a_page_without_any_text_is_refused_as_unreadable() -> None:
+    html = "<html><head><script>var x = 1;</script></head><body><div></div></body></html>"
+    with pytest.raises(NotAnArticle, match="no readable text"):
+        extract_article(html)
+
+
+BUS_PARAGRAPHS = [
+    "Pemerintah Kota Bandung mulai menguji coba tiga unit bus listrik di jalur Dago sejak Senin "
+    "pagi. Uji coba berlangsung selama dua bulan sebelum pemerintah memutuskan apakah armada "
+    "serupa akan ditambah.",
+    "Kepala Dinas Perhubungan Kota Bandung mengatakan bus listrik dipilih karena jalur Dago padat "
+    "kendaraan pada jam berangkat kerja. Penumpang dapat naik secara gratis selama masa uji coba.",
+    "Setiap bus mampu menampung 40 penumpang dan dapat menempuh sekitar 200 kilometer sekali "
+    "pengisian daya. Pengisian dilakukan pada malam hari di depo Cicaheum.",
+    "Pengamat transportasi mengingatkan agar pemerintah menyiapkan jalur khusus. Tanpa jalur "
+    "khusus, bus listrik tetap akan terjebak kemacetan seperti kendaraan lain.",
+]
+MARKET_PARAGRAPHS = [
+    "Harga cabai rawit di Pasar Kosambi naik dua kali lipat dalam sepekan terakhir karena pasokan "
+    "dari Garut berkurang setelah hujan deras merusak kebun petani.",
+    "Pedagang mengatakan pembeli kini hanya membeli setengah dari biasanya. Sebagian pemilik "
+    "warung makan memilih mengganti cabai rawit dengan cabai merah besar yang lebih murah.",
+    "Dinas Perdagangan berjanji menggelar operasi pasar pekan depan. Pemerintah juga akan "
+    "mendatangkan pasokan dari Jawa Tengah untuk menekan harga di tingkat pengecer.",
+    "Petani berharap cuaca membaik agar panen berikutnya tidak ikut gagal dan harga kembali "
+    "normal menjelang bulan puasa tahun ini.",
+]
+
+
+def page_declaring(body: str, paragraphs: list[str]) -> str:
+    declared = json.dumps({"@type": "NewsArticle", "headline": "Bus Listrik", "articleBody": body})
+    markup = "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
+    return (
+        "<html><head><title>Bus Listrik Diuji di Dago - Warta Priangan</title>"
+        f"<script type='application/ld+json'>{declared}</script></head><body>"
+        f"<article><h1>Bus Listrik Diuji di Dago</h1><div id='app'>{markup}</div></article>"
+        "</body></html>"
+    )
+
+
+def test_a_page_whose_markup_holds_no_article_is_read_from_its_declared_body() -> None:
+    text = extract_article(page_declaring("\n".join(BUS_PARAGRAPHS), [])).text
+    assert all(paragraph in text for paragraph in BUS_PARAGRAPHS)  # trafilatura's fallback
+
+
+def test_an_extraction_that_agrees_with_the_declared_body_is_confident() -> None:
+    page = page_declaring("\n".join(BUS_PARAGRAPHS), BUS_PARAGRAPHS)
+    assert extract_article(page).confidence == "high"
+
+
+def test_an_extraction_that_contradicts_the_declared_body_is_not_confident() -> None:
+    page = page_declaring("\n".join(MARKET_PARAGRAPHS), BUS_PARAGRAPHS)
+    article = extract_article(page)
+    assert article.text.split("\n\n") == BUS_PARAGRAPHS  # the markup's article is kept...
+    assert article.confidence == "low"  # ...but not presented confidently
+
+
+def test_a_declared_teaser_says_nothing_about_the_rest_of_the_article() -> None:
+    page = page_declaring(MARKET_PARAGRAPHS[0], BUS_PARAGRAPHS)
+    assert extract_article(page).confidence == "high"

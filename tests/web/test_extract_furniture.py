@@ -1,6 +1,7 @@
 """Links you can trust: what a summary of an extracted article may hold.
 
-Two saved pages carry the furniture that reached summaries before (issue 10): teasers of other
+Every Indonesian saved page (and the English wire page) must give summaries whose sentences
+all come from the page's own article text. Two saved pages carry the furniture that reached summaries before (issue 10): teasers of other
 stories inside the article element, captions with "(Foto: ...)" and "(kanan)/(tengah)",
 subheadings, "opens new tab" link labels, a standfirst, related and most-read boxes. Every
 summary sentence must come from the page's own article text, and none of the furniture may
@@ -14,6 +15,7 @@ import pytest
 
 from summarizer import summarize
 from testkit.news_site import PAGES
+from web.charset import decode_html
 from web.extract import Article, extract_article
 
 STOCKS_ARTICLE = [
@@ -74,8 +76,83 @@ STOCKS_SUBHEADINGS = ["Tekanan Sektor Bahan Baku", "Saham Perbankan Bertahan"]
 WIRE_SUBHEADINGS = ["Border dispute"]
 
 
+BUS_ARTICLE = [  # artikel-id.html
+    "BANDUNG, Warta Priangan - Pemerintah Kota Bandung mulai menguji coba tiga unit bus listrik "
+    "di jalur Dago sejak Senin pagi. Uji coba berlangsung selama dua bulan sebelum pemerintah "
+    "memutuskan apakah armada serupa akan ditambah.",
+    "Kepala Dinas Perhubungan Kota Bandung, Asep Supriadi, mengatakan bus listrik dipilih karena "
+    "jalur Dago padat kendaraan pada jam berangkat kerja. Menurut dia, penumpang dapat naik "
+    "secara gratis selama masa uji coba.",
+    '"Kami ingin melihat berapa banyak warga yang mau beralih dari kendaraan pribadi. Datanya '
+    'akan kami pakai untuk menyusun jadwal dan tarif," kata Asep di Balai Kota Bandung, Senin '
+    "(11/3/2024).",
+    "Setiap bus mampu menampung 40 penumpang dan dapat menempuh sekitar 200 kilometer sekali "
+    "pengisian daya. Pengisian dilakukan pada malam hari di depo Cicaheum agar tidak mengganggu "
+    "jadwal perjalanan.",
+    "Sejumlah penumpang menyambut baik uji coba tersebut. Dewi, karyawan swasta yang setiap hari "
+    "berangkat dari Dago Atas, mengaku perjalanannya kini lebih tenang karena bus tidak berisik "
+    "dan tidak berasap.",
+    "Meski demikian, pengamat transportasi dari Institut Teknologi Bandung, Harun Wibisono, "
+    "mengingatkan agar pemerintah menyiapkan jalur khusus. Tanpa jalur khusus, kata dia, bus "
+    "listrik tetap akan terjebak kemacetan seperti kendaraan lain.",
+    "Dinas Perhubungan menargetkan hasil evaluasi uji coba dapat diumumkan pada pertengahan Mei "
+    "mendatang.",
+]
+CAFE_ARTICLE = [  # artikel-latin1.html
+    "Kafé Sumber Rasa, salah satu kedai tertua di Jalan Braga, kembali dibuka pada Sabtu setelah "
+    "direnovasi selama delapan bulan. Pemiliknya, André Wiratmadja, mempertahankan lantai tegel "
+    "dan jendela kayu dari tahun 1930-an.",
+    "Menu andalan kafé itu tetap sama, yakni roti bakar, kopi tubruk dan crème brûlée yang "
+    'resepnya diwariskan dari juru masak asal Belanda. "Pelanggan lama selalu menanyakan crème '
+    'brûlée itu," kata André.',
+    "Renovasi menelan biaya sekitar Rp 450 juta. Sebagian dana berasal dari pinjaman koperasi "
+    "pedagang Braga, sementara sisanya dari tabungan keluarga yang dikumpulkan selama "
+    "bertahun-tahun.",
+    "Pengunjung pada hari pertama didominasi warga lanjut usia yang datang bersama cucu mereka. "
+    "Beberapa di antaranya mengaku pernah berpacaran di kafé tersebut pada tahun 1970-an.",
+    "Kafé Sumber Rasa buka setiap hari mulai pukul tujuh pagi hingga sembilan malam.",
+]
+PARTY_ARTICLE = [  # artikel-tanpa-p.html
+    "KabarSelebritas.test - Seorang penyanyi di Cardiff dikomplain warga karena pesta ulang "
+    "tahunnya terdengar hingga dini hari. Polisi setempat menerima puluhan laporan dari tetangga "
+    "sejak Sabtu malam.",
+    "Lebih dari seratus tamu diundang ke rumah penyanyi tersebut. Musik dari halaman belakang "
+    "disebut terdengar sampai jarak lima kilometer.",
+    "Pihak kepolisian menyatakan tidak ada penangkapan dalam pengamanan pesta itu. Namun, "
+    "penyanyi tersebut harus membayar denda karena melanggar aturan ketertiban umum.",
+    '"Kami menghormati hak orang untuk merayakan, tapi tetangga juga butuh tidur," kata juru '
+    "bicara kepolisian kepada wartawan.",
+]
+FILM_ARTICLE = [  # artikel-dateline-tebal.html: "<b>Kabar6.com, Jakarta</b> Senja di Braga, ..."
+    "Senja di Braga, film ketiga dari rumah produksi Layar Priangan, menembus satu juta penonton "
+    "dalam tiga pekan penayangan. Angka itu menjadikannya film lokal terlaris sepanjang awal "
+    "tahun ini.",
+    "Produser film tersebut, Bayu Anggara, mengatakan promosi di media sosial sudah dimulai enam "
+    "bulan sebelum film tayang. Para pemain juga berkeliling ke dua belas kota untuk menemui "
+    "penggemar.",
+    '"Kami tidak menyangka antusiasme penonton sebesar ini. Di beberapa bioskop, jadwal tambahan '
+    'dibuka hingga tengah malam," kata Bayu di kantornya di kawasan Kemang, Sabtu (15/2/2025).',
+    "Jaringan bioskop menambah layar untuk film itu dari 120 pada hari pertama menjadi 210 layar "
+    "pada akhir pekan kedua. Penjualan tiket daring juga melonjak pada setiap akhir pekan.",
+    "Film yang disutradarai Wulan Sari itu bercerita tentang sepasang musisi jalanan di Bandung "
+    "yang bertemu kembali setelah sepuluh tahun berpisah.",
+]
+GALLERY_CAPTIONS = [  # galeri-foto.html: a photo story, its captions without their credits
+    "Kapten timnas Rizky Pratama (kanan) mengangkat trofi bersama pelatih Hendra Gunawan di atas "
+    "bus terbuka, Minggu (9/3).",
+    "Ribuan suporter memadati Bundaran HI untuk menyambut para pemain yang baru tiba dari Hanoi, "
+    "Minggu (9/3).",
+    "Penjaga gawang Dimas Ardi (kiri) menyalami suporter cilik di sela arak-arakan, Minggu (9/3).",
+    "Bus terbuka yang membawa skuad timnas melintas perlahan di Jalan Sudirman menuju Istana "
+    "Merdeka, Minggu (9/3).",
+    "Para pemain timnas menyanyikan lagu kebangsaan bersama suporter di depan Istana Merdeka, "
+    "Minggu (9/3).",
+]
+
+
 def extracted(name: str) -> Article:
-    return extract_article((PAGES / name).read_text(encoding="utf-8"))
+    html, _encoding = decode_html((PAGES / name).read_bytes())
+    return extract_article(html)
 
 
 @pytest.mark.parametrize(
@@ -121,7 +198,15 @@ def test_page_furniture_never_reaches_the_text(page: str, furniture: str) -> Non
 
 @pytest.mark.parametrize(
     ("page", "expected"),
-    [("berita-saham.html", STOCKS_ARTICLE), ("article-wire.html", WIRE_ARTICLE)],
+    [
+        ("berita-saham.html", STOCKS_ARTICLE),
+        ("article-wire.html", WIRE_ARTICLE),
+        ("artikel-id.html", BUS_ARTICLE),
+        ("artikel-latin1.html", CAFE_ARTICLE),
+        ("artikel-tanpa-p.html", PARTY_ARTICLE),
+        ("artikel-dateline-tebal.html", FILM_ARTICLE),
+        ("galeri-foto.html", GALLERY_CAPTIONS),
+    ],
 )
 @pytest.mark.parametrize("length", [3, 5])
 def test_every_summary_sentence_is_from_the_article(
@@ -180,3 +265,35 @@ def test_hard_wrapped_source_lines_stay_one_paragraph() -> None:
         "balutan kebaya merah di acara penghargaan film nasional."
     )
     assert len(paragraphs) == 2
+
+
+def test_an_outlet_and_place_in_bold_without_a_dash_do_not_open_the_summary() -> None:
+    summary = summarize(extracted("artikel-dateline-tebal.html").prose, sentences=3).summary
+    assert summary[0].startswith("Senja di Braga, film ketiga")
+
+
+def test_a_photo_storys_captions_keep_no_photographers_credit() -> None:
+    text = extracted("galeri-foto.html").text
+    assert "REUTERS" not in text
+    assert "Agus Salim" not in text
+    assert "ANTARA FOTO" not in text
+
+
+def test_a_photo_story_summary_does_not_open_with_a_caption_placing_people() -> None:
+    summary = summarize(extracted("galeri-foto.html").prose, sentences=3).summary
+    assert summary[0].startswith("Ribuan suporter memadati Bundaran HI")
+    assert not any("(kanan)" in sentence or "(kiri)" in sentence for sentence in summary)
+
+
+def test_a_photo_story_of_captions_that_all_place_people_keeps_them() -> None:
+    html = (
+        "<html><head><title>Galeri: Pelantikan Wali Kota</title></head><body><article>"
+        "<figure><img src='a.jpg'><figcaption>Wali Kota Andi Saputra (kanan) mengucapkan sumpah "
+        "jabatan di gedung DPRD, Senin (3/3/2025). Ratusan undangan hadir dalam acara itu. "
+        "(ANTARA FOTO / Budi Hartono)</figcaption></figure><figure><img src='b.jpg'><figcaption>"
+        "Wakil Wali Kota Sari Dewi (kiri) menyalami warga seusai pelantikan. Warga datang sejak "
+        "pagi. (ANTARA FOTO / Budi Hartono)</figcaption></figure></article></body></html>"
+    )
+    text = extract_article(html).text
+    assert "Andi Saputra (kanan) mengucapkan sumpah" in text
+    assert "Budi Hartono" not in text

@@ -58,3 +58,38 @@ def test_markup_without_a_whole_article_is_read_as_its_visible_text() -> None:
         text_of_markup(pasted)
         == "Berita\n\nHarga beras naik & cabai turun.\n\nWarga mengeluh di pasar."
     )
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        "<script>alert(1)</script><b>Berita</b> " + ARTICLE,
+        "<p><strong>EKSKLUSIF</strong> " + ARTICLE + "</p>",
+        "<div><label>Kabar Terkini</label> " + ARTICLE + "</div>",
+    ],
+    ids=["bold-before-text", "strong-in-paragraph", "label"],
+)
+def test_a_bold_label_opening_the_text_is_a_block_of_its_own(pasted: str) -> None:
+    from web.markup import text_of_markup
+
+    label, text = text_of_markup(pasted).split("\n\n")
+    assert text == ARTICLE
+    assert label in ("Berita", "EKSKLUSIF", "Kabar Terkini")
+
+
+@pytest.mark.parametrize(
+    ("pasted", "line"),
+    [
+        ("<p><b>BANDUNG</b> - " + ARTICLE + "</p>", "BANDUNG - " + ARTICLE),
+        ("<p><b>Kabar6.com, Bandung</b> " + ARTICLE + "</p>", "Kabar6.com, Bandung " + ARTICLE),
+        (
+            "<p><b>Wali Kota Bandung</b> meninjau uji coba bus listrik di Dago.</p>",
+            "Wali Kota Bandung meninjau uji coba bus listrik di Dago.",
+        ),
+    ],
+    ids=["bold-dateline", "bold-outlet-and-place", "bold-subject"],
+)
+def test_bold_words_that_belong_to_the_sentence_stay_in_it(pasted: str, line: str) -> None:
+    from web.markup import text_of_markup
+
+    assert text_of_markup(pasted) == line

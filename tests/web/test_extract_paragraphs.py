@@ -88,3 +88,35 @@ def test_a_list_of_short_lines_is_kept() -> None:
         "June 14 – Alpharetta, GA",
     ]
     assert without_subheadings(paragraphs) == paragraphs
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Tonton video: Banjir Rendam Tiga Kecamatan di Bandung",
+        "Simak pula: Harga Cabai Rawit Naik Dua Kali Lipat",
+        "Cek juga: Jadwal KRL Berubah Mulai Senin",
+    ],
+)
+def test_related_link_lines_are_furniture_here_as_in_pasted_text(line: str) -> None:
+    from summarizer.cleaning import clean_text
+
+    assert clean_text(line) == ""  # the cleaner's rule (summarizer.vocabulary)...
+    assert is_boilerplate(line)  # ...is extraction's too
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "(REUTERS / Danny Moloshok)",
+        "Warga antre membeli minyak goreng di Medan, Sabtu (8/3). (ANTARA FOTO / Nova Lestari)",
+        "Presiden menyapa warga di Bandung, Senin (3/3). (AP Photo/Achmad Ibrahim)",
+    ],
+    ids=["credit-only", "antara-foto", "ap-photo"],
+)
+def test_wire_photographers_credits_make_a_line_a_caption(line: str) -> None:
+    assert is_caption(line)
+
+
+def test_two_parties_in_brackets_do_not_make_a_caption() -> None:
+    assert not is_caption("Koalisi dua partai (PDIP/Partai Golkar) menolak usulan itu.")
