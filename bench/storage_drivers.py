@@ -9,7 +9,7 @@ Core async (over asyncpg), each with a pool of 4 connections: for every key one 
 Usage (from the project root):
     python bench/storage_drivers.py               # 2,000 keys, 3 repeats
     python bench/storage_drivers.py --keys 500    # quicker
-Needs `pip install asyncpg 'psycopg[binary,pool]' 'sqlalchemy[asyncio]'`.
+Needs `pip install -e '.[bench]'` (psycopg 3 with its pool and SQLAlchemy are in the extra).
 """
 
 from __future__ import annotations

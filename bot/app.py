@@ -230,7 +230,9 @@ def build_application(
     async def start(application: AnyApplication) -> None:
         await lanes.start()
         storage = await Storage.open(
-            settings.database, busy_timeout_ms=settings.database_busy_timeout_ms
+            settings.database,
+            busy_timeout_ms=settings.database_busy_timeout_ms,
+            pool=settings.database_pool(),
         )
         if storage.degraded_reason:
             log.warning("cache degraded: %s; answering without it", storage.degraded_reason)

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from dotenv import dotenv_values
 
 from service import ConversationLimits, DigestLimits, WorkLimits
-from storage import DatabaseLocation, PostgresUrl, parse_database_url
+from storage import DatabaseLocation, PoolLimits, PostgresUrl, parse_database_url
 from web.policy import FetchPolicy, parse_allowed_networks
 
 from .updates import UpdatePolicy
@@ -83,6 +83,12 @@ class Settings:
     shutdown_deadline_seconds: float = 9.0
     # A chat bot should not wait long for its cache: past this, a locked database is skipped.
     database_busy_timeout_ms: int = 1000
+    # PostgreSQL (storage/postgres.py): connections per process (each replica counts them
+    # against the server's max_connections); the bot runs up to `concurrent_updates`
+    # handlers, but each holds a connection only for one short statement or transaction.
+    # At start, the first connection waits this long for a server that is still starting.
+    database_pool_size: int = 8
+    database_connect_timeout_seconds: float = 10.0
     purge_interval_seconds: float = 3600.0
 
     # Cache lifetimes and fetching (see SECURITY.md).
@@ -98,6 +104,8 @@ class Settings:
     fetch_read_timeout: float = 10.0
     fetch_total_timeout: float = 20.0
     fetch_user_agent: str = "Ringkas/0.1 (+news summary bot)"
+    # Pages of one paginated article fetched at most, the first included (web/pages.py).
+    max_article_pages: int = 5
 
     # Per-user request limit.
     rate_limit_requests: int = 10
@@ -188,6 +196,12 @@ class Settings:
             keep_seconds=self.receipt_keep_seconds,
         )
 
+    def database_pool(self) -> PoolLimits:
+        return PoolLimits(
+            size=self.database_pool_size,
+            connect_timeout_seconds=self.database_connect_timeout_seconds,
+        )
+
     def fetch_policy(self) -> FetchPolicy:
         return FetchPolicy(
             allowed_networks=self.allowed_networks,
@@ -205,6 +219,7 @@ class Settings:
             text_ttl_seconds=self.text_ttl_seconds,
             max_concurrent_fetches=self.max_concurrent_fetches,
             max_fetches_per_user=self.max_fetches_per_user,
+            max_article_pages=self.max_article_pages,
             request_claims=self.replicated,
             request_claim_seconds=self.request_claim_seconds,
             request_claim_poll_seconds=self.request_claim_poll_seconds,

@@ -184,7 +184,9 @@ async def _admitted(context: Context, job: Job, target: Target) -> bool:
         text = services.texts.text(ui, "burst_skipped", items=items)
         replied("notice", await send_text(job.message, text, part=SKIPPED_NOTE_PART))
 
-    return await services.habits.pacer.admit(job.user_id, target.label, notice, skip_note)
+    pacer = services.habits.pacer
+    spawn = context.application.create_task
+    return await pacer.admit(job.user_id, target.label, notice, skip_note, spawn)
 
 
 async def _summarize(context: Context, job: Job, target: Target) -> tuple[Answer, Extras]:

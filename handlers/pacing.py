@@ -11,19 +11,31 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from html import escape
+from typing import Any, Protocol
 
 from service import RateLimiter, SharedRateLimiter, Slot
 from service.turns import take_turn
 
+# Fixed constants, not tunables (the limit itself is a setting): they follow how a client
+# delivers a burst, all of it within about a second.
 SKIP_NOTE_DELAY_SECONDS = 1.0  # skipped articles of one burst are named together
 LABEL_CHARS = 60
 # Longest a request waits for the user's earlier ones to be admitted first (service.turns).
 ARRIVAL_ORDER_WAIT_SECONDS = 1.0
 
 Say = Callable[[str], Awaitable[object]]
+
+
+class Spawn(Protocol):
+    """Starts background work: `Application.create_task` in the bot, which tracks the task,
+    hands its errors to the error handler and awaits it when the application stops."""
+
+    def __call__(
+        self, coroutine: Coroutine[Any, Any, None], *, name: str | None = None
+    ) -> asyncio.Task[None]: ...
 
 
 @dataclass
@@ -55,11 +67,13 @@ class Pacer:
         label: str,
         notice: Callable[[int], Awaitable[object]],
         skip_note: Callable[[list[str]], Awaitable[object]],
+        spawn: Spawn,
     ) -> bool:
         """Wait for the user's slot; False (and the article named in a note) if skipped.
 
         `notice(seconds)` tells the user once per burst that the rest will take a while;
-        `skip_note(labels)` names what was skipped (escaped HTML labels).
+        `skip_note(labels)` names what was skipped (escaped HTML labels), in a task started
+        with `spawn` a moment later, when the burst's other skipped articles are known.
         """
         if user_id is None:
             return True
@@ -67,7 +81,7 @@ class Pacer:
         slot = await self._reserve(user_id)
         now = self._clock()
         if slot is None:
-            self._skip(user_id, escape(label_of(label)), skip_note)
+            self._skip(user_id, escape(label_of(label)), skip_note, spawn)
             return False
         if slot.queued:
             first_of_burst = self._noticed_until.get(user_id, 0.0) < now
@@ -87,7 +101,11 @@ class Pacer:
         return self.limiter.reserve(user_id)
 
     def _skip(
-        self, user_id: int, label: str, skip_note: Callable[[list[str]], Awaitable[object]]
+        self,
+        user_id: int,
+        label: str,
+        skip_note: Callable[[list[str]], Awaitable[object]],
+        spawn: Spawn,
     ) -> None:
         skipped = self._skipped.setdefault(user_id, _Skipped())
         skipped.labels.append(label)
@@ -98,7 +116,8 @@ class Pacer:
                 labels = self._skipped.pop(user_id, _Skipped()).labels
                 await skip_note(labels)
 
-            skipped.note = asyncio.create_task(send_later(), name=f"skip-note-{user_id}")
+            # The note outlives the update that asked for it: a tracked task (see Spawn).
+            skipped.note = spawn(send_later(), name=f"skip-note-{user_id}")
 
     def _forget(self, now: float) -> None:
         if len(self._noticed_until) > 10_000:

@@ -12,6 +12,8 @@ from telegram.constants import ChatAction
 
 from .services import with_retries
 
+# Fixed constants, not tunables: they follow how Telegram shows the indicator, not how the
+# bot is deployed (its rate across chats is a setting: typing_actions_per_second).
 TYPING_DELAY_SECONDS = 0.3  # quick answers need no indicator
 TYPING_REFRESH_SECONDS = 4.0  # before Telegram's 5 s run out
 
@@ -31,6 +33,9 @@ class Typing:
         self._working += 1
         self._changed.set()
         if self._task is None:
+            # A plain task, not Application.create_task: it lives only while one update is
+            # answered, and its owner (answering.answer_plan) cancels and awaits it in close(),
+            # so there is nothing left for the application to track or await when it stops.
             self._task = asyncio.create_task(self._run(), name=f"typing-{self._chat_id}")
         try:
             yield

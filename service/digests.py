@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from storage import Storage
+from storage import Storage, StorageStats
 from summarizer import Digest
 from web.policy import FetchPolicy, Resolver
 
@@ -68,6 +68,7 @@ class DigestLimits:
     text_ttl_seconds: float
     max_concurrent_fetches: int
     max_fetches_per_user: int
+    max_article_pages: int  # pages of one paginated article fetched at most
     request_claims: bool  # other processes share the database: claim work there first
     request_claim_seconds: float  # another replica's claim on the same work lasts this long
     request_claim_poll_seconds: float
@@ -130,6 +131,12 @@ class DigestService:
     @property
     def storage(self) -> Storage:
         return self._storage
+
+    async def stats(self) -> StorageStats:
+        """Cache size, hits and misses, chats served (`ringkasbot stats`), once the cache
+        writes under way have landed."""
+        await self.flush()
+        return await self._storage.stats()
 
     async def stop_work(self, grace: float) -> None:
         """Shutting down: fetches under way are abandoned, queued work is refused, running
@@ -317,6 +324,7 @@ class DigestService:
             self._fetch_policy,
             resolver=self._resolver,
             executor=self._lanes.executor,
+            max_pages=self._limits.max_article_pages,
         )
         async with self._fetch_slots.hold(requester.get()):
             try:

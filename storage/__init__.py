@@ -1,6 +1,7 @@
 """Storage layer: result cache, chat settings, usage stats and the state replicas share, on
 SQLite (aiosqlite, the default) or PostgreSQL (asyncpg). Every SQL statement lives here."""
 
+from storage.postgres import PoolLimits
 from storage.receipts import PendingUpdate, Receipt
 from storage.schema import SCHEMA_VERSION
 from storage.settings import UNCHANGED, ChatSettings
@@ -17,6 +18,7 @@ __all__ = [
     "DatabaseUnavailableError",
     "DatabaseUrlError",
     "PendingUpdate",
+    "PoolLimits",
     "PostgresUrl",
     "RateLimitHit",
     "Receipt",

@@ -26,6 +26,7 @@ import logging
 import socket
 import time
 from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
@@ -46,14 +47,18 @@ from storage.urls import PostgresUrl
 
 log = logging.getLogger(__name__)
 
-# Connections per process: the bot runs up to `concurrent_updates` handlers, but each holds
-# a connection only for one short statement or transaction.
-POOL_SIZE = 8
-# The first connection may wait for a server that is still starting.
-STARTUP_CONNECT_TIMEOUT_S = 10.0
-# Any constant works; it only has to be the same for every replica running migrations.
+# Fixed constants, not tunables: the lock id only has to be the same for every replica
+# running migrations; the states are PostgreSQL's (cancelled, conflicts, too many clients).
 MIGRATION_LOCK = 0x52494E4B  # "RINK"
-_BUSY_STATES = {"57014", "40001", "40P01", "55P03", "53300"}  # cancelled, conflicts, full
+_BUSY_STATES = {"57014", "40001", "40P01", "55P03", "53300"}
+
+
+@dataclass(frozen=True)
+class PoolLimits:
+    """How the backend connects; the values (and their defaults) come from bot.settings."""
+
+    size: int  # connections per process at most
+    connect_timeout_seconds: float  # the first connection may wait for a server still starting
 
 
 class PostgresSession:
@@ -120,27 +125,28 @@ class PostgresBackend:
         url: PostgresUrl,
         *,
         busy_timeout_ms: int,
-        connect_timeout_s: float = STARTUP_CONNECT_TIMEOUT_S,
+        pool: PoolLimits,
     ) -> PostgresBackend:
         """Connect, migrate and start the pool. Raises DatabaseUnavailableError (one line)."""
         timeout_s = busy_timeout_ms / 1000
+        connect_timeout_s = pool.connect_timeout_seconds
         try:
             connection = await asyncpg.connect(url.dsn, timeout=connect_timeout_s)
             try:
                 await migrate(connection)
             finally:
                 await connection.close(timeout=connect_timeout_s)
-            pool = await asyncpg.create_pool(
+            connections = await asyncpg.create_pool(
                 url.dsn,
                 min_size=1,
-                max_size=POOL_SIZE,
+                max_size=pool.size,
                 timeout=max(timeout_s, 1.0),  # connecting a new pooled connection
                 command_timeout=timeout_s,
                 reset=_no_reset,
             )
         except _STARTUP_ERRORS as exc:
             raise DatabaseUnavailableError(startup_message(url, exc)) from None
-        return cls(url, pool, timeout_s)
+        return cls(url, connections, timeout_s)
 
     def available(self, writes: bool) -> bool:
         return self._pool is not None

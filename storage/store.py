@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 from storage import cache, receipts, settings, shared
-from storage.postgres import PostgresBackend
+from storage.postgres import PoolLimits, PostgresBackend
 from storage.receipts import PendingUpdate, Receipt
 from storage.runner import Backend, Runner
 from storage.settings import UNCHANGED, ChatSettings, Unchanged
@@ -64,17 +64,22 @@ class Storage:
         location: DatabaseLocation,
         *,
         busy_timeout_ms: int,
+        pool: PoolLimits | None = None,
         clock: Callable[[], float] = time.time,
     ) -> Storage:
         """Open the database (a SQLite path, None for in memory, or a PostgreSQL server).
 
-        SQLite never raises on faults. PostgreSQL raises DatabaseUnavailableError when the
-        server is unreachable, refuses the login or has no such database. `clock` gives
-        wall-clock seconds for created/expiry times; tests pass a fake one.
+        SQLite never raises on faults. PostgreSQL (which needs `pool`) raises
+        DatabaseUnavailableError when the server is unreachable, refuses the login or has no
+        such database. `clock`: wall-clock seconds for expiry times (tests pass a fake one).
         """
         backend: Backend
         if isinstance(location, PostgresUrl):
-            backend = await PostgresBackend.open(location, busy_timeout_ms=busy_timeout_ms)
+            if pool is None:
+                raise ValueError("a PostgreSQL database needs its pool limits (bot.settings)")
+            backend = await PostgresBackend.open(
+                location, busy_timeout_ms=busy_timeout_ms, pool=pool
+            )
         else:
             backend = await SqliteBackend.open(location, busy_timeout_ms=busy_timeout_ms)
         storage = cls(backend, busy_timeout_ms=busy_timeout_ms, clock=clock)

@@ -16,7 +16,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from storage.postgres import PostgresBackend
+from storage.postgres import PoolLimits, PostgresBackend
 from storage.runner import Backend
 from storage.sql import Row, Session
 from storage.sqlite import SqliteBackend
@@ -24,8 +24,11 @@ from storage.urls import PostgresUrl, parse_database_url
 
 log = logging.getLogger(__name__)
 
-# Generous: a transfer runs alone and may move large batches.
+# Fixed constants, not tunables (bot.settings holds the running bot's): a transfer is
+# started by hand with the bot stopped and runs alone, so it holds one connection per
+# database and waits generously for statements moving large batches.
 TRANSFER_TIMEOUT_MS = 60_000
+TRANSFER_POOL = PoolLimits(size=1, connect_timeout_seconds=10.0)
 BATCH_ROWS = 200
 
 
@@ -135,7 +138,9 @@ async def _opened(url: str, *, must_exist: bool) -> AsyncIterator[Backend]:
     location = parse_database_url(url)
     backend: Backend
     if isinstance(location, PostgresUrl):
-        backend = await PostgresBackend.open(location, busy_timeout_ms=TRANSFER_TIMEOUT_MS)
+        backend = await PostgresBackend.open(
+            location, busy_timeout_ms=TRANSFER_TIMEOUT_MS, pool=TRANSFER_POOL
+        )
     else:
         if location is None:
             raise TransferError("an in-memory database cannot be copied from or to")

@@ -5,7 +5,8 @@
 
 Every saved page in ``pages/`` is also served under its own name (``/artikel-id.html``) unless
 ``saved_pages=False``. A route's target is fixed :class:`Content` or a handler (sync or async,
-taking the aiohttp request; it may return or raise an ``HTTPException`` such as a redirect).
+taking the aiohttp request; it may return or raise an ``HTTPException`` such as a redirect);
+:func:`dripping` makes a page that arrives a byte at a time.
 Paths with ``{name}`` placeholders (aiohttp patterns) must be routed before the site starts;
 exact paths can be added at any time. ``hits`` counts the requests per path.
 
@@ -56,6 +57,30 @@ def html(text: str, *, status: int = 200) -> Content:
 
 
 NOT_FOUND = Content(b"not found", "text/plain; charset=utf-8", 404)
+
+
+def dripping(
+    *,
+    drips: int,
+    every: float,
+    head: bytes = b"",
+    tail: bytes = b"",
+    content_type: str = "text/html; charset=utf-8",
+) -> Handler:
+    """A page that arrives slowly: ``head``, then a space every ``every`` seconds, ``drips``
+    times, then ``tail`` (for fetch deadlines, and fetches under way at shutdown)."""
+
+    async def drip(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": content_type})
+        await response.prepare(request)
+        await response.write(head)
+        for _ in range(drips):
+            await asyncio.sleep(every)
+            await response.write(b" ")
+        await response.write(tail)
+        return response
+
+    return drip
 
 
 class NewsSite:

@@ -5,6 +5,7 @@ import contextlib
 import itertools
 import os
 import sqlite3
+import ssl
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,12 +14,14 @@ from typing import Any
 import asyncpg
 import pytest
 import pytest_asyncio
+from telegram import Bot
+from telegram.request import HTTPXRequest
 
 from bot.settings import DEFAULTS
 from service import DigestService, ThreadLanes
 from storage import SCHEMA_VERSION, DatabaseLocation, PostgresUrl, Storage, parse_database_url
 from storage.sql import numbered_placeholders
-from testkit.fake_bot_api import FakeBotApi
+from testkit.fake_bot_api import FakeBotApi, fake_bot_api
 from testkit.harness import TOKEN
 from testkit.postgres import SUPERUSER, PostgresServer, PostgresUnavailable, find_binaries
 
@@ -28,6 +31,34 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 @pytest.fixture(scope="session")
 def sample_article() -> str:
     return (SEEDS / "rusia-ukraina-negosiasi.txt").read_text(encoding="utf-8")
+
+
+__all__ = ["fake_bot_api"]  # a started FakeBotApi with its own token, for tests of the fake
+
+# Each default HTTPXRequest loads the CA bundle (~0.1 s); one shared context keeps tests fast.
+_SHARED_TLS = ssl.create_default_context()
+
+
+def telegram_client(server: FakeBotApi, token: str | None = None) -> Bot:
+    """A python-telegram-bot client of the fake Bot API (not yet initialized)."""
+
+    def request() -> HTTPXRequest:
+        return HTTPXRequest(httpx_kwargs={"verify": _SHARED_TLS})
+
+    return Bot(
+        token or server.token,
+        base_url=server.base_url,
+        base_file_url=server.base_file_url,
+        request=request(),
+        get_updates_request=request(),
+    )
+
+
+@pytest_asyncio.fixture
+async def bot(fake_bot_api: FakeBotApi) -> AsyncIterator[Bot]:
+    """A python-telegram-bot client talking to `fake_bot_api`."""
+    async with telegram_client(fake_bot_api) as client:
+        yield client
 
 
 @pytest_asyncio.fixture
@@ -45,6 +76,7 @@ async def api() -> AsyncIterator[FakeBotApi]:
 # throwaway PostgreSQL 15 server (one per test session, a fresh schema per test).
 
 CI = os.environ.get("CI", "").lower() == "true"
+POSTGRES_POOL = DEFAULTS.database_pool()  # what the bot passes to Storage.open
 _schema_numbers = itertools.count()
 
 
@@ -63,6 +95,7 @@ class StorageTarget:
         return f"sqlite:///{self.location}"
 
     async def open(self, *, busy_timeout_ms: int = 1000, **options: Any) -> Storage:
+        options.setdefault("pool", POSTGRES_POOL)
         return await Storage.open(self.location, busy_timeout_ms=busy_timeout_ms, **options)
 
     async def query(self, sql: str, *params: object) -> list[tuple[Any, ...]]:
@@ -195,6 +228,16 @@ def bot_database(storage_target: StorageTarget) -> DatabaseLocation:
     """Where the bot under test (testkit/harness.py) keeps its data: an end-to-end test that
     takes this runs once on a SQLite file and once on a PostgreSQL schema."""
     return storage_target.location
+
+
+@pytest_asyncio.fixture
+async def stores(storage_target: StorageTarget) -> AsyncIterator[tuple[Storage, Storage]]:
+    """Two replicas' storages on one database."""
+    first = await storage_target.open()
+    second = await storage_target.open()
+    yield first, second
+    await first.close()
+    await second.close()
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 article over its pages when it is paginated.
 
 Every page is fetched with web.fetch.fetch_page under the same FetchPolicy (the address guard,
-size and time limits apply to each), at most MAX_PAGES of them. The site's own "show all" form
+size and time limits apply to each), at most `max_pages` of them. The site's own "show all" form
 is preferred: one more fetch instead of one per page. When a following page cannot be read,
 or there are more pages than the cap, the article says so (Article.more_pages).
 """
@@ -19,8 +19,6 @@ from .page_reading import read_continuation, read_first_page
 from .pagination import NOT_PAGINATED
 from .policy import FetchError, FetchPolicy, Resolver
 
-MAX_PAGES = 5  # pages of one article fetched at most, the first included
-
 
 async def fetch_article(
     url: str,
@@ -28,7 +26,7 @@ async def fetch_article(
     *,
     resolver: Resolver | None = None,
     executor: Executor | None = None,
-    max_pages: int = MAX_PAGES,
+    max_pages: int,  # the first page included; its default: bot.settings
 ) -> Article:
     """Fetch and extract the article at `url` (its text as the page has it, not cleaned).
 

@@ -8,6 +8,7 @@ import pytest
 
 from bot.cli import main
 from storage import PostgresUrl, Storage
+from tests.conftest import POSTGRES_POOL
 
 
 async def _sqlite_cache(path: Path) -> None:
@@ -32,7 +33,7 @@ async def test_migrate_copies_the_sqlite_cache_into_postgresql(
 
     assert code == 0
     assert "cache_entries" in capsys.readouterr().out
-    copied = await Storage.open(postgres_url, busy_timeout_ms=1000)
+    copied = await Storage.open(postgres_url, busy_timeout_ms=1000, pool=POSTGRES_POOL)
     try:
         assert await copied.get_cached("digest:contoh") == '{"ringkasan": "Harga beras naik."}'
     finally:
@@ -45,7 +46,7 @@ async def test_stats_reads_postgresql_and_names_the_server_without_its_password(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    storage = await Storage.open(postgres_url, busy_timeout_ms=1000)
+    storage = await Storage.open(postgres_url, busy_timeout_ms=1000, pool=POSTGRES_POOL)
     await storage.note_chat_served(4242)
     await storage.close()
     monkeypatch.chdir(tmp_path)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from bot.settings import DEFAULTS, ConfigError, load_settings, read_environment
+from storage import PoolLimits
 
 TOKEN = "123456789:AAH-ringkas-test-token-0123456789"
 
@@ -90,6 +92,15 @@ def test_lower_layers_get_their_values_from_the_settings() -> None:
     limits = DEFAULTS.digest_limits()
     assert (policy.max_bytes, policy.max_redirects) == (5_000_000, 3)
     assert limits.link_ttl_seconds < limits.text_ttl_seconds
+
+
+def test_the_database_pool_and_the_page_cap_are_passed_down_from_the_settings() -> None:
+    tuned = replace(
+        DEFAULTS, database_pool_size=3, database_connect_timeout_seconds=2.5, max_article_pages=2
+    )
+    assert tuned.database_pool() == PoolLimits(size=3, connect_timeout_seconds=2.5)
+    assert tuned.digest_limits().max_article_pages == 2
+    assert (DEFAULTS.database_pool().size, DEFAULTS.max_article_pages) == (8, 5)
 
 
 def test_a_postgresql_url_selects_the_server_and_hides_its_password() -> None:

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 
 import pytest
-import pytest_asyncio
 
 from bot.updates import Arrival, UpdateBook, UpdatePolicy
 from storage import Storage
@@ -31,16 +29,6 @@ def payload(update_id: int, text: str = "Banjir melanda Jakarta Utara pagi ini."
     message = {"message_id": update_id, "date": 1_700_000_000, "text": text,
                "chat": {"id": 42, "type": "private"}}  # fmt: skip
     return json.dumps({"update_id": update_id, "message": message})
-
-
-@pytest_asyncio.fixture
-async def stores(storage_target: StorageTarget) -> AsyncIterator[tuple[Storage, Storage]]:
-    """Two replicas' storages on one database."""
-    first = await storage_target.open()
-    second = await storage_target.open()
-    yield first, second
-    await first.close()
-    await second.close()
 
 
 def replicas(stores: tuple[Storage, Storage]) -> tuple[UpdateBook, UpdateBook]:

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from aiohttp import web as aiohttp_web
 
 import service.digests
 import web.pages
@@ -28,7 +27,7 @@ from summarizer import CleanText, Digest
 from testkit import harness
 from testkit.fake_bot_api import FakeBotApi, JsonDict
 from testkit.harness import running_bot
-from testkit.news_site import PAGES
+from testkit.news_site import NewsSite, dripping, saved_page
 from tests.conftest import SQLITE_ONLY
 from web import Article
 from web.pagination import Pagination
@@ -82,32 +81,18 @@ def tuned(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., None
 async def news_site() -> AsyncIterator[str]:
     """One article page at /berita (fine) and /macet (its extraction hangs); under /pelan,
     pages that take 8 seconds to arrive, a byte every half second."""
-
-    async def page(request: aiohttp_web.Request) -> aiohttp_web.Response:
-        body = (PAGES / "artikel-id.html").read_bytes()
-        return aiohttp_web.Response(body=body, content_type="text/html", charset="utf-8")
-
-    async def dripping(request: aiohttp_web.Request) -> aiohttp_web.StreamResponse:
-        response = aiohttp_web.StreamResponse(headers={"Content-Type": "text/html"})
-        await response.prepare(request)
-        await response.write(b"<!DOCTYPE html><html><head><title>Pelan</title></head><body>")
-        for _ in range(16):
-            await asyncio.sleep(0.5)
-            await response.write(b" ")
-        await response.write(b"</body></html>")
-        return response
-
-    app = aiohttp_web.Application()
-    app.router.add_get("/pelan/{path:.*}", dripping)
-    app.router.add_get("/{path:.*}", page)
-    runner = aiohttp_web.AppRunner(app)
-    await runner.setup()
-    site = aiohttp_web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    try:
-        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
-    finally:
-        await runner.cleanup()
+    routes = {
+        "/berita/artikel.html": saved_page("artikel-id.html"),
+        "/macet/artikel.html": saved_page("artikel-id.html"),
+        "/pelan/{name}": dripping(
+            drips=16,
+            every=0.5,
+            head=b"<!DOCTYPE html><html><head><title>Pelan</title></head><body>",
+            tail=b"</body></html>",
+        ),
+    }
+    async with NewsSite(routes, saved_pages=False) as site:
+        yield site.base_url
 
 
 def variant(article: str, number: int, *extra: str) -> str:

@@ -18,11 +18,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest_asyncio
-from aiohttp import web
 
 from bot import texts
 from testkit.fake_bot_api import FakeBotApi
 from testkit.harness import TOKEN
+from testkit.news_site import NewsSite, dripping
 
 PROJECT = Path(__file__).resolve().parents[2]
 STUCK = "Kode liputan: MACET-TOTAL."
@@ -47,25 +47,8 @@ service.digests.compute_digest = hanging_compute_digest
 @pytest_asyncio.fixture
 async def dripping_site() -> AsyncIterator[str]:
     """A page that sends one byte every half second, for a minute."""
-
-    async def drip(request: web.Request) -> web.StreamResponse:
-        response = web.StreamResponse(headers={"Content-Type": "text/html; charset=utf-8"})
-        await response.prepare(request)
-        for _ in range(120):
-            await response.write(b" ")
-            await asyncio.sleep(0.5)
-        return response
-
-    app = web.Application()
-    app.router.add_get("/{path:.*}", drip)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    try:
-        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
-    finally:
-        await runner.cleanup()
+    async with NewsSite({"/berita/pelan.html": dripping(drips=120, every=0.5)}) as site:
+        yield site.base_url
 
 
 def descendants(pid: int) -> set[int]:

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from handlers.render import COMPACT_FACTS, FACT_ICONS, closed_quotes
 from storage import DatabaseLocation
 from testkit.fake_bot_api import FakeBotApi
 from testkit.harness import running_bot
@@ -67,15 +68,25 @@ def cli_digest(text: str) -> dict:
 
 
 _NUMBERED = re.compile(r"^\d+\. (.*)$")
+_FACT_LINE = re.compile("^(" + "|".join(map(re.escape, {*FACT_ICONS.values(), "•"})) + ") (.*)$")
 
 
 def summary_lines(reply_text: str) -> list[str]:
     return [m.group(1) for line in reply_text.splitlines() if (m := _NUMBERED.match(line))]
 
 
-def fact_lines(reply_text: str, facts: list[dict]) -> list[str]:
-    shown = reply_text.splitlines()
-    return [fact["text"] for fact in facts if any(line.endswith(fact["text"]) for line in shown)]
+def facts_shown(reply_text: str) -> list[tuple[str, str]]:
+    """Every fact line of a reply, as (icon, text), in order."""
+    return [m.groups() for line in reply_text.splitlines() if (m := _FACT_LINE.match(line))]
+
+
+def cli_summary(digest: dict) -> list[str]:
+    """The CLI's summary as the bot shows it (a quotation cut mid-way gets its mark)."""
+    return [closed_quotes(sentence) for sentence in digest["summary"]]
+
+
+def cli_facts(digest: dict) -> list[tuple[str, str]]:
+    return [(FACT_ICONS.get(fact["kind"], "•"), fact["text"]) for fact in digest["facts"]]
 
 
 @SQLITE_ONLY  # storage is incidental here
@@ -89,10 +100,14 @@ async def test_cli_and_bot_give_the_same_summary_and_facts(
             [summary_reply] = await api.wait_for_messages(summary["chat"]["id"], 1)
             facts = api.command("/fakta " + text, user_id=summary["from"]["id"] + 1)
             [facts_reply] = await api.wait_for_messages(facts["chat"]["id"], 1)
-            assert summary_lines(summary_reply["text"]) == expected[name]["summary"], name
-            assert fact_lines(facts_reply["text"], expected[name]["facts"]) == [
-                fact["text"] for fact in expected[name]["facts"]
-            ], name
+            digest = expected[name]
+            assert digest["facts"], name  # each text has facts to compare
+            # The same lists both ways: nothing missing, nothing added, the same order.
+            assert summary_lines(summary_reply["text"]) == cli_summary(digest), name
+            assert facts_shown(facts_reply["text"]) == cli_facts(digest), name
+            # The first reply shows the first facts under the summary.
+            compact = cli_facts(digest)[:COMPACT_FACTS]
+            assert facts_shown(summary_reply["text"]) == compact, name
             api.reset()
 
 

@@ -58,3 +58,15 @@ async def test_text_with_lone_surrogates_is_summarized_and_cached(
     answer = await service.from_text(sample_article + "\ud800", 3)
     await service.flush()
     assert await service.article(answer.article.article_id) is not None
+
+
+async def test_stats_count_what_the_service_cached_and_looked_up(
+    service: DigestService, sample_article: str
+) -> None:
+    await service.from_text(sample_article, 3)
+    await service.flush()
+    await service.from_text(sample_article, 3)
+    stats = await service.stats()
+    assert stats.cache_entries == 2  # the article and its digest
+    # The digest missed, then found; the second time its article was looked up too (found).
+    assert (stats.hits, stats.misses) == (2, 1)

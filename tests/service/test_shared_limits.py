@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest_asyncio
-
 from service import SharedRateLimiter
 from storage import Storage
 from tests.conftest import StorageTarget
@@ -17,15 +13,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest_asyncio.fixture
-async def stores(storage_target: StorageTarget) -> AsyncIterator[tuple[Storage, Storage]]:
-    first = await storage_target.open()
-    second = await storage_target.open()
-    yield first, second
-    await first.close()
-    await second.close()
 
 
 async def test_requests_on_two_replicas_count_against_one_limit(

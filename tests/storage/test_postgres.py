@@ -3,13 +3,15 @@
 import asyncio
 import logging
 import time
+from dataclasses import replace
 
 import asyncpg
 import pytest
 
-from storage import DatabaseUnavailableError, PostgresUrl, Storage, parse_database_url
+from storage import DatabaseUnavailableError, PoolLimits, PostgresUrl, Storage, parse_database_url
 from storage.postgres import PostgresBackend
 from testkit.postgres import PASSWORD, TcpRelay, free_port
+from tests.conftest import POSTGRES_POOL as POOL
 
 BUSY_TIMEOUT_MS = 200
 
@@ -35,7 +37,7 @@ def with_address(
 
 async def refusal(url: PostgresUrl) -> str:
     with pytest.raises(DatabaseUnavailableError) as raised:
-        await Storage.open(url, busy_timeout_ms=BUSY_TIMEOUT_MS)
+        await Storage.open(url, busy_timeout_ms=BUSY_TIMEOUT_MS, pool=POOL)
     message = str(raised.value)
     assert "\n" not in message
     assert PASSWORD not in message and "wrong-password" not in message
@@ -69,9 +71,10 @@ async def test_server_that_never_answers_times_out_with_one_line(postgres_url):
     silent = await asyncio.start_server(lambda reader, writer: None, "127.0.0.1", 0)
     port = silent.sockets[0].getsockname()[1]
     url = with_address(postgres_url, port=port)
+    quick = replace(POOL, connect_timeout_seconds=0.5)
     started = time.monotonic()
     with pytest.raises(DatabaseUnavailableError, match="no answer in time"):
-        await PostgresBackend.open(url, busy_timeout_ms=BUSY_TIMEOUT_MS, connect_timeout_s=0.5)
+        await PostgresBackend.open(url, busy_timeout_ms=BUSY_TIMEOUT_MS, pool=quick)
     assert time.monotonic() - started < 5
     silent.close()
 
@@ -95,7 +98,7 @@ async def wait_until(condition, seconds: float = 10.0) -> bool:
 
 async def test_lost_server_means_no_cache_and_recovery_when_it_returns(postgres_url, relay, caplog):
     storage = await Storage.open(
-        with_address(postgres_url, port=relay.port), busy_timeout_ms=BUSY_TIMEOUT_MS
+        with_address(postgres_url, port=relay.port), busy_timeout_ms=BUSY_TIMEOUT_MS, pool=POOL
     )
     await storage.put_cached("text:old", "old summary")
     await storage.update_chat_settings(42, language="en")
@@ -124,7 +127,7 @@ async def test_lost_server_means_no_cache_and_recovery_when_it_returns(postgres_
 
 
 async def test_connections_killed_by_the_server_are_replaced(postgres_url, postgres_server):
-    storage = await Storage.open(postgres_url, busy_timeout_ms=BUSY_TIMEOUT_MS)
+    storage = await Storage.open(postgres_url, busy_timeout_ms=BUSY_TIMEOUT_MS, pool=POOL)
     await storage.put_cached("k", "payload")
     admin = await asyncpg.connect(postgres_server.url())
     await admin.execute(
@@ -143,8 +146,30 @@ async def test_connections_killed_by_the_server_are_replaced(postgres_url, postg
 
 async def test_closing_while_the_server_is_gone_does_not_hang(postgres_url, relay):
     storage = await Storage.open(
-        with_address(postgres_url, port=relay.port), busy_timeout_ms=BUSY_TIMEOUT_MS
+        with_address(postgres_url, port=relay.port), busy_timeout_ms=BUSY_TIMEOUT_MS, pool=POOL
     )
     await storage.get_cached("k")
     relay.cut()
     await asyncio.wait_for(storage.close(), timeout=10)
+
+
+async def test_a_process_opens_no_more_connections_than_its_pool_size(
+    postgres_url, postgres_server
+):
+    named = parse_database_url(f"{postgres_url.dsn}&application_name=ringkas-pool-test")
+    storage = await Storage.open(
+        named, busy_timeout_ms=1000, pool=PoolLimits(size=2, connect_timeout_seconds=5.0)
+    )
+    await asyncio.gather(*(storage.get_cached(f"berita-{n}") for n in range(40)))
+    admin = await asyncpg.connect(postgres_server.url())
+    connections = await admin.fetchval(
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'ringkas-pool-test'"
+    )
+    await admin.close()
+    await storage.close()
+    assert connections == 2
+
+
+async def test_postgresql_without_pool_limits_is_refused_before_connecting(postgres_url):
+    with pytest.raises(ValueError, match="pool limits"):
+        await Storage.open(postgres_url, busy_timeout_ms=BUSY_TIMEOUT_MS)

@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 
 from storage import SCHEMA_VERSION, ChatSettings, DatabaseUnavailableError, Storage
+from tests.conftest import POSTGRES_POOL
 
 # The schema as the first release created it; the file must keep opening after upgrades.
 VERSION_1_SCHEMA = """
@@ -221,7 +222,10 @@ async def test_postgres_gets_the_same_tables_as_sqlite(postgres_target, tmp_path
 async def test_replicas_starting_together_migrate_once(postgres_url, caplog):
     with caplog.at_level(logging.INFO, logger="storage"):
         replicas = await asyncio.gather(
-            *(Storage.open(postgres_url, busy_timeout_ms=1000) for _ in range(4))
+            *(
+                Storage.open(postgres_url, busy_timeout_ms=1000, pool=POSTGRES_POOL)
+                for _ in range(4)
+            )
         )
     for storage in replicas:
         assert storage.degraded_reason is None
@@ -233,10 +237,10 @@ async def test_replicas_starting_together_migrate_once(postgres_url, caplog):
 
 async def test_postgres_schema_from_a_newer_release_refuses_to_start(postgres_target):
     postgres_url = postgres_target.location
-    await (await Storage.open(postgres_url, busy_timeout_ms=1000)).close()
+    await (await Storage.open(postgres_url, busy_timeout_ms=1000, pool=POSTGRES_POOL)).close()
     await postgres_target.query(
         "INSERT INTO schema_migrations (version, applied_ms) VALUES (?, 0)", SCHEMA_VERSION + 1
     )
     with pytest.raises(DatabaseUnavailableError, match="newer than supported") as raised:
-        await Storage.open(postgres_url, busy_timeout_ms=1000)
+        await Storage.open(postgres_url, busy_timeout_ms=1000, pool=POSTGRES_POOL)
     assert "\n" not in str(raised.value)

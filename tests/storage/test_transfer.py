@@ -7,7 +7,7 @@ import pytest
 
 from storage import ChatSettings, DatabaseUnavailableError, Storage
 from storage.transfer import BATCH_ROWS, TransferError, copy_database
-from tests.conftest import FakeClock
+from tests.conftest import POSTGRES_POOL, FakeClock
 
 PENDING_UPDATE = json.dumps(
     {"update_id": 7001, "message": {"message_id": 1, "text": "Inflasi Oktober 2,1 persen."}}
@@ -37,7 +37,9 @@ async def test_sqlite_cache_settings_and_pending_updates_move_to_postgresql(
 ):
     report = await copy_database(f"sqlite:///{sqlite_source}", postgres_url.dsn)
 
-    storage = await Storage.open(postgres_url, busy_timeout_ms=1000, clock=FakeClock(1_700_000_010))
+    storage = await Storage.open(
+        postgres_url, busy_timeout_ms=1000, pool=POSTGRES_POOL, clock=FakeClock(1_700_000_010)
+    )
     assert await storage.get_cached("text:berita") == '{"summary": ["Harga beras naik."]}'
     assert await storage.get_cached("link:abadi") == '{"summary": ["Rupiah menguat."]}'
     assert await storage.get_chat_settings(42) == ChatSettings(42, 4, "en")
@@ -56,7 +58,9 @@ async def test_sqlite_cache_settings_and_pending_updates_move_to_postgresql(
 async def test_expiry_times_are_kept(sqlite_source, postgres_url):
     await copy_database(f"sqlite:///{sqlite_source}", postgres_url.dsn)
     clock = FakeClock(1_700_000_000 + 3600)
-    storage = await Storage.open(postgres_url, busy_timeout_ms=1000, clock=clock)
+    storage = await Storage.open(
+        postgres_url, busy_timeout_ms=1000, pool=POSTGRES_POOL, clock=clock
+    )
     assert await storage.get_cached("text:berita") is None
     assert await storage.get_cached("link:abadi") is not None
     await storage.close()
@@ -100,7 +104,7 @@ async def test_a_file_from_the_first_release_is_upgraded_and_copied(tmp_path, po
             "PRAGMA user_version = 1;"
         )
     await copy_database(f"sqlite:///{path}", postgres_url.dsn)
-    storage = await Storage.open(postgres_url, busy_timeout_ms=1000)
+    storage = await Storage.open(postgres_url, busy_timeout_ms=1000, pool=POSTGRES_POOL)
     assert await storage.get_cached("text:lama") == "isi"
     await storage.close()
 

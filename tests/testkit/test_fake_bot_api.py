@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import ssl
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -30,34 +28,12 @@ from telegram.error import (
     RetryAfter,
 )
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
-from telegram.request import HTTPXRequest
 
-from testkit.fake_bot_api import FakeBotApi, fake_bot_api
-
-__all__ = ["fake_bot_api"]  # the fixture is used by name below
+from testkit.fake_bot_api import FakeBotApi
+from tests.conftest import telegram_client
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 USER_ID = 1001
-# Each default HTTPXRequest loads the CA bundle (~0.1 s); one shared context keeps tests fast.
-SHARED_TLS = ssl.create_default_context()
-
-
-def make_bot(server: FakeBotApi, token: str | None = None) -> Bot:
-    def request() -> HTTPXRequest:
-        return HTTPXRequest(httpx_kwargs={"verify": SHARED_TLS})
-
-    return Bot(
-        token or server.token,
-        base_url=server.base_url,
-        request=request(),
-        get_updates_request=request(),
-    )
-
-
-@pytest.fixture
-async def bot(fake_bot_api: FakeBotApi) -> AsyncIterator[Bot]:
-    async with make_bot(fake_bot_api) as client:
-        yield client
 
 
 @pytest.fixture
@@ -328,7 +304,7 @@ async def test_a_second_long_poll_ends_the_first_with_conflict(
     while not fake_bot_api.polling:
         await asyncio.sleep(0.01)
 
-    async with make_bot(fake_bot_api) as second_instance:
+    async with telegram_client(fake_bot_api) as second_instance:
         await second_instance.get_updates(timeout=0)
 
     with pytest.raises(Conflict, match="terminated by other getUpdates request"):
@@ -394,7 +370,7 @@ async def test_chat_action_must_be_a_known_action(bot: Bot, chat_id: int) -> Non
 
 async def test_wrong_token_is_invalid_token(fake_bot_api: FakeBotApi) -> None:
     with pytest.raises(InvalidToken):
-        async with make_bot(fake_bot_api, token="123456:WRONG-token"):
+        async with telegram_client(fake_bot_api, token="123456:WRONG-token"):
             pass
 
 

@@ -3,14 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from telegram import Bot
 
-from testkit.fake_bot_api import FakeBotApi, fake_bot_api, split_like_client
-
-__all__ = ["fake_bot_api"]
+from testkit.fake_bot_api import FakeBotApi, split_like_client
 
 PARAGRAPH = (
     "Pemerintah Kota Bandung mulai menguji coba bus listrik di jalur Dago pada Senin pagi, "
@@ -18,12 +14,6 @@ PARAGRAPH = (
     "Wali kota mengatakan uji coba berlangsung selama tiga bulan sebelum diputuskan apakah "
     "layanan ini akan diperluas ke jalur lain di kota tersebut."
 )
-
-
-@pytest.fixture
-async def bot(fake_bot_api: FakeBotApi) -> AsyncIterator[Bot]:
-    async with Bot(fake_bot_api.token, base_url=fake_bot_api.base_url) as client:
-        yield client
 
 
 async def test_an_edit_delivers_the_whole_message_with_its_new_text(

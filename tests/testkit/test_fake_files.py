@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import httpx
 import pytest
 from telegram import Bot
 from telegram.error import BadRequest
 
-from testkit.fake_bot_api import MAX_DOWNLOAD_BYTES, FakeBotApi, fake_bot_api
-
-__all__ = ["fake_bot_api"]
+from testkit.fake_bot_api import MAX_DOWNLOAD_BYTES, FakeBotApi
 
 ARTICLE = (
     "Pemerintah Kota Bandung mulai menguji coba bus listrik di jalur Dago pada Senin pagi. "
     "Wali kota mengatakan uji coba berlangsung selama tiga bulan sebelum diputuskan.\n"
 )
-
-
-@pytest.fixture
-async def bot(fake_bot_api: FakeBotApi) -> AsyncIterator[Bot]:
-    client = Bot(
-        fake_bot_api.token,
-        base_url=fake_bot_api.base_url,
-        base_file_url=fake_bot_api.base_file_url,
-    )
-    async with client:
-        yield client
 
 
 async def test_a_sent_document_is_downloaded_through_get_file(

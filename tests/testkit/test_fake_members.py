@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from telegram import Bot, ChatMember
 from telegram.error import BadRequest, Forbidden
 
-from testkit.fake_bot_api import FakeBotApi, fake_bot_api
-
-__all__ = ["fake_bot_api"]
+from testkit.fake_bot_api import FakeBotApi
 
 GROUP = -1001234567890
-
-
-@pytest.fixture
-async def bot(fake_bot_api: FakeBotApi) -> AsyncIterator[Bot]:
-    async with Bot(fake_bot_api.token, base_url=fake_bot_api.base_url) as client:
-        yield client
 
 
 async def test_statuses_set_by_the_test_are_what_get_chat_member_answers(

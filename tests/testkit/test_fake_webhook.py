@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 import pytest
@@ -14,10 +13,8 @@ from telegram import Bot, Update
 from telegram.error import BadRequest, Conflict
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
-from testkit.fake_bot_api import SECRET_HEADER, FakeBotApi, fake_bot_api
+from testkit.fake_bot_api import SECRET_HEADER, FakeBotApi
 from testkit.news_site import NewsSite
-
-__all__ = ["fake_bot_api"]
 
 HOOK = "https://ringkas.example/telegram/hook"
 
@@ -34,11 +31,9 @@ class Receiver:
         return web.Response(status=self.statuses.pop(0) if self.statuses else 200)
 
 
-@pytest.fixture
-async def bot(fake_bot_api: FakeBotApi) -> AsyncIterator[Bot]:
+@pytest.fixture(autouse=True)
+def quick_webhook_retries(fake_bot_api: FakeBotApi) -> None:
     fake_bot_api.webhook_retry_delay = 0.05
-    async with Bot(fake_bot_api.token, base_url=fake_bot_api.base_url) as client:
-        yield client
 
 
 async def serve(receiver: Receiver) -> NewsSite:

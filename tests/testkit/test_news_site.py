@@ -6,7 +6,7 @@ import httpx
 import pytest
 from aiohttp import web
 
-from testkit.news_site import PAGES, Content, NewsSite, html, saved_page
+from testkit.news_site import PAGES, Content, NewsSite, dripping, html, saved_page
 
 
 async def test_saved_pages_are_served_under_their_own_names() -> None:
@@ -62,3 +62,17 @@ def test_a_synchronous_test_can_run_the_site_in_a_thread() -> None:
 
     assert page.status_code == 200
     assert site.hits["/article-en.html"] == 1
+
+
+async def test_a_dripping_page_arrives_a_space_at_a_time_between_its_head_and_tail() -> None:
+    slow = dripping(drips=3, every=0.01, head=b"<html><body>", tail=b"</body></html>")
+    async with (
+        NewsSite({"/pelan.html": slow}, saved_pages=False) as site,
+        httpx.AsyncClient() as client,
+        client.stream("GET", site.url("/pelan.html")) as response,
+    ):
+        chunks = [chunk async for chunk in response.aiter_raw()]
+
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert b"".join(chunks) == b"<html><body>   </body></html>"
+    assert len(chunks) > 1  # sent as it drips, not in one piece

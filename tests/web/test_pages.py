@@ -4,19 +4,20 @@ numbered pages, the page cap, and pages that cannot be read."""
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 from aiohttp import web
 
 from testkit.harness import fetch_policy
+from testkit.news_site import NewsSite
 from web.extract import parse_html
 from web.pages import fetch_article
 from web.pagination import NOT_PAGINATED, find_pagination
 
-REQUESTED = web.AppKey("requested", list[str])
 ALLOW_LOOPBACK = fetch_policy(allowed_networks=(ipaddress.ip_network("127.0.0.0/8"),))
 ARTICLE = "/read/2024/05/01/banjir-bandung"
+MAX_PAGES = 5  # more pages than these articles have (the cap has its own test)
 PAGE_TEXT = {
     1: [
         "BANDUNG - Banjir setinggi satu meter merendam tiga kecamatan di Kabupaten Bandung "
@@ -62,42 +63,38 @@ def numbered_nav(pages: int, current: int, show_all: bool) -> str:
 
 def paginated_site(
     pages: dict[int, list[str]], *, show_all: bool, broken: frozenset[int] = frozenset()
-) -> web.Application:
+) -> tuple[NewsSite, list[str]]:
+    """The article at ARTICLE over `pages` (not started), and the pages asked of it in order."""
     requested: list[str] = []
 
-    async def article(request: web.Request) -> web.Response:
-        requested.append(request.query.get("page", "1"))
+    def article(request: web.Request) -> web.StreamResponse:
         page = request.query.get("page", "1")
+        requested.append(page)
         if page == "all" and show_all:
             everything = [paragraph for number in sorted(pages) for paragraph in pages[number]]
             return web.Response(text=page_html(everything, ""), content_type="text/html")
         number = int(page) if page.isdigit() else 0
         if number not in pages or number in broken:
-            raise web.HTTPNotFound()
+            return web.HTTPNotFound()
         nav = numbered_nav(len(pages), number, show_all)
         return web.Response(text=page_html(pages[number], nav), content_type="text/html")
 
-    app = web.Application()
-    app.router.add_get(ARTICLE, article)
-    app[REQUESTED] = requested
-    return app
+    return NewsSite({ARTICLE: article}, saved_pages=False), requested
 
 
 @pytest.fixture
-async def serve() -> AsyncIterator[Callable[[web.Application], object]]:
-    runners: list[web.AppRunner] = []
+async def serve() -> AsyncIterator[Callable[[NewsSite], Awaitable[str]]]:
+    """Starts a site for the test (stopped after it); gives the article's URL there."""
+    sites: list[NewsSite] = []
 
-    async def start(app: web.Application) -> str:
-        runner = web.AppRunner(app)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
+    async def start(site: NewsSite) -> str:
         await site.start()
-        runners.append(runner)
-        return f"http://127.0.0.1:{runner.addresses[0][1]}{ARTICLE}"
+        sites.append(site)
+        return site.url(ARTICLE)
 
     yield start
-    for runner in runners:
-        await runner.cleanup()
+    for site in sites:
+        await site.stop()
 
 
 def all_text() -> list[str]:
@@ -105,25 +102,25 @@ def all_text() -> list[str]:
 
 
 async def test_the_sites_show_all_form_is_read_in_one_more_fetch(serve) -> None:
-    app = paginated_site(PAGE_TEXT, show_all=True)
-    article = await fetch_article(await serve(app), ALLOW_LOOPBACK)
+    site, requested = paginated_site(PAGE_TEXT, show_all=True)
+    article = await fetch_article(await serve(site), ALLOW_LOOPBACK, max_pages=MAX_PAGES)
     assert article.text.split("\n\n") == all_text()
     assert article.pages == 3
     assert not article.more_pages
-    assert app[REQUESTED] == ["1", "all"]
+    assert requested == ["1", "all"]
 
 
 async def test_without_a_show_all_form_the_numbered_pages_are_followed(serve) -> None:
-    app = paginated_site(PAGE_TEXT, show_all=False)
-    article = await fetch_article(await serve(app), ALLOW_LOOPBACK)
+    site, requested = paginated_site(PAGE_TEXT, show_all=False)
+    article = await fetch_article(await serve(site), ALLOW_LOOPBACK, max_pages=MAX_PAGES)
     assert article.text.split("\n\n") == all_text()
     assert (article.pages, article.more_pages) == (3, False)
-    assert app[REQUESTED] == ["1", "2", "3"]
+    assert requested == ["1", "2", "3"]
 
 
 async def test_a_page_that_cannot_be_read_leaves_the_article_marked_incomplete(serve) -> None:
-    app = paginated_site(PAGE_TEXT, show_all=False, broken=frozenset({2}))
-    article = await fetch_article(await serve(app), ALLOW_LOOPBACK)
+    site, _ = paginated_site(PAGE_TEXT, show_all=False, broken=frozenset({2}))
+    article = await fetch_article(await serve(site), ALLOW_LOOPBACK, max_pages=MAX_PAGES)
     assert article.text.split("\n\n") == PAGE_TEXT[1]
     assert (article.pages, article.more_pages) == (1, True)
 
@@ -137,17 +134,17 @@ async def test_no_more_pages_than_the_cap_are_fetched(serve) -> None:
         ]
         for number in range(1, 9)
     }
-    app = paginated_site(many, show_all=False)
-    article = await fetch_article(await serve(app), ALLOW_LOOPBACK, max_pages=3)
+    site, requested = paginated_site(many, show_all=False)
+    article = await fetch_article(await serve(site), ALLOW_LOOPBACK, max_pages=3)
     assert (article.pages, article.more_pages) == (3, True)
-    assert app[REQUESTED] == ["1", "2", "3"]
+    assert requested == ["1", "2", "3"]
 
 
 async def test_an_article_on_one_page_is_fetched_once(serve) -> None:
-    app = paginated_site({1: PAGE_TEXT[1] + PAGE_TEXT[2]}, show_all=False)
-    article = await fetch_article(await serve(app), ALLOW_LOOPBACK)
+    site, requested = paginated_site({1: PAGE_TEXT[1] + PAGE_TEXT[2]}, show_all=False)
+    article = await fetch_article(await serve(site), ALLOW_LOOPBACK, max_pages=MAX_PAGES)
     assert (article.pages, article.more_pages) == (1, False)
-    assert app[REQUESTED] == ["1"]
+    assert requested == ["1"]
 
 
 def test_links_to_other_articles_or_hosts_are_not_pages_of_this_one() -> None:
