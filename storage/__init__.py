@@ -1,14 +1,19 @@
 """Storage layer: result cache, chat settings, usage stats and the state replicas share, on
 SQLite (aiosqlite, the default) or PostgreSQL (asyncpg). Every SQL statement lives here."""
 
-from storage.postgres import PoolLimits
 from storage.receipts import PendingUpdate, Receipt
 from storage.schema import SCHEMA_VERSION
 from storage.settings import UNCHANGED, ChatSettings
 from storage.shared import RateLimitHit
 from storage.sql import DatabaseUnavailableError
 from storage.store import Storage, StorageStats
-from storage.urls import DatabaseLocation, DatabaseUrlError, PostgresUrl, parse_database_url
+from storage.urls import (
+    DatabaseLocation,
+    DatabaseUrlError,
+    PoolLimits,
+    PostgresUrl,
+    parse_database_url,
+)
 
 __all__ = [
     "SCHEMA_VERSION",

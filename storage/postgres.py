@@ -26,7 +26,6 @@ import logging
 import socket
 import time
 from collections.abc import AsyncIterator, Iterable
-from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
@@ -43,7 +42,7 @@ from storage.sql import (
     numbered_placeholders,
     to_ms,
 )
-from storage.urls import PostgresUrl
+from storage.urls import PoolLimits, PostgresUrl
 
 log = logging.getLogger(__name__)
 
@@ -51,14 +50,6 @@ log = logging.getLogger(__name__)
 # running migrations; the states are PostgreSQL's (cancelled, conflicts, too many clients).
 MIGRATION_LOCK = 0x52494E4B  # "RINK"
 _BUSY_STATES = {"57014", "40001", "40P01", "55P03", "53300"}
-
-
-@dataclass(frozen=True)
-class PoolLimits:
-    """How the backend connects; the values (and their defaults) come from bot.settings."""
-
-    size: int  # connections per process at most
-    connect_timeout_seconds: float  # the first connection may wait for a server still starting
 
 
 class PostgresSession:

@@ -20,14 +20,13 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 from storage import cache, receipts, settings, shared
-from storage.postgres import PoolLimits, PostgresBackend
 from storage.receipts import PendingUpdate, Receipt
 from storage.runner import Backend, Runner
 from storage.settings import UNCHANGED, ChatSettings, Unchanged
 from storage.shared import RateLimitHit
 from storage.sql import Session, to_ms
 from storage.sqlite import SqliteBackend
-from storage.urls import DatabaseLocation, PostgresUrl
+from storage.urls import DatabaseLocation, PoolLimits, PostgresUrl
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +76,8 @@ class Storage:
         if isinstance(location, PostgresUrl):
             if pool is None:
                 raise ValueError("a PostgreSQL database needs its pool limits (bot.settings)")
+            from storage.postgres import PostgresBackend  # asyncpg loads only when used
+
             backend = await PostgresBackend.open(
                 location, busy_timeout_ms=busy_timeout_ms, pool=pool
             )

@@ -16,11 +16,11 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from storage.postgres import PoolLimits, PostgresBackend
+from storage.postgres import PostgresBackend
 from storage.runner import Backend
 from storage.sql import Row, Session
 from storage.sqlite import SqliteBackend
-from storage.urls import PostgresUrl, parse_database_url
+from storage.urls import PoolLimits, PostgresUrl, parse_database_url
 
 log = logging.getLogger(__name__)
 

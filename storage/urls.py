@@ -22,6 +22,15 @@ class DatabaseUrlError(ValueError):
 
 
 @dataclass(frozen=True)
+class PoolLimits:
+    """How a PostgreSQL backend connects; the values (and their defaults) come from
+    bot.settings."""
+
+    size: int  # connections per process at most
+    connect_timeout_seconds: float  # the first connection may wait for a server still starting
+
+
+@dataclass(frozen=True)
 class PostgresUrl:
     """A PostgreSQL server and database; `str()` and `repr()` leave the password out."""
 
