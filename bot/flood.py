@@ -10,6 +10,9 @@ PTB's AIORateLimiter pauses *every* request when *any* request gets a 429, so on
   for `retry_seconds` (a minute and more) when the request delivers a reply, a few attempts
   otherwise (start-up calls must fail fast and clearly);
 - a 400 (or any other refusal) is never retried;
+- a sendMessage whose answer was lost after Telegram may have delivered it is retried too, and
+  then the delivered copy is looked for, so that the user sees the message once
+  (bot/lost_answers.py);
 - `close()` (the application stopping) ends every wait at once, so shutdown never waits out a
   flood limit or an outage.
 
@@ -31,6 +34,8 @@ from typing import Any
 from aiolimiter import AsyncLimiter
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import BaseRateLimiter
+
+from .lost_answers import LostAnswers, Result, Send, is_unsure
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +71,11 @@ class DeliveryPolicy:
     messages_per_second: float = 30.0
     group_messages_per_minute: float = 20.0
     typing_actions_per_second: float = 10.0
+    # A sendMessage whose answer was lost: how many message ids below the retry's are probed
+    # for the delivered copy, and how long other sends to the chat may take to settle first.
+    # Not in bot/settings.py: internal safety margins, not something to tune per deployment.
+    probe_span: int = 40
+    settle_seconds: float = 10.0
 
 
 def _chat_of(data: JsonDict) -> ChatKey | None:
@@ -105,6 +115,9 @@ class ReplyPacer(BaseRateLimiter[int]):
         self._overall = _bucket(self.policy.messages_per_second)
         self._typing = _bucket(self.policy.typing_actions_per_second)
         self._groups: dict[ChatKey, AsyncLimiter] = {}
+        self._lost = LostAnswers(
+            probe_span=self.policy.probe_span, settle_seconds=self.policy.settle_seconds
+        )
 
     @property
     def messages_per_second(self) -> float:
@@ -113,6 +126,7 @@ class ReplyPacer(BaseRateLimiter[int]):
 
     def share_budget(self, replicas: int) -> None:
         """Keep to 1/`replicas` of the bot's messages a second (replicas sharing one bot)."""
+        self._lost.replicas = replicas  # others' replies are unknown here: no probing
         rate = self.policy.messages_per_second / max(1, replicas)
         if rate != self.messages_per_second:
             # A new bucket rather than changing the old one's private rate: requests already
@@ -147,6 +161,38 @@ class ReplyPacer(BaseRateLimiter[int]):
         rate_limit_args: int | None,
     ) -> bool | JsonDict | list[JsonDict]:
         chat = _chat_of(data)
+        send = self._lost.begin(chat, endpoint)
+        delivered = False
+        try:
+            result = await self._deliver(callback, args, kwargs, endpoint, data, chat, send)
+            delivered = True
+            if send is None or chat is None:
+                return result
+            self._lost.delivered(chat, send, result)
+            if send.unsure_attempts == 0 or tuple(args[:1]) != (endpoint,):
+                return result  # (the probes need PTB's callback: `_do_post(endpoint, data)`)
+
+            async def probe(method: str, params: JsonDict) -> Result:
+                await self._throttle(chat)
+                return await callback(method, params, **kwargs)
+
+            try:
+                return await self._lost.settle(chat, send, data, result, probe, self._pause)
+            except DeliveryAborted:
+                return result  # delivered; the bot stops before the copies are sorted out
+        finally:
+            self._lost.end(chat, send, delivered)
+
+    async def _deliver(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, Result]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        chat: ChatKey | None,
+        send: Send | None,
+    ) -> Result:
         loop = asyncio.get_running_loop()
         started = loop.time()
         failures = floods = 0
@@ -158,7 +204,7 @@ class ReplyPacer(BaseRateLimiter[int]):
                 return True
             await self._throttle(chat)
             try:
-                return await callback(*args, **kwargs)
+                return await self._attempt(callback, args, kwargs, data, chat, send)
             except RetryAfter as error:
                 floods += 1
                 if floods > self.policy.flood_retries:
@@ -177,6 +223,31 @@ class ReplyPacer(BaseRateLimiter[int]):
                     raise
                 log.warning("%s failed (%s); retry %d in %.2fs", endpoint, error, failures, delay)
                 await self._pause(delay)
+
+    async def _attempt(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, Result]],
+        args: Any,
+        kwargs: dict[str, Any],
+        data: dict[str, Any],
+        chat: ChatKey | None,
+        send: Send | None,
+    ) -> Result:
+        """One call, noted (for a message-creating one) as on the wire meanwhile, and as
+        unsure if it failed after Telegram may have acted on it."""
+        if send is None or chat is None:
+            return await callback(*args, **kwargs)
+        self._lost.attempt_starts(chat, send, data, asyncio.get_running_loop().time())
+        unsure = True  # also when cancelled on the way
+        try:
+            result = await callback(*args, **kwargs)
+            unsure = False
+            return result
+        except TelegramError as error:
+            unsure = is_unsure(error)
+            raise
+        finally:
+            self._lost.attempt_ends(chat, send, unsure)
 
     async def _room_for_typing(self) -> bool:
         """Room in the message budget and in the typing budget (taken: with room, acquire()

@@ -39,6 +39,18 @@ T = TypeVar("T")
 # The update being handled, in this task (PTB runs each update's handlers in one task).
 _current_update: ContextVar[int | None] = ContextVar("current_update", default=None)
 
+
+@dataclass(frozen=True)
+class HandledMessage:
+    """The message of the update being handled: where its chat stood when it came in."""
+
+    chat_id: int
+    message_id: int
+    created: float  # Unix time, whole seconds (Telegram's `date`)
+
+
+_handled_message: ContextVar[HandledMessage | None] = ContextVar("handled_message", default=None)
+
 # Part numbers beside an answer's own parts (0, 1, 2, ...: one per reply, in order).
 QUEUED_NOTICE_PART = 1000  # "the rest of your burst will take a while"
 SKIPPED_NOTE_PART = 1001  # "these were skipped"
@@ -133,9 +145,22 @@ async def preferences(
 
 
 def note_update(update: object) -> None:
-    """Remember which update is being handled, for log lines (set first for every update)."""
-    if isinstance(update, Update):
-        _current_update.set(update.update_id)
+    """Remember which update is being handled, for log lines, and its message, for the
+    search for a reply whose answer was lost (bot/lost_answers.py); set first for every
+    update."""
+    if not isinstance(update, Update):
+        return
+    _current_update.set(update.update_id)
+    message = update.effective_message
+    mark = None
+    if message is not None:
+        mark = HandledMessage(message.chat.id, message.message_id, message.date.timestamp())
+    _handled_message.set(mark)
+
+
+def handled_message() -> HandledMessage | None:
+    """The message of the update this task handles, if it has one."""
+    return _handled_message.get()
 
 
 async def with_retries(

@@ -19,6 +19,7 @@ from storage import DatabaseLocation
 from testkit.fake_bot_api import FakeBotApi, RecordedCall
 from testkit.harness import answers_to, is_reply_to, running_bot, services_of
 from tests.conftest import SQLITE_ONLY
+from tests.e2e.articles import BANJIR, RATES
 
 JsonDict = dict[str, Any]
 
@@ -110,34 +111,92 @@ async def test_a_server_error_on_send_message_is_retried_with_a_log_line(
     assert any("sendMessage" in line for line in log_lines(caplog, "", logging.WARNING))
 
 
+# An article in each interface language, and the title its summary starts with.
+IN_LANGUAGE = [
+    pytest.param("id", BANJIR, "Ringkasan", id="indonesian"),
+    pytest.param("en", RATES, "Summary", id="english"),
+]
+
+
+def tries_answering(api: FakeBotApi, sent: JsonDict) -> list[RecordedCall]:
+    """sendMessage calls that reply to `sent`, answered or not."""
+    return [
+        call
+        for call in api.calls_to("sendMessage")
+        if call.params.get("reply_parameters", {}).get("message_id") == sent["message_id"]
+    ]
+
+
+def faults_answering(api: FakeBotApi, sent: JsonDict) -> list[str | None]:
+    return [call.fault for call in tries_answering(api, sent)]
+
+
 @SQLITE_ONLY  # storage is incidental here
-async def test_a_connection_dropped_before_telegram_answers_is_retried_once(
+@pytest.mark.parametrize(("language", "article", "title"), IN_LANGUAGE)
+async def test_a_connection_dropped_before_telegram_acts_still_gives_exactly_one_answer(
     api: FakeBotApi,
     bot_database: DatabaseLocation,
-    sample_article: str,
     caplog: pytest.LogCaptureFixture,
+    language: str,
+    article: str,
+    title: str,
 ) -> None:
     async with running_bot(api, bot_database):
         api.drop_next("sendMessage")
-        sent = api.private_text(sample_article)
+        sent = api.private_text(article, language_code=language)
         await api.wait_for(is_reply_to(sent), timeout=5)
-        await summary_for(api, SECOND_ARTICLE)
-    assert len(answers_to(api, sent)) == 1
-    assert [call.fault for call in failed_calls(api, "sendMessage")] == ["dropped"]
+        later = api.private_text(SECOND_ARTICLE)
+        await api.wait_for(is_reply_to(later), timeout=5)
+        [answer] = answers_to(api, sent)
+    assert answer["text"].startswith(title)
+    assert faults_answering(api, sent) == ["dropped", None]
     assert any("sendMessage" in line for line in log_lines(caplog, "", logging.WARNING))
 
 
 @SQLITE_ONLY  # storage is incidental here
-async def test_a_reply_whose_answer_is_lost_still_reaches_the_user(
-    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str
+@pytest.mark.parametrize(("language", "article", "title"), IN_LANGUAGE)
+async def test_a_reply_whose_answer_is_lost_after_delivery_reaches_the_user_exactly_once(
+    api: FakeBotApi, bot_database: DatabaseLocation, language: str, article: str, title: str
 ) -> None:
     async with running_bot(api, bot_database):
         api.drop_next("sendMessage", after_processing=True)
-        sent = api.private_text(sample_article)
-        await api.wait_for(is_reply_to(sent), timeout=5)
-        await summary_for(api, SECOND_ARTICLE)
-    assert answers_to(api, sent)
-    assert all("Ringkasan" in answer["text"] for answer in answers_to(api, sent))
+        sent = api.private_text(article, language_code=language)
+        # The first try is delivered, its answer lost; the retry delivers a second copy.
+        await wait_until(lambda: faults_answering(api, sent) == ["dropped", None], timeout=5)
+        await wait_until(lambda: len(answers_to(api, sent)) == 1, timeout=5)
+        later = api.private_text(SECOND_ARTICLE)
+        await api.wait_for(is_reply_to(later), timeout=5)
+        [answer] = answers_to(api, sent)
+        [first_try, _] = tries_answering(api, sent)
+    assert answer["text"].startswith(title)
+    assert answer["raw_text"] == first_try.params["text"]
+    assert len(answers_to(api, later)) == 1
+
+
+@SQLITE_ONLY  # storage is incidental here
+@pytest.mark.parametrize("delivered", [False, True], ids=["dropped-before", "answer-lost"])
+async def test_looking_for_a_lost_answer_changes_neither_the_users_messages_nor_other_replies(
+    api: FakeBotApi, bot_database: DatabaseLocation, delivered: bool
+) -> None:
+    """While the reply waits for its retry, the user writes again and gets an answer: both
+    lie between the lost copy's place and the retry's, where the copy is looked for."""
+    async with running_bot(api, bot_database, send_first_backoff_seconds=3.0):
+        api.drop_next("sendMessage", after_processing=delivered)
+        sent = api.private_text(BANJIR)
+        await wait_until(lambda: faults_answering(api, sent) == ["dropped"], timeout=5)
+        between = api.private_text("/help")
+        await api.wait_for(is_reply_to(between), timeout=5)
+        [help_before] = answers_to(api, between)
+        await wait_until(lambda: faults_answering(api, sent) == ["dropped", None], timeout=5)
+        await wait_until(lambda: len(answers_to(api, sent)) == 1, timeout=5)
+        later = api.private_text(SECOND_ARTICLE)
+        await api.wait_for(is_reply_to(later), timeout=5)
+        [help_after] = answers_to(api, between)
+        [answer] = answers_to(api, sent)
+    assert help_after == help_before, "the other reply is untouched"
+    edited = [call for call in api.calls_to("editMessageText") if call.ok]
+    assert edited == [], "no probe changed a message"
+    assert "Ringkasan" in answer["text"]
 
 
 # ---- Telegram faults on getUpdates -----------------------------------------------------------

@@ -96,6 +96,28 @@ async def test_at_info_neither_message_text_nor_link_paths_are_logged(
     assert ARTICLE_SENTENCE not in logged_text(caplog, logging.INFO)
 
 
+@SQLITE_ONLY  # storage is incidental here
+async def test_at_info_a_documents_file_name_is_never_logged(
+    api: FakeBotApi,
+    bot_database: DatabaseLocation,
+    sample_article: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    read_name, unread_name = "laporan-narasumber-budi-santoso.txt", "bukti-suap-pejabat-x.pdf"
+    async with running_bot(api, bot_database):
+        read = api.document_message(sample_article.encode(), file_name=read_name)
+        unread = api.document_message(b"%PDF-1.7 rusak" * 8, file_name=unread_name, user_id=1002)
+        for sent in (read, unread):
+            await api.wait_for_messages(sent["chat"]["id"], 1, timeout=10)
+    assert "Ringkasan" in api.sent_messages(read["chat"]["id"])[0]["text"]
+    assert "rusak" in api.sent_messages(unread["chat"]["id"])[0]["text"]
+    logged = logged_text(caplog, logging.INFO)
+    assert "document not read" in logged, "the unreadable document was logged"
+    assert read_name not in logged and unread_name not in logged
+    assert "narasumber" not in logged and "bukti-suap" not in logged
+
+
 async def test_a_refused_token_is_reported_without_printing_it(tmp_path: Path) -> None:
     async with FakeBotApi("999888:another-bots-token-abcdefghijk") as other_bot:
         env = bot_environment(

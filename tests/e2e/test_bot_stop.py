@@ -1,4 +1,5 @@
-"""SIGTERM while work hangs: `python -m bot run` still exits within 10 s, workers and all.
+"""SIGTERM while work hangs: `python -m bot run` still exits within 10 s, workers and all,
+polling or serving a webhook.
 
 The bot runs as its own process. A `sitecustomize` module on its PYTHONPATH makes its
 engine hang on articles carrying a marker line (the bot's worker processes are forked from
@@ -12,11 +13,13 @@ import asyncio
 import os
 import re
 import signal
+import socket
 import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import pytest
 import pytest_asyncio
 
 from bot import texts
@@ -78,14 +81,32 @@ def alive(pid: int) -> bool:
         return False
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def mode_environment(api: FakeBotApi, mode: str) -> dict[str, str]:
+    """Nothing more for polling; for a webhook, the fake API posts updates to the bot."""
+    if mode == "polling":
+        return {}
+    port = free_port()
+    api.deliver_webhooks_to(f"http://127.0.0.1:{port}")
+    return {"WEBHOOK_URL": "https://ringkas.example/telegram/hook", "PORT": str(port)}
+
+
+@pytest.mark.parametrize("mode", ["polling", "webhook"])
 async def test_sigterm_exits_within_10_s_while_an_engine_job_and_a_fetch_hang(
-    api: FakeBotApi, tmp_path: Path, sample_article: str, dripping_site: str
+    api: FakeBotApi, tmp_path: Path, sample_article: str, dripping_site: str, mode: str
 ) -> None:
     patches = tmp_path / "patches"
     patches.mkdir()
     (patches / "sitecustomize.py").write_text(HANGING_ENGINE, encoding="utf-8")
     environment = {
-        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK"))
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "WEBHOOK")) and k not in ("PORT", "LISTEN_ADDRESS")
     }
     environment |= {
         "TELEGRAM_BOT_TOKEN": TOKEN,
@@ -94,6 +115,7 @@ async def test_sigterm_exits_within_10_s_while_an_engine_job_and_a_fetch_hang(
         "FETCH_ALLOWED_NETWORKS": "127.0.0.0/8",
         "PYTHONPATH": f"{patches}{os.pathsep}{PROJECT}",
     }
+    environment |= mode_environment(api, mode)
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", cwd=tmp_path, env=environment,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
@@ -129,3 +151,6 @@ async def test_sigterm_exits_within_10_s_while_an_engine_job_and_a_fetch_hang(
     while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
     assert not any(alive(pid) for pid in workers)
+    if mode == "webhook":
+        assert any(post.ok for post in api.webhook_posts), "updates came by the webhook"
+        assert not api.calls_to("getUpdates")

@@ -325,3 +325,15 @@ def test_splitting_is_linear_in_runs_of_punctuation() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+def test_a_run_of_ellipses_at_the_very_end_of_the_text_is_split_in_one_pass() -> None:
+    """The issue's exact trigger: "..." repeated with nothing after it (no space, no word).
+    Quadratic splitting needed minutes for this; linear splitting a few milliseconds."""
+    text = "Kata " + "..." * 20_000
+    sentences = split_sentences(text)
+    assert sentences[0].text.startswith("Kata ...")
+    assert all(len(s.text) <= MAX_SENTENCE_CHARS for s in sentences)
+    assert all(text[s.start : s.end] == s.text for s in sentences)
+    assert [s.start for s in sentences] == sorted(s.start for s in sentences)
+    assert "".join(s.text for s in sentences).replace(" ", "") == text.replace(" ", "")
