@@ -4,9 +4,10 @@ The bench process serves the fake Telegram Bot API (testkit.fake_bot_api) and a 
 on 127.0.0.1, starts the bot as its own process (`python -m bot run`) pointed at both, and sends
 private messages open loop at a fixed rate: new IndoSum articles, repeats of earlier ones, long
 articles, links to the local site, long pastes split by the client into consecutive messages,
-and articles sent as .txt documents. For every request it measures the time from its last
-message to the first reply, by kind (fresh, cached, ...), and counts the answers: the target is
-exactly one per request. The machinery lives in testkit/load/ (see its __init__).
+and articles sent as documents (.txt, .pdf with a text layer, .html, in turn). For every
+request it measures the time from its last message to the first reply, by kind (fresh,
+cached, ...), and counts the answers: the target is exactly one per request. The machinery
+lives in testkit/load/ (see its __init__).
 
 Modes:
 - one process polling (the default), with targets: sustained rate, fresh p95 < 500 ms, cached

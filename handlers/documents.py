@@ -7,7 +7,6 @@ through the same digest service as pasted text: same cache, same buttons.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass, field
 
@@ -15,15 +14,9 @@ from telegram import Message
 from telegram.error import TelegramError
 
 from service import ConversationLimits
-from service.documents import (
-    DocumentError,
-    DocumentLimits,
-    DocumentText,
-    document_kind,
-    read_document,
-)
+from service.documents import DocumentError, DocumentLimits, DocumentText, document_kind
 
-from .services import Context
+from .services import Context, services_of
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +68,8 @@ async def read_telegram_document(
 ) -> tuple[str, tuple[str, dict[str, object]] | None]:
     """The document's text and, when it was cut short, the note (text key, values) saying so.
 
-    Raises DocumentProblem.
+    The parsing runs in the heavy lane (DigestService.read_document). Raises DocumentProblem,
+    or from the lanes EngineBusy or WorkTooSlow (a document too slow to read).
     """
     check_document(ref, limits)
     try:
@@ -88,8 +82,8 @@ async def read_telegram_document(
         raise DocumentProblem("document_too_big", {"size": f"{len(data) / (1024 * 1024):.0f}"})
     document_limits = DocumentLimits(limits.max_document_pages, limits.max_document_chars)
     try:
-        document = await asyncio.to_thread(
-            read_document, data, ref.file_name, ref.mime_type, document_limits
+        document = await services_of(context).digests.read_document(
+            data, ref.file_name, ref.mime_type, document_limits
         )
     except DocumentError as error:
         log.info("document not read: %s", error.code.value)  # never the file's name at INFO

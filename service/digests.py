@@ -10,6 +10,7 @@ Identical requests that arrive together are computed once.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import time
@@ -22,7 +23,7 @@ from storage import Storage, StorageStats
 from summarizer import Digest
 from web.policy import FetchPolicy, Resolver
 
-from . import metrics
+from . import documents, metrics
 from .fairness import FairSlots, requester
 from .flight import SingleFlight
 from .keys import article_key, digest_key, is_link_article, link_article_id
@@ -279,6 +280,23 @@ class DigestService:
         if not answer.from_cache or await self.article(article.article_id) is None:
             self._remember(article)
         return answer
+
+    async def read_document(
+        self,
+        data: bytes,
+        file_name: str | None,
+        mime_type: str | None,
+        limits: documents.DocumentLimits,
+    ) -> documents.DocumentText:
+        """A document's text, read in the heavy lane: fair across users and bounded by its
+        deadline (a PDF or page that takes too long gives WorkTooSlow, and the same file
+        sent again within the hour is refused at once).
+
+        Raises service.documents.DocumentError, or (from the lanes) EngineBusy, WorkTooSlow
+        or EngineCrashed.
+        """
+        key = "document:" + hashlib.sha256(data).hexdigest()
+        return await self._heavy(key, documents.read_document, data, file_name, mime_type, limits)
 
     async def extract(self, url: str) -> ArticleRecord:
         """The article at a link, cleaned (from the cache when it was read recently).

@@ -4,6 +4,10 @@ Telegram-free: the bot reads a document's bytes from Telegram and the command li
 file, and both turn them into article text here. Each way a document cannot be read has its
 own error code, so that people are told which it is (a scan without text is not a broken
 file, and neither is a locked one).
+
+The bot runs `read_document` in the heavy lane's worker processes (DigestService.
+read_document), under the lane's deadline: this module imports only the standard library
+when loaded, and each parser (pypdf, lxml, trafilatura, charset detection) on first use.
 """
 
 from __future__ import annotations
@@ -16,8 +20,6 @@ import zipfile
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import PurePath
-
-import charset_normalizer
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +121,10 @@ def document_kind(
 def read_document(
     data: bytes, file_name: str | None, mime_type: str | None, limits: DocumentLimits
 ) -> DocumentText:
-    """The text of a document. Raises DocumentError (CPU work: call it off the event loop)."""
+    """The text of a document. Raises DocumentError.
+
+    CPU work, seconds for a large PDF: the bot runs it in the heavy lane, under its deadline.
+    """
     kind = document_kind(file_name, mime_type, data[:8])
     if kind is None:
         raise DocumentError(DocumentErrorCode.UNSUPPORTED, f"cannot read {file_name or 'this'}")
@@ -155,6 +160,8 @@ def decode_text(data: bytes) -> str:
         return _checked_text(data.decode("utf-8"))
     except UnicodeDecodeError:
         pass
+    import charset_normalizer  # only for text that is not UTF-8
+
     best = charset_normalizer.from_bytes(data).best()
     if best is None or best.encoding is None:
         raise DocumentError(DocumentErrorCode.CORRUPT, "not text in any known encoding")

@@ -127,7 +127,9 @@ class InjectMixin(FilesMixin):
         message["sticker"] = self._sticker(emoji)
         return self._deliver_message(message)
 
-    def callback(self, message: JsonDict, data: str, *, user_id: int = 1001) -> str:
+    def callback(
+        self, message: JsonDict, data: str, *, user_id: int = 1001, language_code: str | None = "id"
+    ) -> str:
         """The user presses an inline button with ``data`` under ``message``; returns the query id.
 
         The message is sent in its current stored state (after edits) when the server knows it.
@@ -139,7 +141,7 @@ class InjectMixin(FilesMixin):
         self._open_callback_queries.add(query_id)
         query = {
             "id": query_id,
-            "from": make_user(user_id),
+            "from": make_user(user_id, language_code=language_code),
             "message": copy.deepcopy(current),
             "chat_instance": str(7_000_000_000_000_000_000 + key[0]),
             "data": data,

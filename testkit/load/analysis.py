@@ -29,7 +29,11 @@ FRESH = "fresh article"
 FRESH_NEAR_LIMIT = "fresh article, 3,500+ chars (1 s paste wait)"
 FRESH_LONG = "fresh long article"
 SPLIT_PASTE = "split long paste"
-DOCUMENT_TXT = "document (.txt)"
+DOCUMENT_BUCKETS = {
+    "txt": "document (.txt)",
+    "pdf": "document (.pdf)",
+    "html": "document (.html)",
+}
 CACHED = "cached article"
 REPEAT_IN_FLIGHT = "repeat, first still in flight"
 LINK_FRESH = "fresh link"
@@ -37,7 +41,8 @@ LINK_CACHED = "cached link"
 LINK_IN_FLIGHT = "link repeat, first in flight"
 HELP_COMMAND = "/help"
 BUCKET_ORDER = (
-    FRESH, FRESH_NEAR_LIMIT, FRESH_LONG, SPLIT_PASTE, DOCUMENT_TXT, CACHED, REPEAT_IN_FLIGHT,
+    FRESH, FRESH_NEAR_LIMIT, FRESH_LONG, SPLIT_PASTE, *DOCUMENT_BUCKETS.values(), CACHED,
+    REPEAT_IN_FLIGHT,
     LINK_FRESH, LINK_CACHED, LINK_IN_FLIGHT, HELP_COMMAND,
 )  # fmt: skip
 ALWAYS_SHOWN = (FRESH, CACHED, LINK_FRESH, LINK_CACHED)
@@ -108,10 +113,13 @@ def classify(outcomes: Sequence[Outcome], earlier: Mapping[int, float | None]) -
     """Fresh or cached: a repeat is cached when its first's reply came before it was sent."""
     first_replies = dict(earlier)
     first_replies.update((o.injected.planned.index, o.first_reply_at) for o in outcomes)
-    fixed = {LONG: FRESH_LONG, SPLIT: SPLIT_PASTE, DOCUMENT: DOCUMENT_TXT,
-             HELP: HELP_COMMAND, CACHED_PROBE: CACHED}  # fmt: skip
+    fixed = {LONG: FRESH_LONG, SPLIT: SPLIT_PASTE, HELP: HELP_COMMAND,
+             CACHED_PROBE: CACHED}  # fmt: skip
     for outcome in outcomes:
         planned = outcome.injected.planned
+        if planned.kind == DOCUMENT:
+            outcome.bucket = DOCUMENT_BUCKETS.get(planned.file_format, DOCUMENT_BUCKETS["txt"])
+            continue
         if planned.kind in fixed:
             outcome.bucket = fixed[planned.kind]
             continue

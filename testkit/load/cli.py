@@ -48,7 +48,9 @@ def build_parser(description: str, default_data: Path) -> argparse.ArgumentParse
     mix.add_argument("--long", type=share_argument, default=0.05, help="one long message")
     mix.add_argument("--link", type=share_argument, default=0.1)
     mix.add_argument("--split", type=share_argument, default=0.05, help="split long paste")
-    mix.add_argument("--document", type=share_argument, default=0.05, help=".txt document")
+    mix.add_argument(
+        "--document", type=share_argument, default=0.05, help="document (.txt, .pdf, .html in turn)"
+    )
     mix.add_argument("--link-repeat", type=share_argument, default=0.3)
     mix.add_argument("--repeat-gap", type=float, default=5.0,
                      help="repeats pick contents first sent this long ago")  # fmt: skip

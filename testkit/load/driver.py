@@ -8,6 +8,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from testkit.documents import article_page, pdf_with_text
 from testkit.fake_bot_api import FakeBotApi, JsonDict, RecordedCall
 
 from .botproc import Fleet
@@ -37,13 +38,23 @@ def send(api: FakeBotApi, planned: PlannedMessage, part: str) -> JsonDict:
     if planned.kind == HELP:
         return api.command(part, user_id=user, language_code="id")
     if planned.kind == DOCUMENT:
+        data, mime_type = document_of(part, planned.file_format)
         return api.document_message(
-            part.encode("utf-8"),
-            file_name=f"artikel-{planned.index:04d}.txt",
-            mime_type="text/plain",
+            data,
+            file_name=f"artikel-{planned.index:04d}.{planned.file_format or 'txt'}",
+            mime_type=mime_type,
             user_id=user,
         )
     return api.private_text(part, user_id=user, language_code="id")
+
+
+def document_of(text: str, file_format: str) -> tuple[bytes, str]:
+    """An article as a file of `file_format`, and its MIME type."""
+    if file_format == "pdf":
+        return pdf_with_text(text, pages=2), "application/pdf"
+    if file_format == "html":
+        return article_page(text), "text/html"
+    return text.encode("utf-8"), "text/plain"
 
 
 async def inject_all(api: FakeBotApi, plan: Sequence[PlannedMessage]) -> list[Injected]:

@@ -111,7 +111,7 @@ def heading_lines(result: RunResult) -> list[str]:
         f"{max(s.busiest_chat_minute for s in result.steps)} from one chat within a minute; "
         f"per-user limit {USER_LIMIT_PER_MINUTE}). Mix: {kinds[NEW]} new, {kinds[REPEAT]} "
         f"repeats, {kinds[LONG]} long, {kinds[LINK]} links, {kinds[SPLIT]} split long pastes, "
-        f"{kinds[DOCUMENT]} .txt documents.{probes}",
+        f"{kinds[DOCUMENT]} documents (.txt, .pdf, .html in turn).{probes}",
     ]
 
 

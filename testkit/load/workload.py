@@ -2,7 +2,8 @@
 
 The mix: new articles, repeats of earlier ones (cache hits once the first is answered), long
 articles sent as one message, links to the local news site, long pastes that the client
-splits into consecutive messages, and articles sent as .txt documents. Probes ride along: a
+splits into consecutive messages, and articles sent as documents: .txt, .pdf (with a text
+layer) and .html (a saved page), in turn. Probes ride along: a
 user re-sending an article that is surely cached, and a user sending /help, each
 ``probe_every`` seconds, to show what answers that need no engine cost under load.
 """
@@ -29,6 +30,7 @@ HELP = "help"
 CACHED_PROBE = "cached probe"
 WARM_UP = "warm-up"
 MIX_KINDS = (NEW, REPEAT, LONG, LINK, SPLIT, DOCUMENT)
+DOCUMENT_FORMATS = ("txt", "pdf", "html")  # documents take these in turn
 
 FIRST_USER_ID = 7_000_001
 FIRST_PROBE_USER_ID = 8_000_001
@@ -65,6 +67,7 @@ class PlannedMessage:
     content: str  # identity of what is summarized: the article text, or the page slug
     first: int | None  # index of the first request with the same content (repeats only)
     part_gap: float = 0.0
+    file_format: str = ""  # documents: "txt", "pdf" or "html"
 
     @property
     def text(self) -> str:
@@ -99,6 +102,7 @@ class Planner:
         self._pages = iter(pages)
         self._texts: list[Earlier] = []
         self._links: list[Earlier] = []
+        self._documents = 0
         self.next_index = 0
 
     def next_step(self) -> None:
@@ -131,8 +135,13 @@ class Planner:
         text = joined_text(self.articles, self.rng, *self.mix.long_range) if kind == LONG else (
             self.new_text()
         )  # fmt: skip
-        if kind != DOCUMENT:
-            self._texts.append((offset, text, index))
+        if kind == DOCUMENT:
+            file_format = DOCUMENT_FORMATS[self._documents % len(DOCUMENT_FORMATS)]
+            self._documents += 1
+            return PlannedMessage(
+                index, offset, chat_id, kind, (text,), text, None, file_format=file_format
+            )
+        self._texts.append((offset, text, index))
         return PlannedMessage(index, offset, chat_id, kind, (text,), text, None)
 
     def new_text(self) -> str:

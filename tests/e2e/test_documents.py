@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 import pytest
 
+import service.documents
+from bot import texts
+from bot.settings import DEFAULTS
 from storage import DatabaseLocation
+from testkit import harness
 from testkit.fake_bot_api import FakeBotApi
 from testkit.harness import running_bot, services_of
 from testkit.news_site import PAGES
+from tests.conftest import SQLITE_ONLY
 from tests.documents import docx_with_text, encrypted_pdf, pdf_with_text, scanned_pdf
 from tests.e2e.articles import RATES
 
@@ -152,3 +160,43 @@ async def test_a_long_pdf_is_read_up_to_the_page_cap_and_says_so(
         sent = api.document_message(pdf_with_text(sample_article, pages=4), file_name="panjang.pdf")
         [reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
     assert "2 halaman pertama dari 4" in reply["text"]
+
+
+STUCK = b"Kode berkas: MACET-TOTAL."  # reading a document with this line never ends
+real_read_document = service.documents.read_document
+
+
+def stuck_reader(
+    data: bytes,
+    file_name: str | None,
+    mime_type: str | None,
+    limits: service.documents.DocumentLimits,
+) -> service.documents.DocumentText:
+    """The document reader, hanging on STUCK as pypdf would on a hostile PDF. It runs in the
+    heavy lane's workers, forked from this process after it was patched in."""
+    if STUCK in data:
+        while True:
+            pass
+    return real_read_document(data, file_name, mime_type, limits)
+
+
+@SQLITE_ONLY  # storage is incidental to the deadline
+@pytest.mark.parametrize(("language", "name"), [("id", "macet.txt"), ("en", "stuck.txt")])
+async def test_a_document_whose_reading_hangs_gets_the_too_slow_answer_and_others_go_on(
+    api: FakeBotApi,
+    bot_database: DatabaseLocation,
+    sample_article: str,
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+    name: str,
+) -> None:
+    monkeypatch.setattr(service.documents, "read_document", stuck_reader)
+    monkeypatch.setattr(harness, "DEFAULTS", replace(DEFAULTS, work_deadline_seconds=1.0))
+    hostile = sample_article.encode() + b"\n\n" + STUCK
+    async with running_bot(api, bot_database):
+        stuck = api.document_message(hostile, file_name=name, language_code=language)
+        [reply] = await api.wait_for_messages(stuck["chat"]["id"], 1, timeout=30)
+        fine = api.document_message(pdf_with_text(sample_article), file_name="b.pdf", user_id=1002)
+        [after] = await api.wait_for_messages(fine["chat"]["id"], 1, timeout=30)
+    assert reply["text"] == re.sub(r"<[^>]+>", "", texts.text(language, "too_slow"))
+    assert after["text"].startswith("Ringkasan")

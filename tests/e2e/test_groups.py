@@ -89,6 +89,47 @@ async def test_a_button_pressed_by_an_english_speaker_keeps_the_groups_language(
     assert "4." in after["text"]
 
 
+async def test_a_button_pressed_by_an_indonesian_speaker_keeps_an_english_group_english(
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str
+) -> None:
+    async with running_bot(api, bot_database):
+        api.set_chat_member(GROUP, 1001, "administrator")
+        api.command("/bahasa en", chat_id=GROUP, language_code="en")
+        await api.wait_for_messages(GROUP, 1)
+        article = api.group_text(sample_article, chat_id=GROUP)
+        api.command("/ringkas", chat_id=GROUP, reply_to=article, language_code="en")
+        [_, summary] = await api.wait_for_messages(GROUP, 2)
+        longer = next(
+            b["callback_data"]
+            for row in summary["reply_markup"]["inline_keyboard"]
+            for b in row
+            if b["text"].startswith("➕")
+        )
+        api.callback(summary, longer, user_id=2002, language_code="id")
+        await api.wait_for("editMessageText")
+        [_, after] = api.sent_messages(GROUP)
+    assert summary["text"].startswith("Summary")
+    assert after["text"].startswith("Summary")
+    assert "4." in after["text"]
+
+
+async def test_an_admins_answer_is_trusted_only_for_its_time_then_telegram_is_asked_again(
+    api: FakeBotApi, bot_database: DatabaseLocation
+) -> None:
+    ttl = 0.3  # five minutes in the bot (Settings.admin_cache_seconds)
+    async with running_bot(api, bot_database, admin_cache_seconds=ttl):
+        api.set_chat_member(GROUP, 1001, "administrator")
+        api.command("/panjang 5", chat_id=GROUP)
+        await api.wait_for_messages(GROUP, 1)
+        api.set_chat_member(GROUP, 1001, "member")  # demoted since
+        await asyncio.sleep(ttl + 0.2)
+        api.command("/panjang 7", chat_id=GROUP)
+        [allowed, refused] = await api.wait_for_messages(GROUP, 2)
+    assert "5 kalimat" in allowed["text"]
+    assert "hanya bisa diubah oleh admin" in refused["text"]
+    assert len(api.calls_to("getChatMember")) == 2
+
+
 async def test_start_in_a_group_explains_group_usage(
     api: FakeBotApi, bot_database: DatabaseLocation
 ) -> None:

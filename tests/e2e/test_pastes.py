@@ -55,6 +55,20 @@ async def test_a_split_forwarded_post_is_joined_the_same_way(
     assert reply["text"].startswith("Ringkasan")
 
 
+async def test_a_split_forwarded_english_post_is_joined_the_same_way(
+    api: FakeBotApi, storage_target: StorageTarget
+) -> None:
+    async with running_bot(api, storage_target.location):
+        parts = await api.paste_long_text(
+            RATES, forward_from_chat="Jakarta Markets Wire", language_code="en"
+        )
+        [reply] = await api.wait_for_messages(parts[0]["chat"]["id"], 1)
+        await storage_target.updates_handled(len(parts))
+    assert len(parts) == 2 and "forward_origin" in parts[1]
+    assert len(api.sent_messages(parts[0]["chat"]["id"])) == 1
+    assert reply["text"].startswith("Summary")
+
+
 async def test_the_parts_count_once_against_the_rate_limit(
     api: FakeBotApi, storage_target: StorageTarget, sample_article: str
 ) -> None:
@@ -85,6 +99,26 @@ async def test_a_part_delivered_after_the_answer_updates_the_same_reply(
     [reply] = api.sent_messages(sent["chat"]["id"])
     assert edited.params["message_id"] == first.result["message_id"] == reply["message_id"]
     assert reply["text"].startswith("Ringkasan")
+
+
+async def test_an_english_part_delivered_after_the_answer_updates_the_same_reply(
+    api: FakeBotApi, storage_target: StorageTarget
+) -> None:
+    first_part, second_part = split_like_client(RATES)
+    async with running_bot(api, storage_target.location) as application:
+        sent = api.private_text(first_part, language_code="en")
+        late = dict(sent, message_id=api._next_message_id(sent["chat"]["id"]), text=second_part)
+        late.pop("entities", None)
+        first = await api.wait_for("sendMessage")
+        api.inject_update({"message": late})
+        edited = await api.wait_for("editMessageText")
+        await storage_target.updates_handled(2)
+    [reply] = api.sent_messages(sent["chat"]["id"])
+    assert edited.params["message_id"] == first.result["message_id"] == reply["message_id"]
+    assert reply["text"].startswith("Summary")
+    record = services_of(application).habits.replies.get(sent["chat"]["id"], sent["message_id"])
+    assert record is not None and record.paste is not None
+    assert "foreign exchange reserves" in record.paste.text  # the late part, summarized too
 
 
 async def test_a_short_first_part_is_still_joined_with_the_next(

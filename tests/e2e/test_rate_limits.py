@@ -7,6 +7,7 @@ from storage import DatabaseLocation
 from testkit.fake_bot_api import FakeBotApi
 from testkit.harness import running_bot, services_of
 from tests.conftest import StorageTarget
+from tests.e2e.articles import RATES
 
 
 def variants(article: str, count: int) -> list[str]:
@@ -36,6 +37,25 @@ async def test_button_presses_do_not_use_up_the_limit_for_articles(
         replies = await api.wait_for_messages(sent["chat"]["id"], 2)
     assert alerts == []
     assert replies[1]["text"].startswith("Ringkasan")
+
+
+async def test_button_presses_in_english_do_not_use_up_the_limit_either(
+    api: FakeBotApi, bot_database: DatabaseLocation
+) -> None:
+    short = "\n\n".join(RATES.split("\n\n")[:5])
+    first, second = short, short.replace("6 percent", "6.25 percent")
+    async with running_bot(api, bot_database, rate_limit=RateLimiter(2, 60.0)):
+        sent = api.private_text(first, language_code="en")
+        await api.wait_for_messages(sent["chat"]["id"], 1)
+        for _ in range(9):
+            current = api.sent_messages(sent["chat"]["id"])[0]
+            api.callback(current, callback_data(current)[-1], language_code="en")
+            await api.wait_for("answerCallbackQuery", start=len(api.calls))
+        alerts = [c for c in api.calls_to("answerCallbackQuery") if c.params.get("text")]
+        api.private_text(second, language_code="en")
+        replies = await api.wait_for_messages(sent["chat"]["id"], 2)
+    assert alerts == []
+    assert replies[1]["text"].startswith("Summary")
 
 
 async def test_a_burst_over_the_limit_gets_one_notice_and_every_answer(
