@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 # article is summarized, so that `import summarizer` stays quick for commands that never
 # summarize.
 
-ENGINE_VERSION = "4"  # bump whenever summaries or facts change: it keys the cache
+ENGINE_VERSION = "5"  # bump whenever summaries or facts change: it keys the cache
 DEFAULT_SENTENCES = 3
 MIN_SENTENCES, MAX_SENTENCES = 1, 10
 MIN_ARTICLE_WORDS = 15
