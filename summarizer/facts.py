@@ -146,6 +146,8 @@ def _candidate(
     short = len(text.split()) < (2 if span.opening == "date" else MIN_FACT_WORDS)
     if not inside or short or (_starts_in_lower_case(text) and span.opening != "lower"):
         return None
+    if text.endswith(("-", "\u2013", "\u2014")):
+        return None  # a dateline left in the body ("ISTANBUL, 23 Februari 2016 (Antara) -")
     figures = figures_in(text)
     if span.opening == "phrase" and not figures:
         return None  # a phrase without a verb is only worth its figures

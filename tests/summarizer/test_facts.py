@@ -441,3 +441,13 @@ def test_a_question_a_list_heading_or_its_introduction_is_no_statement() -> None
 def test_an_article_with_enough_figures_gets_no_statement() -> None:
     kinds = {fact.kind for fact in summarize(SUBSIDY).facts}
     assert "statement" not in kinds
+
+
+def test_a_dateline_left_in_the_body_is_no_fact() -> None:
+    sentences = [
+        "Perusahaan teknologi asal Turki memperkenalkan layanan pembayaran digital baru.",
+        "ISTANBUL, 23 Februari 2016 (Antara/PRNewswire) -",
+        "Layanan itu sudah dipakai oleh 2,5 juta pelanggan di 12 negara sejak diluncurkan.",
+        "Perusahaan berencana membuka kantor cabang di Jakarta pada tahun depan.",
+    ]
+    assert all(fact.sentence != 1 for fact in extract_facts(sentences))
