@@ -31,8 +31,8 @@ _CALENDAR = re.compile(
     r"\d{1,2}\s*/\s*\d{1,2}|\b\d{1,2}\s+[A-Z][a-z]+\b|\b[A-Z][a-z]+\s+\d{1,2}\b"
     rf"|\b(?:{MONTHS})\s+(?:19|20)\d{{2}}\b|\d[.:]\d\d"
 )
-# "1) ... 2) ..." list markers: a closing bracket that opens nothing.
-_LIST_MARKER = re.compile(r"(?:^|(?<=\s))(?:\d{1,2}|[a-z])\)")
+# What precedes the ")" of a "1) ... 2) ..." list marker.
+_MARKER_BEFORE = re.compile(r"(?:^|\s)(?:\d{1,2}|[a-z])$")
 
 
 def _words(text: str) -> set[str]:
@@ -77,12 +77,26 @@ def cut_inside_range(sentence: str, start: int, end: int) -> bool:
     return start > 0 and first.isdigit() and _RANGE_BEFORE.search(sentence[:start]) is not None
 
 
+def without_list_markers(sentence: str) -> str:
+    """The sentence with the ")" of "1)"-style list markers (a ")" that closes no "(") blanked."""
+    chars = list(sentence)
+    depth = 0
+    for index, char in enumerate(sentence):
+        if char == "(":
+            depth += 1
+        elif char == ")" and depth:
+            depth -= 1
+        elif char == ")" and _MARKER_BEFORE.search(sentence, 0, index):
+            chars[index] = " "
+    return "".join(chars)
+
+
 def cut_inside_quote(sentence: str, start: int, end: int) -> bool:
     """A boundary inside a quotation or a parenthesis of its sentence ("1)"-style list markers
     are no parentheses)."""
     if start == 0 and end >= len(sentence.rstrip()):
         return False
-    sentence = _LIST_MARKER.sub(lambda m: " " * len(m.group()), sentence)
+    sentence = without_list_markers(sentence)
     fact = sentence[start:end]
     opens_inside = sentence[:start].count('"') % 2 == 1 and not fact.startswith('"')
     closes_inside = (

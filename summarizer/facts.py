@@ -386,8 +386,8 @@ def extract_facts(
             if best is None or (not short and gain < _MIN_GAIN):
                 break
             chosen = [c for c in chosen if c not in replaced] + [best]
-    short = min(MIN_FACTS, wanted) - len(chosen)
-    if short > 0:
-        chosen += _statements(sentences, summary, weights, chosen, short)
+    missing = min(MIN_FACTS, wanted) - len(chosen)
+    if missing > 0:
+        chosen += _statements(sentences, summary, weights, chosen, missing)
     chosen.sort(key=lambda c: (c.sentence, c.start))
     return [Fact(c.text, c.kind, c.sentence) for c in chosen]
