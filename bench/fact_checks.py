@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from common import Article, figures_of
+from common import figures_of
 
 from summarizer import Digest
 from summarizer.spans import opens_with_subject
+from summarizer.vocabulary import MONTHS
 
 REPEAT_SHARE = 0.8
 _WORD = re.compile(r"\w+")
@@ -25,9 +26,13 @@ _RANGE_AFTER = re.compile(r"^\s*[-\u2013\u2014]+\s*(?:Rp\.?\s?|US\$|\$)?\d")
 _RANGE_BEFORE = re.compile(r"\d\s*[-\u2013\u2014]+\s*(?:Rp\.?\s?|US\$|\$)?$")
 _YEAR_ONLY = re.compile(r"\b(?:19|20)\d{2}\b")
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
+# A calendar date beside a year: "(4/11)", "4 November", "November 4", "Juli 2016", "10.30".
 _CALENDAR = re.compile(
-    r"\d{1,2}\s*/\s*\d{1,2}|\b\d{1,2}\s+[A-Z][a-z]+\b|\b[A-Z][a-z]+\s+\d{1,2}\b|\d[.:]\d\d"
+    r"\d{1,2}\s*/\s*\d{1,2}|\b\d{1,2}\s+[A-Z][a-z]+\b|\b[A-Z][a-z]+\s+\d{1,2}\b"
+    rf"|\b(?:{MONTHS})\s+(?:19|20)\d{{2}}\b|\d[.:]\d\d"
 )
+# What precedes the ")" of a "1) ... 2) ..." list marker.
+_MARKER_BEFORE = re.compile(r"(?:^|\s)(?:\d{1,2}|[a-z])$")
 
 
 def _words(text: str) -> set[str]:
@@ -72,10 +77,26 @@ def cut_inside_range(sentence: str, start: int, end: int) -> bool:
     return start > 0 and first.isdigit() and _RANGE_BEFORE.search(sentence[:start]) is not None
 
 
+def without_list_markers(sentence: str) -> str:
+    """The sentence with the ")" of "1)"-style list markers (a ")" that closes no "(") blanked."""
+    chars = list(sentence)
+    depth = 0
+    for index, char in enumerate(sentence):
+        if char == "(":
+            depth += 1
+        elif char == ")" and depth:
+            depth -= 1
+        elif char == ")" and _MARKER_BEFORE.search(sentence, 0, index):
+            chars[index] = " "
+    return "".join(chars)
+
+
 def cut_inside_quote(sentence: str, start: int, end: int) -> bool:
-    """A boundary inside a quotation or a parenthesis of its sentence."""
+    """A boundary inside a quotation or a parenthesis of its sentence ("1)"-style list markers
+    are no parentheses)."""
     if start == 0 and end >= len(sentence.rstrip()):
         return False
+    sentence = without_list_markers(sentence)
     fact = sentence[start:end]
     opens_inside = sentence[:start].count('"') % 2 == 1 and not fact.startswith('"')
     closes_inside = (
@@ -144,13 +165,15 @@ class FactChecks:
     def _note(self, problem: str, text: str) -> None:
         self.samples.setdefault(problem, []).append(text)
 
-    def add(self, article: Article, cleaned: str, sentences: list[str], digest: Digest) -> None:
+    def add(self, reference: str, cleaned: str, sentences: list[str], digest: Digest) -> None:
+        """One digest; `reference` is the reference summary ("" for an article without one:
+        no key-figure recall)."""
         self.digests += 1
         self.fewer_than_3 += len(digest.facts) < 3
         self.more_than_7 += len(digest.facts) > 7
         for fact in digest.facts:
             self._add_fact(fact.text, fact.kind, sentences[fact.sentence], cleaned, digest)
-        wanted = figures_of(article.reference)
+        wanted = figures_of(reference)
         if wanted:
             facts = figures_of(" ".join(f.text for f in digest.facts))
             shown = facts | figures_of(" ".join(digest.summary))
@@ -190,11 +213,11 @@ class FactChecks:
         def share(count: int) -> str:
             return f"{100 * count / n:.1f}% ({count})"
 
-        return [
+        rows = [
             ("facts (per digest)", f"{self.facts} ({self.facts / max(self.digests, 1):.2f})", ""),
             ("verbatim in the cleaned article", share(self.verbatim), "100%"),
             ("digests with fewer than 3 / more than 7 facts",
-             f"{self.fewer_than_3} / {self.more_than_7}", "few / 0"),
+             f"{self.fewer_than_3} / {self.more_than_7}", "0 / 0"),
             ("whole sentences", share(self.whole_sentences), ""),
             ("start in lower case or mid-word", share(self.bad_start), "<= 5%"),
             ("cut inside a name", share(self.cut_name), "0"),
@@ -207,6 +230,11 @@ class FactChecks:
             ("from mid-sentence without a subject and verb (bare phrases)",
              share(self.bare_phrases), ""),
             ("over 200 characters", share(self.over_200), ""),
+        ]  # fmt: skip
+        if not self.figures_total:
+            return rows
+        return [
+            *rows,
             ("key-figure recall: summary + facts", f"{self.figures_shown / figures:.3f}",
              ">= 0.95"),
             ("key-figure recall: facts alone", f"{self.figures_facts / figures:.3f}", ">= 0.85"),

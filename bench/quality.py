@@ -6,19 +6,23 @@ each of the `common.FOLDS` folds (by article id, over dev.jsonl + train.jsonl) a
 model is trained on the other folds (bench/train_scorer.py) and the engine, with that model,
 digests the held-out articles; every figure below is over these held-out digests. The fixed
 split (train on train.jsonl, test on dev.jsonl) is reported as a final check. `--shipped`
-runs the shipped model instead (in-sample: it was fitted on all these articles).
+runs the shipped model instead (in-sample: it was fitted on all these articles). `--unseen`
+checks the facts of the shipped model on articles outside IndoSum: the expected article texts
+of the saved news pages (../shared/data/html, INDEX.tsv), which have no reference summary.
 
 The 3-sentence summary is scored against the reference summary (ROUGE-1/2/L F1 x100,
 lower-case `\\w+` tokens, no stemming) beside LEAD-3 and plain sumy LexRank on the gold
 sentences; the facts are checked by `fact_checks.py`.
 
-Usage: python bench/quality.py [--data PATH ...] [--shipped] [--limit N] [--examples N]
+Usage: python bench/quality.py [--data PATH ...] [--shipped | --unseen] [--limit N]
+       [--examples N] [--show N]
        python bench/quality.py --boundaries   (the splitter figure only, in seconds)
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime
 import itertools
 import re
@@ -29,6 +33,7 @@ from pathlib import Path
 from common import (
     CATEGORIES,
     FOLDS,
+    PROJECT_ROOT,
     Article,
     Detokenized,
     RougeTotals,
@@ -52,6 +57,7 @@ from summarizer.ranking import Scorer
 from summarizer.sentences import split_sentences
 
 SUMMARY_SENTENCES = 3
+HTML_DIR = PROJECT_ROOT.parent / "shared" / "data" / "html"
 _WORD = re.compile(r"\w+")
 
 
@@ -166,7 +172,7 @@ def assess(
                 and i not in digest.summary_indices
                 for i, p in enumerate(pieces)
             )
-        run.facts.add(article, clean.text, sentences, digest)
+        run.facts.add(article.reference, clean.text, sentences, digest)
         run.examples.append((article, digest))
 
 
@@ -212,7 +218,7 @@ def print_rouge(title: str, run: Run) -> None:
             continue
         delta = engine.means()[0] - lead.means()[0]
         cells = f"{_cell(engine)} | {_cell(lead)} | {_cell(run.lexrank.get(key))}"
-        print(f"| {key} | {engine.count} | {cells} | {delta:+.1f} |")
+        print(f"| {key} | {engine.count} | {cells} | {delta:+.2f} |")
     print()
 
 
@@ -234,10 +240,13 @@ def print_facts(title: str, run: Run, show: int) -> None:
     for measure, value, target in f.rows():
         print(f"| {measure} | {value} | {target} |")
     kinds = ", ".join(f"{k} {v}" for k, v in sorted(f.kinds.items(), key=lambda kv: -kv[1]))
-    print(
-        f"\nKey-figure recall is micro-averaged over the {f.figures_total} figures (digit runs, "
-        f"month and weekday names) of the reference summaries. Fact kinds: {kinds}.\n"
+    recall = (
+        f"Key-figure recall is micro-averaged over the {f.figures_total} figures (digit runs, "
+        "month and weekday names) of the reference summaries. "
+        if f.figures_total
+        else ""
     )
+    print(f"\n{recall}Fact kinds: {kinds}.\n")
     for problem, texts in f.samples.items():
         for text in texts[:show]:
             print(f"    {problem}: {text}")
@@ -270,6 +279,35 @@ def report(title: str, run: Run, show: int) -> None:
         print(f"Engine refused {len(run.failures)} articles: {', '.join(run.failures[:5])}\n")
 
 
+def unseen_articles(directory: Path) -> list[tuple[str, str]]:
+    """(file, text) of the saved pages' expected article texts (listing pages have none)."""
+    with (directory / "INDEX.tsv").open(encoding="utf-8", newline="") as index:
+        rows = [row for row in csv.DictReader(index, delimiter="\t") if row["expected_text_file"]]
+    return [
+        (row["file"], (directory / row["expected_text_file"]).read_text(encoding="utf-8"))
+        for row in rows
+    ]
+
+
+def assess_unseen(directory: Path, show: int) -> None:
+    """The shipped model's facts on the saved pages' article texts (no reference summaries)."""
+    checks = FactChecks()
+    refused = []
+    for name, text in unseen_articles(directory):
+        clean = clean_article(text)
+        try:
+            digest = digest_article(clean, sentences=SUMMARY_SENTENCES)
+        except ArticleError as error:
+            refused.append(f"{name}: {error.code}")
+            continue
+        sentences = [s.text for s in split_sentences(clean.text)]
+        checks.add("", clean.text, sentences, digest)
+    run = Run(facts=checks)
+    print_facts(f"Key facts: {checks.digests} unseen articles (saved news pages)", run, show)
+    if refused:
+        print(f"Engine refused {len(refused)} articles: {', '.join(refused)}\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     corpus_argument(parser)
@@ -282,7 +320,12 @@ def main() -> None:
     parser.add_argument(
         "--boundaries", action="store_true", help="only the sentence-boundary figure (fast)"
     )
+    parser.add_argument("--unseen", action="store_true", help="facts on the saved news pages")
+    parser.add_argument("--html", type=Path, default=HTML_DIR, help="saved news pages")
     args = parser.parse_args()
+    if args.unseen:
+        assess_unseen(args.html, args.show)
+        return
     articles = load_corpus(args.data)
     if args.limit:
         articles = articles[: args.limit]

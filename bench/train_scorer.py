@@ -324,7 +324,7 @@ def print_comparison(
                 cells.append("-")
                 continue
             r1, r2, rl = totals.means()
-            cells.append(f"{r1:.1f} / {r2:.1f} / {rl:.1f} ({r1 - lead[key].means()[0]:+.1f})")
+            cells.append(f"{r1:.1f} / {r2:.1f} / {rl:.1f} ({r1 - lead[key].means()[0]:+.2f})")
         print(f"| {key} | {lead[key].count} | {lead[key].means()[0]:.1f} | {' | '.join(cells)} |")
     print()
 

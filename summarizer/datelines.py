@@ -6,10 +6,12 @@ pasangan ...", "BEIRUT/THE HAGUE, March 7 (Reuters) - ", "(CNN)President ...": t
 goes, the sentence stays. A prefix that names an outlet (a web domain, a news agency in
 brackets or a known outlet) may touch the dash, run longer and precede a lower-case word;
 one that only names a place must look like a dateline (upper case, a comma or a bracket, or a
-single word) and be followed by a dash with a space and a capital. Some sites (Liputan6) write
-the outlet and the place in bold with no dash at all: "Liputan6.com, Jakarta London Love
-Story, film ...": a web domain, a comma and a one-word place (two words for the few places
-whose first word is never one alone: "New York", "Banda Aceh") before a capital go too.
+single word) and be followed by a dash with a space and a capital, unless it is a place in
+capitals of five letters or more glued to a capitalised word ("JAKARTA-Wakil Presiden ...";
+"Jakarta-Bandung", "KPK-Polri" and "POLRI-TNI" stay). Some sites (Liputan6) write the outlet
+and the place in bold with no dash at all: "Liputan6.com, Jakarta London Love Story, film
+...": a web domain, a comma and a one-word place (two words for the few places whose first
+word is never one alone: "New York", "Banda Aceh") before a capital go too.
 """
 
 from __future__ import annotations
@@ -43,6 +45,10 @@ _UNDASHED = re.compile(
 )
 _OUTLET = re.compile(rf"{_DOMAIN}|{_AGENCY}|\b(?:{OUTLETS})\b")
 _UPPER_PLACE = re.compile(r"^[A-Z][A-Z.&'/ -]+$")
+# A place in capitals glued to the dash: long enough not to be an acronym pair's first half,
+# and followed by a capitalised word and more of a sentence.
+_GLUED_PLACE = re.compile(r"^[A-Z]{5,}(?: [A-Z]{2,}){0,2}$")
+_GLUED_SENTENCE = re.compile(r"^[A-Z][a-z]+\s+\S+\s+\S")
 _MAX_PLACE_CHARS = 45
 _MAX_OUTLET_CHARS = 80
 # What may follow a dateline: a sentence (capital, digit, quote or bracket).
@@ -81,6 +87,8 @@ def strip_dateline(line: str) -> str:
         return ""
     spaced = bool(match.group("after")) or match.group("dash") in "\u2013\u2014"
     if not spaced and not match.group("before") and not outlet:
+        if _GLUED_PLACE.match(dateline) and _GLUED_SENTENCE.match(rest):
+            return rest  # "JAKARTA-Wakil Presiden Jusuf Kalla ..."
         return line  # "Jakarta-Bandung kini ...": a hyphenated pair, not a dateline
     if outlet:
         return rest if rest[:1].isalnum() or rest[:1] in "\"'([" else line

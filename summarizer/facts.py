@@ -1,6 +1,9 @@
 """Key facts: verbatim sentences (or readable spans of them) that carry figures, dates, quotes
 and actors, and that a reader can use on their own.
 
+An article with fewer than three such facts (a listicle, a how-to) makes up three with its
+best whole sentences outside the summary, of kind "statement".
+
 Each fact is a whole sentence or a span that starts like a sentence and ends at a clause
 boundary (`spans.py`), never rewritten, tagged with what it reports (`figures.py`) and the
 index of the sentence it came from. A fact never repeats a summary sentence: it may not hold
@@ -26,6 +29,7 @@ MIN_FACT_WORDS = 4
 # A bullet needs some ordinary words besides names and figures to say something.
 MIN_LOWER_WORDS = 2
 MIN_PLAIN_FACT_WORDS = 8
+STATEMENT = "statement"
 # A fact holding this share of one summary sentence's words would only repeat it.
 SUMMARY_REPEAT_SHARE = 0.8
 
@@ -57,6 +61,9 @@ _LEANING = 0.9
 _QUOTE_SCRAP = 0.75
 _LENGTH_COST = 0.15
 
+# A sentence that can stand as a "statement" fact: opens with a capital (or a quotation that
+# it closes) and ends a sentence (not a question, nor an introduction to a list ending in ":").
+_STATEMENT_SHAPE = re.compile(r"^\"?[A-Z][^\n]*[.!]\"?$")
 _WORD = re.compile(r"\w+")
 _CONTENT_WORD = re.compile(r"[^\W_]{3,}")
 _LOWER_WORD = re.compile(r"\b[a-z\u00df-\u00ff]{3,}\b")
@@ -139,6 +146,8 @@ def _candidate(
     short = len(text.split()) < (2 if span.opening == "date" else MIN_FACT_WORDS)
     if not inside or short or (_starts_in_lower_case(text) and span.opening != "lower"):
         return None
+    if text.endswith(("-", "\u2013", "\u2014")):
+        return None  # a dateline left in the body ("ISTANBUL, 23 Februari 2016 (Antara) -")
     figures = figures_in(text)
     if span.opening == "phrase" and not figures:
         return None  # a phrase without a verb is only worth its figures
@@ -288,6 +297,59 @@ def _pick(
     return best, best_replaced, best_gain
 
 
+def _statement(
+    index: int, sentence: str, importance: float, summary_words: Sequence[set[str]]
+) -> _Candidate | None:
+    """A whole sentence as a plain fact, when it reads alone and adds to the summary."""
+    shaped = _STATEMENT_SHAPE.match(sentence) is not None and sentence.count('"') % 2 == 0
+    if not shaped or len(sentence) > MAX_FACT_CHARS:
+        return None
+    if len(sentence.split()) < MIN_PLAIN_FACT_WORDS or _repeats(_words(sentence), summary_words):
+        return None
+    return _Candidate(
+        text=sentence,
+        kind=STATEMENT,
+        sentence=index,
+        start=0,
+        end=len(sentence),
+        importance=importance,
+        value=0.0,
+        readability=_sentence_readability(sentence),
+        figures=figures_in(sentence),
+        words=frozenset(w.lower() for w in _CONTENT_WORD.findall(sentence)),
+        terse=False,
+    )
+
+
+def _statements(
+    sentences: Sequence[str],
+    summary: Sequence[str],
+    importance: Sequence[float],
+    chosen: Sequence[_Candidate],
+    wanted: int,
+) -> list[_Candidate]:
+    """Up to `wanted` whole sentences outside the summary that no chosen fact overlaps or
+    repeats, the most important (and best read alone) first."""
+    summary_set = set(summary)
+    summary_words = [_words(s) for s in summary]
+    found = (
+        _statement(index, sentence, importance[index], summary_words)
+        for index, sentence in enumerate(sentences[:MAX_FACT_SENTENCES])
+        if sentence not in summary_set
+    )
+    ranked = sorted(
+        (c for c in found if c is not None),
+        key=lambda c: (-c.importance * c.readability, c.sentence),
+    )
+    picked: list[_Candidate] = []
+    for candidate in ranked:
+        if len(picked) == wanted:
+            break
+        if not any(_near_duplicate(candidate, other) for other in [*chosen, *picked]):
+            picked.append(candidate)
+    return picked
+
+
 def extract_facts(
     sentences: Sequence[str],
     summary: Sequence[str] = (),
@@ -301,6 +363,8 @@ def extract_facts(
     fact not yet shown, weighed by how well it reads alone and how important its sentence is:
     a position prior, averaged with `importance` (0..1 per sentence, e.g. the ranker's view)
     when given. A chosen span may later widen to more of its sentence to show more figures.
+    When fewer than three facts carry a figure, date, quote, actor or place, whole sentences
+    outside the summary make up three.
     """
     wanted = limit if limit is not None else fact_count_for(len(sentences))
     weights = _position_importance(len(sentences))
@@ -322,5 +386,8 @@ def extract_facts(
             if best is None or (not short and gain < _MIN_GAIN):
                 break
             chosen = [c for c in chosen if c not in replaced] + [best]
+    missing = min(MIN_FACTS, wanted) - len(chosen)
+    if missing > 0:
+        chosen += _statements(sentences, summary, weights, chosen, missing)
     chosen.sort(key=lambda c: (c.sentence, c.start))
     return [Fact(c.text, c.kind, c.sentence) for c in chosen]

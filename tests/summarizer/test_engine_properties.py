@@ -10,7 +10,7 @@ from summarizer.cleaning import clean_text
 from summarizer.language import detect_language
 from summarizer.sentences import split_sentences
 
-FACT_KINDS = {"number", "money", "date", "quote", "actor", "place"}
+FACT_KINDS = {"number", "money", "date", "quote", "actor", "place", "statement"}
 
 # Pieces of Indonesian and English news text, including the awkward ones: abbreviations,
 # figures, dates, quotes, furniture lines, URLs and unusual characters.

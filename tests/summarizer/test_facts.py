@@ -11,7 +11,7 @@ from summarizer.cleaning import clean_text
 from summarizer.facts import extract_facts
 from summarizer.sentences import split_sentences
 
-FACT_KINDS = {"number", "money", "date", "quote", "actor", "place"}
+FACT_KINDS = {"number", "money", "date", "quote", "actor", "place", "statement"}
 MAX_FACT_CHARS = 200
 
 SUBSIDY = """Pemerintah mengalokasikan anggaran subsidi energi sebesar Rp 1,3 triliun untuk menstabilkan harga gas elpiji di daerah terpencil. Kebijakan ini mulai berlaku pada 1 Maret 2023.
@@ -344,3 +344,110 @@ def test_a_fact_never_starts_with_a_source_clause_it_does_not_finish() -> None:
     ]
     for fact in extract_facts(sentences, summary=sentences[:1]):
         assert not fact.text.startswith("Melansir"), fact.text
+
+
+# ---- articles without figures: whole sentences make up three facts ---------------------------
+
+HOUSEPLANTS = """Musim hujan membawa kelembapan yang tinggi bagi tanaman hias yang ada di rumah.
+
+Banyak pemilik tanaman justru kebingungan ketika daun mulai menguning dan akarnya membusuk.
+
+Berikut beberapa cara sederhana untuk merawat tanaman hias selama musim hujan:
+
+Kurangi penyiraman
+
+Tanah yang terlalu basah membuat akar tanaman sulit bernapas dan mudah membusuk.
+
+Periksa kelembapan tanah dengan jari sebelum menyiram tanaman kembali.
+
+Pindahkan pot ke tempat teduh
+
+Hujan deras dapat merusak daun yang lembut dan menghanyutkan lapisan tanah paling atas.
+
+Letakkan pot di teras atau di bawah atap agar tanaman tetap mendapat cahaya tanpa terkena hujan.
+
+Pastikan pot memiliki lubang pembuangan
+
+Air yang menggenang di dasar pot menjadi tempat yang nyaman bagi jamur dan hama tanaman.
+
+Tambahkan kerikil di dasar pot supaya air dapat mengalir keluar dengan lancar.
+"""
+
+LAPTOP_BATTERY = """A laptop battery slowly loses its capacity with every charge and every hot afternoon.
+
+Most owners only notice when the machine can no longer last through a short meeting.
+
+Here are some simple habits that keep a battery healthy for longer:
+
+Avoid the extremes
+
+Keeping the charge between a fifth and four fifths puts the least strain on the cells.
+
+Unplug the charger now and then instead of leaving the laptop on it all day.
+
+Keep it cool
+
+Heat wears a battery out faster than anything else you can do to it.
+
+Never leave the laptop in a parked car or under a blanket while it is working hard.
+
+Update the system regularly
+
+Newer software often manages power better than the version that came with the machine.
+
+Let the laptop sleep when you walk away rather than leaving the screen on at full brightness.
+"""
+
+
+@pytest.mark.parametrize("article", [HOUSEPLANTS, LAPTOP_BATTERY], ids=["indonesian", "english"])
+@pytest.mark.parametrize("count", [1, 3, 5])
+def test_a_listicle_without_figures_still_gets_three_well_formed_facts(
+    article: str, count: int
+) -> None:
+    digest = summarize(article, sentences=count)
+    assert 3 <= len(digest.facts) <= 7
+    assert_facts_are_well_formed(article, digest)
+
+
+@pytest.mark.parametrize("article", [HOUSEPLANTS, LAPTOP_BATTERY], ids=["indonesian", "english"])
+def test_statement_facts_are_whole_sentences_outside_the_summary(article: str) -> None:
+    digest = summarize(article)
+    split = sentences_of(article)
+    statements = [fact for fact in digest.facts if fact.kind == "statement"]
+    assert statements
+    for fact in statements:
+        assert fact.text == split[fact.sentence]
+        assert fact.sentence not in digest.summary_indices
+        assert fact.text[0].isupper() and fact.text.endswith((".", "!"))
+        for shown in map(words_of, digest.summary):
+            assert len(words_of(fact.text) & shown) < 0.8 * len(shown), fact.text
+
+
+def test_statements_only_make_up_three_facts() -> None:
+    assert len(summarize(HOUSEPLANTS).facts) == 3
+
+
+def test_a_question_a_list_heading_or_its_introduction_is_no_statement() -> None:
+    sentences = [
+        "Pernahkah kamu merasa mudah lelah meski sudah tidur cukup lama setiap malam?",
+        "Berikut beberapa kebiasaan kecil yang bisa membuat tubuh lebih bugar setiap hari:",
+        "Minum air putih",
+        "Tubuh yang kekurangan cairan akan terasa lemas dan sulit berkonsentrasi saat bekerja.",
+    ]
+    facts = extract_facts(sentences)
+    assert [(fact.kind, fact.sentence) for fact in facts] == [("statement", 3)]
+
+
+def test_an_article_with_enough_figures_gets_no_statement() -> None:
+    kinds = {fact.kind for fact in summarize(SUBSIDY).facts}
+    assert "statement" not in kinds
+
+
+def test_a_dateline_left_in_the_body_is_no_fact() -> None:
+    sentences = [
+        "Perusahaan teknologi asal Turki memperkenalkan layanan pembayaran digital baru.",
+        "ISTANBUL, 23 Februari 2016 (Antara/PRNewswire) -",
+        "Layanan itu sudah dipakai oleh 2,5 juta pelanggan di 12 negara sejak diluncurkan.",
+        "Perusahaan berencana membuka kantor cabang di Jakarta pada tahun depan.",
+    ]
+    assert all(fact.sentence != 1 for fact in extract_facts(sentences))
