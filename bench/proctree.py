@@ -8,63 +8,30 @@ them from), so a measurement of "the bot" must walk the whole tree, not only its
 
 from __future__ import annotations
 
-import asyncio
-import os
-import time
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-def descendants(pid: int) -> list[int]:
-    """Every process below `pid` (children, grandchildren, ...), from /proc's parent fields."""
-    parents: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stat:
-                    parents[int(entry)] = int(stat.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-    found, frontier = [], [pid]
-    while frontier:
-        current = frontier.pop()
-        children = [child for child, parent in parents.items() if parent == current]
-        found += children
-        frontier += children
-    return found
+from testkit.load.procfs import (  # the load driver's /proc readers
+    busy_cores,
+    machine_cpu_seconds,
+    process_tree,
+    read_cpu_seconds,
+    read_proc_kib,
+)
 
-
-def proc_kib(pid: int, name: str, source: str) -> int:
-    try:
-        with open(f"/proc/{pid}/{source}", encoding="ascii") as lines:
-            for line in lines:
-                if line.startswith(name + ":"):
-                    return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return 0
+__all__ = ["TreeSampler", "busy_cores", "machine_busy_seconds"]
 
 
 def machine_busy_seconds() -> float:
     """CPU seconds all processes of the machine have used since boot (/proc/stat)."""
-    with open("/proc/stat", encoding="ascii") as stat:
-        fields = [int(value) for value in stat.readline().split()[1:]]
-    user, nice, system, _idle, _iowait, irq, softirq = fields[:7]
-    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+    return machine_cpu_seconds()[0]
 
 
-def cpu_seconds(pid: int) -> float:
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-async def busy_cores(seconds: float = 2.0) -> float:
-    first, started = machine_busy_seconds(), time.monotonic()
-    await asyncio.sleep(seconds)
-    return (machine_busy_seconds() - first) / (time.monotonic() - started)
+def proc_kib(pid: int, name: str, source: str) -> int:
+    return read_proc_kib(pid, name, source) or 0
 
 
 @dataclass
@@ -78,10 +45,10 @@ class TreeSampler:
     last: list[tuple[int, int, int]] = field(default_factory=list)  # (RSS, PSS, USS) kiB
 
     def sample(self, pid: int) -> None:
-        tree = [pid, *descendants(pid)]
+        tree = process_tree(pid)
         self.processes = max(self.processes, len(tree))
         for member in tree:
-            self.cpu[member] = max(self.cpu.get(member, 0.0), cpu_seconds(member))
+            self.cpu[member] = max(self.cpu.get(member, 0.0), read_cpu_seconds(member) or 0.0)
         self.last = [
             (
                 proc_kib(p, "VmRSS", "status"),
@@ -99,7 +66,7 @@ def _report(pid: int) -> str:
     """One line per process of the tree: RSS, PSS, USS and anonymous RSS, in MB."""
     rows = ["  pid   parent    RSS    PSS    USS   anon  (MB)"]
     totals = [0, 0, 0, 0]
-    for member in [pid, *descendants(pid)]:
+    for member in process_tree(pid):
         figures = [
             proc_kib(member, "VmRSS", "status"),
             proc_kib(member, "Pss", "smaps_rollup"),
@@ -115,8 +82,6 @@ def _report(pid: int) -> str:
 
 
 if __name__ == "__main__":
-    import sys
-
     if len(sys.argv) != 2 or not sys.argv[1].isdigit():
         sys.exit("usage: python bench/proctree.py PID  (the memory of PID and its descendants)")
     print(_report(int(sys.argv[1])))

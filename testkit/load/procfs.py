@@ -28,6 +28,15 @@ def read_proc_kib(pid: int, field_name: str, source: str = "status") -> int | No
     return None
 
 
+def is_running(pid: int) -> bool:
+    """The process exists and is not a zombie waiting to be reaped."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, ProcessLookupError):  # gone before the open, or before the read
+        return False
+
+
 def _parent_of(pid: str) -> int | None:
     try:
         with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:

@@ -25,6 +25,7 @@ import pytest_asyncio
 from bot import texts
 from testkit.fake_bot_api import FakeBotApi
 from testkit.harness import TOKEN
+from testkit.load.procfs import is_running
 from testkit.news_site import NewsSite, dripping
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -71,14 +72,6 @@ def descendants(pid: int) -> set[int]:
         found.update(children)
         frontier += children
     return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
 
 
 def free_port() -> int:
@@ -148,9 +141,9 @@ async def test_sigterm_exits_within_10_s_while_an_engine_job_and_a_fetch_hang(
     assert dripping_reply["text"] == told_busy
     assert len(workers) >= 3  # the template, an engine worker and the light worker
     deadline = time.monotonic() + 5.0
-    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+    while any(is_running(pid) for pid in workers) and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
-    assert not any(alive(pid) for pid in workers)
+    assert not any(is_running(pid) for pid in workers)
     if mode == "webhook":
         assert any(post.ok for post in api.webhook_posts), "updates came by the webhook"
         assert not api.calls_to("getUpdates")

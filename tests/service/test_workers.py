@@ -18,6 +18,7 @@ from service.records import record_from_page
 from service.workers import Lane, LaneLimits
 from service.zygote import Zygote
 from summarizer import ArticleError, clean_article, summarize_clean
+from testkit.load.procfs import is_running
 from web.article import Article
 
 # ---- what the workers run (module level, so that they pickle by name)
@@ -97,14 +98,6 @@ async def lane_of(
     finally:
         await lane.close(grace=0.0)
         zygote.close()
-
-
-def is_running(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except (FileNotFoundError, ProcessLookupError):  # gone before the open, or before the read
-        return False
 
 
 async def gone(pid: int, within: float = 5.0) -> bool:
