@@ -19,11 +19,19 @@ def scanned_pdf(pages: int = 2) -> bytes:
     return pdf_of_pages([drawing] * pages)
 
 
-def encrypted_pdf(text: str, password: str = "rahasia") -> bytes:
+def encrypted_pdf(
+    text: str, password: str = "rahasia", *, owner_password: str | None = None, aes: bool = False
+) -> bytes:
+    """`text` in a PDF locked with `password` ("" opens it: only the owner's rights are
+    restricted, as in many published reports)."""
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_with_text(text))))
-    writer.encrypt(user_password=password, owner_password=password, algorithm="RC4-128")
+    writer.encrypt(
+        user_password=password,
+        owner_password=owner_password or password or "pemilik",
+        algorithm="AES-256" if aes else "RC4-128",
+    )
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

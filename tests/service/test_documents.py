@@ -86,6 +86,14 @@ def test_an_encrypted_pdf_is_told_apart() -> None:
     assert failure(encrypted_pdf(ARTICLE_EN), "locked.pdf") is DocumentErrorCode.ENCRYPTED
 
 
+@pytest.mark.parametrize("aes", [False, True], ids=["rc4", "aes-256"])
+def test_a_pdf_that_opens_without_a_password_is_read(aes: bool) -> None:
+    """Many reports restrict only printing or copying (an owner password): any reader opens
+    them, and so does Ringkas; AES needs pypdf's crypto extra, a dependency."""
+    data = encrypted_pdf(ARTICLE_EN, "", owner_password="pemilik", aes=aes)
+    assert "Perry Warjiyo" in read(data, "laporan.pdf")
+
+
 @pytest.mark.parametrize(
     ("data", "name"),
     [
