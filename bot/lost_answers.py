@@ -22,8 +22,11 @@ probing, the recovery waits for this process's other sends to the chat that were
 - without a lower bound made after this process started (a delivered id of ours, or the
   update's message dated after the start), since a previous run may have replied after L;
 - while other replicas run (their replies in the chat are unknown here);
-- when (L, M) holds more than `probe_span` ids, or the request has fields an edit cannot
-  repeat (a business connection, a reply keyboard).
+- when (L, M) holds more than `probe_span` ids (3 in groups, whose 20 messages a minute the
+  probes spend), or the request has fields an edit cannot repeat (a business connection, a
+  reply keyboard);
+- trusting the update's message as a bound when chats' trails were forgotten (memory bound)
+  after it came: replies of ours to it may be unknown.
 Then, and when a probe fails, the window is written off (`ChatTrail.floor`: no later probe
 looks at or below M) and the user may see two copies; a warning says so.
 """
@@ -78,6 +81,7 @@ _REPEATABLE = frozenset(
 _EDITED_FIELDS = ("chat_id", "text", "parse_mode", "entities", "link_preview_options")
 _MAX_OURS = 128  # ids remembered per chat; windows are far narrower (probe_span)
 _MAX_TRAILS = 4096
+_GROUP_PROBE_SPAN = 3
 
 
 def is_unsure(error: TelegramError) -> bool:
@@ -139,6 +143,9 @@ class LostAnswers:
         self.settle_seconds = settle_seconds
         self.replicas = 1
         self.started = time.time()
+        # When chats' trails were last forgotten (to bound memory): a message older than that
+        # may have replies of ours that the chat's new trail does not know.
+        self._forgotten_at = 0.0
         self._trails: dict[int | str, ChatTrail] = {}
         self._numbers = count()
 
@@ -172,6 +179,7 @@ class LostAnswers:
         idle.sort(key=lambda item: item[1].floor > 0 or item[1].blind_since is not None)
         for key, _ in idle[: max(1, len(idle) // 2)]:
             del self._trails[key]
+        self._forgotten_at = time.time()
 
     def attempt_starts(self, chat: int | str, send: Send, data: JsonDict, now: float) -> None:
         send.on_wire_since = send.last_written = now
@@ -206,7 +214,9 @@ class LostAnswers:
             bound = max(bound, handled.message_id)
             # Telegram's dates are whole seconds: a message of the start's second counts as
             # after it. A previous run ended more than a second before (start-up takes longer).
-            if handled.created >= int(self.started):
+            # Trails forgotten since the message came may have held replies to it: then the
+            # message proves nothing (strictly later: the same second is not after).
+            if handled.created >= int(self.started) and handled.created > int(self._forgotten_at):
                 trusted = True
         return max(bound, _replied_to(chat, data)), trusted
 
@@ -282,7 +292,10 @@ class LostAnswers:
             default=newest,
         )
         low = max(send.unsure_above, trail.floor)
-        if newest - low - 1 > self.probe_span:
+        # Groups: every probe spends the group's 20 messages a minute, which its other replies
+        # wait for; a narrow window only.
+        span = self.probe_span if _is_private(data) else min(self.probe_span, _GROUP_PROBE_SPAN)
+        if newest - low - 1 > span:
             return None
         ours = set(trail.ours)
         window = [i for i in range(low + 1, min(newest, ceiling + 1)) if i not in ours]
@@ -371,6 +384,11 @@ def _message_ids(result: Result) -> list[int]:
         for m in messages
         if isinstance(m, dict) and isinstance(m.get("message_id"), int)
     ]
+
+
+def _is_private(data: JsonDict) -> bool:
+    chat = data.get("chat_id")
+    return isinstance(chat, int) and chat > 0
 
 
 def _replied_to(chat: int | str, data: JsonDict) -> int:

@@ -314,7 +314,9 @@ class Lane:
 
     # ---- workers coming and going
 
-    async def _add_worker(self) -> None:
+    async def _add_worker(self, delay: float = 0.0) -> None:
+        if delay:
+            await asyncio.sleep(delay)
         if self._closing:
             return
         try:
@@ -357,7 +359,11 @@ class Lane:
         worker.writer.close()
         worker.process.release()
         if not self._closing:
-            self._track(self._add_worker())
+            # One that exited on its own before finishing a job may be unable to start at all
+            # (a broken interpreter, an import error): its successor waits, so that the lane
+            # does not spin.
+            delay = 0.0 if worker.jobs or kill else _RESPAWN_DELAY_SECONDS
+            self._track(self._add_worker(delay))
 
     def _track(self, work: Any) -> None:
         task = asyncio.get_running_loop().create_task(work)

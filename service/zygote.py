@@ -40,8 +40,10 @@ from typing import Any, NoReturn
 HEADER = struct.Struct("!Q")
 _PR_SET_PDEATHSIG = 1
 _COPY, _LEAN = "copy", "lean"
-# What a lean worker imports before its first job (a fresh interpreter otherwise imports on
-# the first request it unpickles, and that job would pay for it).
+# What a lean worker imports as it starts, before it reads its first job (which still waits
+# for that: about 0.25 s, well inside the light lane's deadline). A lean worker runs the code
+# on disk when it starts, so an upgrade in place needs a restart of the bot, as for any
+# Python program.
 LEAN_PRELOAD = "service.records"
 
 
@@ -78,9 +80,11 @@ class Zygote:
         engine (cleaning), it holds ~20 MB instead of the template's ~60."""
         try:
             return self._spawn(niceness, lean)
-        except OSError:
+        except ConnectionError:
             # The template died (killed by hand, or out of memory): make another. This fork
             # is from the threaded bot, the risk avoided above, taken only in this case.
+            # (Other errors are the new worker's own, e.g. one that exited at once: the
+            # template is fine and the caller tries again later.)
             self._reap(kill=True)
             self._pid, self._control = _fork_zygote(self._warm_up)
             return self._spawn(niceness, lean)
@@ -97,7 +101,12 @@ class Zygote:
             ours.close()
             raise ConnectionError("the worker template exited")
         pid = int(answer)
-        return WorkerProcess(pid, os.pidfd_open(pid), ours)
+        try:
+            pidfd = os.pidfd_open(pid)
+        except OSError:  # the worker is gone already (a lean one whose interpreter failed)
+            ours.close()
+            raise
+        return WorkerProcess(pid, pidfd, ours)
 
     def close(self) -> None:
         self._reap(kill=False)
@@ -213,6 +222,8 @@ def _exec_lean_worker(channel: int, parent: int) -> NoReturn:  # pragma: no cove
     )
     try:
         os.execv(sys.executable, [sys.executable, "-c", code])
+    except OSError as error:  # the bot's log shows the lane failing to start workers
+        os.write(2, f"ringkas: cannot start a worker ({sys.executable}: {error})\n".encode())
     finally:
         os._exit(71)
 

@@ -69,8 +69,11 @@ class _PackedNgramTable:
     change.
     """
 
-    def __init__(self, size: int, hashes: array[int], ends: array[int], packed: bytes) -> None:
+    def __init__(
+        self, size: int, hashes: array[int], ends: array[int], packed: bytes, salt: bytes
+    ) -> None:
         self._size = size
+        self._salt = salt  # of the hashes (see _load_table)
         self._hashes = hashes  # sorted
         self._ends = ends  # where each n-gram's pairs end in `packed` (in bytes)
         self._packed = packed
@@ -78,7 +81,7 @@ class _PackedNgramTable:
         self._dense = lru_cache(maxsize=4096)(self._build_dense)
 
     def _position(self, ngram: str) -> int:
-        key = _key(ngram)
+        key = _key(ngram, self._salt)
         position = bisect_left(self._hashes, key)
         if position < len(self._hashes) and self._hashes[position] == key:
             return position
@@ -115,18 +118,23 @@ def _key(ngram: str, salt: bytes = b"") -> int:
     return hash(salt + ngram.encode("utf-8", "surrogatepass"))
 
 
+class _HashCollision(ValueError):
+    """Two n-grams share a 64-bit hash (about once in 10^9 builds)."""
+
+
 class _TableBuilder:
     """Collects (n-gram, language, probability) entries in flat arrays, then packs them."""
 
-    def __init__(self) -> None:
+    def __init__(self, salt: bytes) -> None:
+        self._salt = salt
         self._keys = array("q")
         self._checks = array("q")  # a second hash, to notice two n-grams sharing the first
         self._languages = array("B")
         self._probabilities = array("d")
 
     def add(self, ngram: str, language: int, probability: float | None) -> None:
-        self._keys.append(_key(ngram))
-        self._checks.append(_key(ngram, b"\x00"))
+        self._keys.append(_key(ngram, self._salt))
+        self._checks.append(_key(ngram, _CHECK_SALT))
         self._languages.append(_NO_PROBABILITY if probability is None else language)
         self._probabilities.append(0.0 if probability is None else probability)
 
@@ -141,8 +149,8 @@ class _TableBuilder:
         probabilities = np.frombuffer(self._probabilities, dtype=np.float64)[order]
         unique_keys, first = np.unique(keys, return_index=True)
         pairs = np.unique(np.stack([keys, checks], axis=1), axis=0)
-        if len(pairs) != len(unique_keys):  # about once in 10^9 builds: then add a salt
-            raise ValueError("two n-grams share a hash")
+        if len(pairs) != len(unique_keys):
+            raise _HashCollision(f"two n-grams share a hash (salt {self._salt!r})")
         kept = languages != _NO_PROBABILITY
         counted = np.concatenate([[0], np.cumsum(kept)])
         last = np.append(first[1:], len(keys))
@@ -153,7 +161,32 @@ class _TableBuilder:
             array("q", unique_keys.tobytes()),
             array("I", (counted[last] * _PAIR.size).astype(np.uint32).tobytes()),
             packed.tobytes(),
+            self._salt,
         )
+
+
+_CHECK_SALT = b"\xff"
+_SALTS = (b"", b"\x01", b"\x02")  # a salted hash for the rare build whose hashes collide
+
+
+def _load_table(directory: str, salt: bytes) -> tuple[list[str], _PackedNgramTable]:
+    """The profiles' language names and n-gram table, as `DetectorFactory.load_profile`
+    reads them (same order, same probabilities)."""
+    builder = _TableBuilder(salt)
+    languages: list[str] = []
+    for name in os.listdir(directory):
+        path = os.path.join(directory, name)
+        if name.startswith(".") or not os.path.isfile(path):
+            continue
+        with open(path, encoding="utf-8") as handle:
+            profile = json.load(handle)
+        index = len(languages)
+        languages.append(profile["name"])
+        n_words = profile["n_words"]
+        for ngram, count in profile["freq"].items():
+            length = len(ngram)
+            builder.add(ngram, index, count / n_words[length - 1] if 1 <= length <= 3 else None)
+    return languages, builder.build(len(languages))
 
 
 @lru_cache(maxsize=1)
@@ -163,22 +196,15 @@ def _factory() -> Any:  # a langdetect DetectorFactory
     most Indonesian texts never need it.)"""
     from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 
-    builder = _TableBuilder()
     factory = DetectorFactory()
-    index = 0
-    for name in os.listdir(PROFILES_DIRECTORY):
-        path = os.path.join(PROFILES_DIRECTORY, name)
-        if name.startswith(".") or not os.path.isfile(path):
+    for salt in _SALTS:
+        try:
+            factory.langlist, factory.word_lang_prob_map = _load_table(PROFILES_DIRECTORY, salt)
+            break
+        except _HashCollision:
             continue
-        with open(path, encoding="utf-8") as handle:
-            profile = json.load(handle)
-        factory.langlist.append(profile["name"])
-        n_words = profile["n_words"]
-        for ngram, count in profile["freq"].items():
-            length = len(ngram)
-            builder.add(ngram, index, count / n_words[length - 1] if 1 <= length <= 3 else None)
-        index += 1
-    factory.word_lang_prob_map = builder.build(index)
+    else:  # never seen: langdetect's own (larger) table
+        factory.load_profile(PROFILES_DIRECTORY)
     factory.set_seed(_SEED)
     return factory
 

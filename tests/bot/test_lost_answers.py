@@ -114,23 +114,25 @@ class Chat:
         return [message_id for endpoint, message_id in self.calls if endpoint == "editMessageText"]
 
 
-def handling(message_id: int, created: float) -> None:
+def handling(message_id: int, created: float, chat_id: int = CHAT) -> None:
     """The task handles the user's message `message_id`, written at Unix time `created`."""
     raw = {
         "update_id": 7,
         "message": {
             "message_id": message_id,
             "date": int(created),
-            "chat": {"id": CHAT, "type": "private"},
+            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
             "text": "https://example.com/berita",
         },
     }
     note_update(Update.de_json(raw, None))
 
 
-async def reply(pacer: ReplyPacer, chat: Chat, to: int, text: str = SUMMARY) -> Any:
+async def reply(
+    pacer: ReplyPacer, chat: Chat, to: int, text: str = SUMMARY, chat_id: int = CHAT
+) -> Any:
     data = {
-        "chat_id": CHAT,
+        "chat_id": chat_id,
         "text": text,
         "parse_mode": "HTML",
         "reply_parameters": {"message_id": to},
@@ -253,3 +255,30 @@ async def test_after_a_reply_is_given_up_its_copies_are_never_probed() -> None:
     await reply(pacer, chat, second, OTHER_REPLY)
     assert not set(chat.probed()) & set(given_up)
     assert all(chat.messages[i].text == SUMMARY for i in given_up)
+
+
+async def test_replies_forgotten_with_their_chats_trail_are_never_probed() -> None:
+    """Trails are forgotten when too many chats were seen: the busy notice sent before that is
+    then unknown, and the message it answered no longer proves a window holds only ours."""
+    pacer, chat = ReplyPacer(QUICK), Chat()
+    asked = chat.add("user", "https://example.com/berita")
+    handling(asked, time.time())
+    notice = (await reply(pacer, chat, asked, OTHER_REPLY))["message_id"]
+    pacer._lost._forget_idle()  # as when the 4097th chat comes
+    chat.faults = ["lost"]
+    await reply(pacer, chat, asked)
+    assert chat.messages[notice].text == OTHER_REPLY
+    assert notice not in chat.probed()
+
+
+@pytest.mark.parametrize(("chat_id", "probes"), [(CHAT, 4), (-100_200_300, 0)])
+async def test_groups_probe_only_a_narrow_window(chat_id: int, probes: int) -> None:
+    """A group's probes spend its 20 messages a minute: four messages in between are too
+    many there, not in a private chat."""
+    pacer, chat = ReplyPacer(QUICK), Chat(faults=["lost"])
+    asked = chat.add("user", "https://example.com/berita")
+    for n in range(3):
+        chat.add("user", f"pesan {n}")
+    handling(asked, time.time(), chat_id)
+    await reply(pacer, chat, asked, chat_id=chat_id)
+    assert len(chat.probed()) == probes

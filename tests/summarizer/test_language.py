@@ -151,3 +151,21 @@ def test_the_packed_ngram_table_knows_no_ngram_langdetect_lacks() -> None:
     table = _factory().word_lang_prob_map
     assert "ir" in table and "物" in table  # one hashed buffer, two different strings
     assert "qqq" not in table and "ñ7x" not in table and 5 not in table
+
+
+def test_a_table_whose_hashes_collide_is_built_again_with_a_salt(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from summarizer import language
+
+    unsalted = language._key
+    expected = language._factory().word_lang_prob_map["ang"]
+
+    def colliding(ngram: str, salt: bytes = b"") -> int:
+        return hash(ngram[:1]) if salt == b"" else unsalted(ngram, salt)
+
+    monkeypatch.setattr(language, "_key", colliding)
+    factory = language._factory.__wrapped__()
+    table = factory.word_lang_prob_map
+    assert table._salt != b"" and len(table) > 80_000
+    assert table["ang"] == expected
