@@ -16,7 +16,7 @@ import service.workers
 from service import EngineBusy, EngineCrashed, ShuttingDown, WorkTooSlow, acting_for
 from service.records import record_from_page
 from service.workers import Lane, LaneLimits
-from service.zygote import Zygote
+from service.zygote import WorkerProcess, Zygote
 from summarizer import ArticleError, clean_article, summarize_clean
 from testkit.load.procfs import is_running
 from web.article import Article
@@ -136,6 +136,34 @@ async def test_a_lean_worker_cleans_an_extracted_page_without_loading_the_engine
     async with lane_of(lean=True) as lane:
         text, libraries = await lane.run(clean_page_and_list_libraries, page)
     assert text.startswith(sample_article[:40]) and libraries == []
+
+
+async def test_a_lean_worker_that_cannot_start_leaves_the_template_and_other_workers_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sys, "executable", "/nonexistent/python")  # what the template execs
+    zygote = Zygote()
+    copies = Lane("engine", zygote, LaneLimits(2, 30.0, 60.0))
+    lean = Lane("light", zygote, LaneLimits(1, 30.0, 60.0, lean=True))
+    await copies.start()
+    template, workers = zygote._pid, {await copies.run(worker_pid) for _ in range(4)}
+    spawn, lean_spawns = zygote.spawn, []
+
+    def counted(niceness: int, *, lean: bool = False) -> WorkerProcess:
+        lean_spawns.extend([niceness] if lean else [])
+        return spawn(niceness, lean=lean)
+
+    monkeypatch.setattr(zygote, "spawn", counted)
+    await lean.start()
+    try:
+        await asyncio.sleep(1.5)  # the lean lane keeps failing meanwhile
+        assert len(lean_spawns) <= 3, "tried again after a pause, not in a loop"
+        assert zygote._pid == template and all(is_running(pid) for pid in workers)
+        assert {await copies.run(worker_pid) for _ in range(4)} == workers
+    finally:
+        await lean.close(grace=0.0)
+        await copies.close(grace=0.0)
+        zygote.close()
 
 
 async def test_a_lean_worker_that_crashes_is_replaced_and_the_job_retried(tmp_path: Path) -> None:
