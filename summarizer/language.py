@@ -79,8 +79,11 @@ class _PackedNgramTable:
         self._packed = packed
         # The detector reads the frequent rows again and again: those are kept dense.
         self._dense = lru_cache(maxsize=4096)(self._build_dense)
+        # Every n-gram of a text is looked up, the common ones again and again: their places
+        # are remembered (a bisect with its hashing costs about ten dict lookups).
+        self._position = lru_cache(maxsize=4096)(self._find)
 
-    def _position(self, ngram: str) -> int:
+    def _find(self, ngram: str) -> int:
         key = _key(ngram, self._salt)
         position = bisect_left(self._hashes, key)
         if position < len(self._hashes) and self._hashes[position] == key:
