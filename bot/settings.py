@@ -287,14 +287,19 @@ def _https_url(name: str, value: str) -> str:
     return value
 
 
-def _port(value: str) -> int:
+def _number_in(name: str, value: str, low: int, high: int, kind: type[float] = int) -> float:
+    """`value` read as `kind`, from `low` to `high`, or one clear ConfigError naming `name`."""
     try:
-        port = int(value)
+        number = kind(value)
     except ValueError:
-        raise ConfigError(f"PORT must be a number, got {value!r}") from None
-    if not 1 <= port <= 65535:
-        raise ConfigError(f"PORT must be 1 to 65535, got {port}")
-    return port
+        raise ConfigError(f"{name} must be a number, got {value!r}") from None
+    if not low <= number <= high:
+        raise ConfigError(f"{name} must be {low} to {high}, got {value.strip()}")
+    return number
+
+
+def _port(value: str) -> int:
+    return int(_number_in("PORT", value, 1, 65535))
 
 
 def _metrics_port(value: str) -> int:
@@ -316,23 +321,11 @@ def _listen_address(value: str) -> str:
 
 
 def _workers(value: str) -> int:
-    try:
-        workers = int(value)
-    except ValueError:
-        raise ConfigError(f"ENGINE_WORKERS must be a number, got {value!r}") from None
-    if not 1 <= workers <= 256:
-        raise ConfigError(f"ENGINE_WORKERS must be 1 to 256, got {workers}")
-    return workers
+    return int(_number_in("ENGINE_WORKERS", value, 1, 256))
 
 
 def _messages_per_second(value: str) -> float:
-    try:
-        rate = float(value)
-    except ValueError:
-        raise ConfigError(f"MESSAGES_PER_SECOND must be a number, got {value!r}") from None
-    if not 1 <= rate <= 10_000:
-        raise ConfigError(f"MESSAGES_PER_SECOND must be 1 to 10000, got {value}")
-    return rate
+    return _number_in("MESSAGES_PER_SECOND", value, 1, 10_000, float)
 
 
 def _log_level(value: str) -> int:
