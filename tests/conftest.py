@@ -18,7 +18,7 @@ from telegram import Bot
 from telegram.request import HTTPXRequest
 
 from bot.settings import DEFAULTS
-from service import DigestService, ThreadLanes
+from service import DigestLimits, DigestService, ThreadLanes
 from storage import SCHEMA_VERSION, DatabaseLocation, PostgresUrl, Storage, parse_database_url
 from storage.sql import numbered_placeholders
 from testkit.fake_bot_api import FakeBotApi, fake_bot_api
@@ -261,15 +261,25 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
-@pytest_asyncio.fixture
-async def service(tmp_path: Path) -> AsyncIterator[DigestService]:
-    """The digest service on a fresh SQLite file, its CPU work on threads."""
-    storage = await Storage.open(tmp_path / "ringkas.db", busy_timeout_ms=1000)
-    lanes = ThreadLanes(threads=2)
-    digests = DigestService(storage, lanes, DEFAULTS.fetch_policy(), DEFAULTS.digest_limits())
+@contextlib.asynccontextmanager
+async def digest_service(
+    storage: Storage, limits: DigestLimits | None = None, threads: int = 2
+) -> AsyncIterator[DigestService]:
+    """A digest service on `storage` (closed with it), its CPU work on threads."""
+    lanes = ThreadLanes(threads=threads)
+    limits = limits or DEFAULTS.digest_limits()
+    digests = DigestService(storage, lanes, DEFAULTS.fetch_policy(), limits)
     try:
         yield digests
     finally:
         await digests.flush()
         await storage.close()
         await lanes.close(grace=0.0)
+
+
+@pytest_asyncio.fixture
+async def service(tmp_path: Path) -> AsyncIterator[DigestService]:
+    """The digest service on a fresh SQLite file, its CPU work on threads."""
+    storage = await Storage.open(tmp_path / "ringkas.db", busy_timeout_ms=1000)
+    async with digest_service(storage) as digests:
+        yield digests

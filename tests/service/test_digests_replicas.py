@@ -11,10 +11,10 @@ from dataclasses import replace
 from typing import Any
 
 from bot.settings import DEFAULTS
-from service import Answer, DigestService, ThreadLanes
+from service import Answer, DigestService
 from service.keys import digest_key
 from storage import Storage
-from tests.conftest import StorageTarget
+from tests.conftest import StorageTarget, digest_service
 
 
 @asynccontextmanager
@@ -26,14 +26,8 @@ async def replica(
     limits = replace(
         DEFAULTS.digest_limits(), request_claims=True, request_claim_seconds=claim_seconds
     )
-    lanes = ThreadLanes(threads=1)
-    digests = DigestService(storage, lanes, DEFAULTS.fetch_policy(), limits)
-    try:
+    async with digest_service(storage, limits, threads=1) as digests:
         yield digests
-    finally:
-        await digests.flush()
-        await storage.close()
-        await lanes.close(grace=0.0)
 
 
 async def cached_digest(article: str) -> tuple[str, str]:
