@@ -13,6 +13,10 @@ Hand-written rather than `multiprocessing` or `ProcessPoolExecutor`, because:
   Telegram machinery, and the template loads the engine (`warm_up`) itself: the bot never
   holds the engine's data, and the workers do not inherit the bot's libraries.
 
+A lane whose work needs none of the engine (cleaning) asks for *lean* workers: the template
+forks, and the child execs a fresh interpreter that imports only that work's code (about
+20 MB instead of a copy of the template's 60).
+
 Wire format, both ways: an 8-byte big-endian length, then a pickle. A request is
 `(function, args)`; a reply is `(True, result, seconds)` or `(False, (exception class, args,
 state), seconds)`, `seconds` being how long the function ran (the bot's own clock would add
