@@ -109,9 +109,7 @@ class UpdateBook:
                 self._copies[update_id] += 1  # a second copy of one already here
             else:
                 batch.append((update_id, payload))
-        receipts = await asyncio.gather(
-            *(self.storage.record_update(update_id, payload) for update_id, payload in batch)
-        )
+        receipts = await self.storage.record_updates(batch)
         for (update_id, _), receipt in zip(batch, receipts, strict=True):
             if update_id in self._arrivals:
                 self._copies[update_id] += 1  # recorded twice in this batch

@@ -8,8 +8,11 @@ update (the command line, tests) belongs to `None`, one anonymous user.
 from __future__ import annotations
 
 import asyncio
+import bisect
+import heapq
 import itertools
-from collections import deque
+import math
+from collections import Counter, deque
 from collections.abc import AsyncIterator, Callable, Hashable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
@@ -18,7 +21,7 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 _REMEMBERED_USERS = 10_000  # past this, users whose last item ended are forgotten
-_Tag = tuple[float, int, int]  # virtual start, 1 if the user was just served, arrival
+_Tag = tuple[float, int, float]  # virtual start, 1 if the user was just served, arrival
 
 requester: ContextVar[Hashable] = ContextVar("requester", default=None)
 
@@ -42,10 +45,20 @@ class FairQueue(Generic[T]):
     served, then arrival decides. So one user's burst waits behind everyone else's turn
     (user A sends five items, then B one: B's goes second), and a user who comes back later
     queues like a newcomer, never starved by a stream of new users.
+
+    Every operation costs O(log n) for n items queued: a heap holds each waiting user's
+    first item, and sorted lists of the items' tags (one per `group`, the items' kinds)
+    count what waits ahead. Scanning every user instead made each request cost the event
+    loop time in proportion to the backlog, just when the backlog was long.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, group: Callable[[T], Hashable] = lambda item: None) -> None:
         self._queues: dict[Hashable, deque[tuple[_Tag, T]]] = {}
+        # (tag of a user's first item, a tie-break, the user); entries whose tag is no longer
+        # that user's first are stale and skipped.
+        self._heads: list[tuple[_Tag, int, Hashable]] = []
+        self._tags: dict[Hashable, list[_Tag]] = {}  # group -> sorted tags of its items
+        self._group = group
         self._finish: dict[Hashable, float] = {}  # user -> virtual end of their last item
         self._virtual = 0.0  # the current round
         self._arrivals = itertools.count()
@@ -64,56 +77,76 @@ class FairQueue(Generic[T]):
         """Queue `item`; `front`: an item already served once (a retry) goes first."""
         queue = self._queues.setdefault(user, deque())
         if front:
-            queue.appendleft(((self._virtual, 0, -1), item))
+            tag: _Tag = (self._virtual, 0, -1)
+            queue.appendleft((tag, item))
         else:
             tag = self._tag(user)
             self._finish[user] = tag[0] + 1.0
             queue.append((tag, item))
+        if queue[0][0] == tag:
+            heapq.heappush(self._heads, (tag, next(self._arrivals), user))
+        bisect.insort(self._tags.setdefault(self._group(item), []), tag)
         self._length += 1
 
     def pop(self, eligible: Callable[[Hashable], bool] = lambda user: True) -> T | None:
         """The earliest item among the users that are `eligible`."""
-        heads = [(queue[0][0], user) for user, queue in self._queues.items() if eligible(user)]
-        if not heads:
-            return None
-        (start, _, _), chosen = min(heads, key=lambda head: head[0])
-        queue = self._queues[chosen]
-        _, item = queue.popleft()
-        if not queue:
-            del self._queues[chosen]
-        self._length -= 1
-        self._virtual = max(self._virtual, start + 1.0)
+        passed_over = []
+        chosen: T | None = None
+        while self._heads:
+            head = heapq.heappop(self._heads)
+            tag, _, user = head
+            queue = self._queues.get(user)
+            if not queue or queue[0][0] != tag:
+                continue  # stale
+            if not eligible(user):
+                passed_over.append(head)
+                continue
+            _, chosen = self._take(user, 0)
+            self._virtual = max(self._virtual, tag[0] + 1.0)
+            break
+        for head in passed_over:
+            heapq.heappush(self._heads, head)
         if len(self._finish) > _REMEMBERED_USERS:  # ended before this round: as good as new
             self._finish = {u: f for u, f in self._finish.items() if f >= self._virtual}
-        return item
+        return chosen
 
     def remove(self, user: Hashable, item: T) -> bool:
         queue = self._queues.get(user)
-        entry = next((entry for entry in queue or () if entry[1] is item), None)
-        if queue is None or entry is None:
+        where = next((i for i, entry in enumerate(queue or ()) if entry[1] is item), None)
+        if where is None:
             return False
-        queue.remove(entry)
-        self._length -= 1
+        self._take(user, where)
+        return True
+
+    def _take(self, user: Hashable, where: int) -> tuple[_Tag, T]:
+        queue = self._queues[user]
+        tag, item = queue[where]
+        del queue[where]
         if not queue:
             del self._queues[user]
-        return True
+        elif where == 0:
+            heapq.heappush(self._heads, (queue[0][0], next(self._arrivals), user))
+        tags = self._tags[self._group(item)]
+        del tags[bisect.bisect_left(tags, tag)]
+        self._length -= 1
+        return tag, item
 
     def drain(self) -> list[T]:
         items = [item for queue in self._queues.values() for _, item in queue]
         self._queues.clear()
+        self._heads.clear()
+        self._tags.clear()
         self._length = 0
         return items
 
-    def ahead_of_next(self, user: Hashable) -> Iterator[T]:
-        """The items that would be served before an item `user` pushed now."""
+    def ahead_of_next(self, user: Hashable) -> Counter[Hashable]:
+        """How many items of each group would be served before an item `user` pushed now."""
         previous = self._finish.get(user)
         busy = previous is not None and previous >= self._virtual
-        tag = (max(self._virtual, previous or 0.0), int(busy))
-        for queue in self._queues.values():
-            for (start, was_busy, _), item in queue:
-                if (start, was_busy) > tag:
-                    break
-                yield item
+        last = (max(self._virtual, previous or 0.0), int(busy), math.inf)
+        return Counter(
+            {group: bisect.bisect_right(tags, last) for group, tags in self._tags.items() if tags}
+        )
 
 
 class FairSlots:

@@ -138,7 +138,7 @@ class Lane:
         self.name = name
         self.limits = limits
         self._zygote = zygote
-        self._queue: FairQueue[_Job] = FairQueue()
+        self._queue: FairQueue[_Job] = FairQueue(group=lambda job: job.kind)
         self._workers: set[_Worker] = set()
         self._idle: list[_Worker] = []
         self._running: Counter[Hashable] = Counter()
@@ -184,7 +184,8 @@ class Lane:
 
     def estimated_wait(self, user: Hashable) -> float:
         """Seconds until a job `user` queued now would start, from recent durations."""
-        queued = sum(self._durations.of(job.kind) for job in self._queue.ahead_of_next(user))
+        ahead = self._queue.ahead_of_next(user)
+        queued = sum(self._durations.of(str(kind)) * count for kind, count in ahead.items())
         now = time.monotonic()
         running = sum(
             max(0.0, self._durations.of(worker.job.kind) - (now - worker.started))

@@ -11,6 +11,15 @@ MISSES = "misses"
 
 
 @dataclass(frozen=True)
+class CacheEntry:
+    """A payload to store under `key`."""
+
+    key: str
+    payload: str
+    ttl_seconds: float | None  # None: never expires
+
+
+@dataclass(frozen=True)
 class CacheTotals:
     entries: int
     payload_bytes: int

@@ -31,14 +31,20 @@ class PendingUpdate:
     received_at: float  # seconds since the epoch
 
 
-async def insert_receipt(db: Session, update_id: int, payload: str, now_ms: int) -> bool:
-    """Record the update unless it is known; True when it was new."""
-    changed = await db.execute(
-        "INSERT INTO update_receipts (update_id, payload, received_ms, done_ms)"
-        " VALUES (?, ?, ?, NULL) ON CONFLICT (update_id) DO NOTHING",
-        (update_id, payload, now_ms),
+async def insert_receipts(db: Session, updates: dict[int, str], now_ms: int) -> set[int]:
+    """Record the updates (id -> JSON) not known yet, in one statement; the ids that were
+    new. One statement for a whole getUpdates batch: every update waits for its receipt
+    before it is answered, and one write per update made each wait behind the others."""
+    rows = [(update_id, payload, now_ms) for update_id, payload in updates.items()]
+    if not rows:
+        return set()
+    inserted = await db.fetch_all(
+        "INSERT INTO update_receipts (update_id, payload, received_ms, done_ms) VALUES "
+        + ", ".join(["(?, ?, ?, NULL)"] * len(rows))
+        + " ON CONFLICT (update_id) DO NOTHING RETURNING update_id",
+        tuple(value for row in rows for value in row),
     )
-    return changed == 1
+    return {int(row[0]) for row in inserted}
 
 
 async def finish_receipt(db: Session, update_id: int, now_ms: int) -> None:

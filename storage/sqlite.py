@@ -1,4 +1,5 @@
-"""The SQLite backend: one connection to one file (or memory), used one operation at a time.
+"""The SQLite backend: one connection to one file (or memory) for writes, used one operation at
+a time, and a second one for reads.
 
 Besides the faults `sqlite_files` handles on open, it watches the file while the bot runs: a
 database file deleted (or replaced) under a running bot would otherwise take every later
@@ -25,6 +26,7 @@ from storage.sql import Dialect, Fault, FaultKind, Params, Row, StorageClosedErr
 from storage.sqlite_files import (
     OpenedDatabase,
     close_quietly,
+    connect_reader,
     is_busy,
     open_database,
     prepare,
@@ -42,11 +44,12 @@ class SqliteSession:
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._db = connection
 
+    # One trip to the connection's thread per statement: under load every trip waits for a
+    # turn of the busy event loop while this session holds the database, so a read made of
+    # execute + fetchall + close (three trips) held it three times as long.
     async def execute(self, sql: str, params: Params = ()) -> int:
-        cursor = await self._db.execute(sql, params)
-        changed = cursor.rowcount
-        await cursor.close()
-        return max(changed, 0)
+        cursor = await self._db.execute(sql, params)  # done: its statement has run to the end
+        return max(cursor.rowcount, 0)
 
     async def execute_many(self, sql: str, rows: Iterable[Params]) -> None:
         await self._db.executemany(sql, rows)
@@ -56,8 +59,7 @@ class SqliteSession:
         return rows[0] if rows else None
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self._db.execute(sql, params) as cursor:
-            return [tuple(row) for row in await cursor.fetchall()]
+        return [tuple(row) for row in await self._db.execute_fetchall(sql, params)]
 
     def transaction(self) -> contextlib.AbstractAsyncContextManager[None]:
         return write_transaction(self._db)
@@ -71,6 +73,10 @@ class SqliteBackend:
         self._path = path
         self._busy_timeout_ms = busy_timeout_ms
         self._lock = asyncio.Lock()  # one operation (and transaction) at a time
+        # Reads have a connection of their own (see `_reading_connection`).
+        self._read_lock = asyncio.Lock()
+        self._reader: aiosqlite.Connection | None = None
+        self._reader_failed = False
         self._apply(opened)
 
     @classmethod
@@ -93,8 +99,14 @@ class SqliteBackend:
 
     @contextlib.asynccontextmanager
     async def session(self, *, writes: bool) -> AsyncIterator[SqliteSession]:
+        if not writes and not self._moved():
+            async with self._read_lock:
+                reader = await self._reading_connection()
+                if reader is not None:
+                    yield SqliteSession(reader)
+                    return
         async with self._lock:
-            if self._watching() and self._file_identity() != self._identity:
+            if self._moved():
                 await self._reopen_moved_file()
             db = self._db
             if db is None or not self.available(writes):
@@ -112,6 +124,7 @@ class SqliteBackend:
         return Fault(FaultKind.ERROR, f"database error: {exc}")
 
     async def close(self) -> None:
+        await self._close_reader()
         async with self._lock:
             db, self._db = self._db, None
             if db is None:  # closed meanwhile by a concurrent close()
@@ -120,6 +133,32 @@ class SqliteBackend:
                 await db.close()
             except (sqlite3.Error, ValueError) as exc:
                 log.warning("closing the database failed: %s", exc)
+
+    async def _reading_connection(self) -> aiosqlite.Connection | None:
+        """A second connection, for reads only. In WAL mode a reader never waits for the
+        writer, so a cache lookup does not queue behind the writes of every request in flight
+        (receipts, counts, cache entries), which under load made each lookup wait tens of
+        milliseconds. None (reads share the one connection) for a database in memory, a
+        read-only or missing file, a schema not ready yet, or when it cannot be opened."""
+        if self._reader is not None or self._reader_failed:
+            return self._reader
+        if self._path is None or not self._watching() or not self._schema_ready:
+            return None
+        try:
+            self._reader = await connect_reader(self._path, self._busy_timeout_ms)
+        except sqlite3.Error as exc:
+            log.warning("reads share the database's one connection: %s", exc)
+            self._reader_failed = True
+        return self._reader
+
+    async def _close_reader(self) -> None:
+        async with self._read_lock:
+            reader, self._reader = self._reader, None
+            if reader is not None:
+                await close_quietly(reader)
+
+    def _moved(self) -> bool:
+        return self._watching() and self._file_identity() != self._identity
 
     def _watching(self) -> bool:
         return self._path is not None and self._db is not None and self.writable
@@ -135,6 +174,7 @@ class SqliteBackend:
     async def _reopen_moved_file(self) -> None:
         assert self._path is not None and self._db is not None
         path, old = self._path, self._db
+        await self._close_reader()  # it has the old file open: reopened on the next read
         rescued = path.with_name(f"{path.name}.rescue-{os.getpid()}")
         deleted = not path.exists()
         if deleted:

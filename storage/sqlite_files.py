@@ -126,6 +126,11 @@ async def write_transaction(connection: aiosqlite.Connection) -> AsyncIterator[N
     await connection.execute("COMMIT")
 
 
+async def connect_reader(path: Path, busy_timeout_ms: int) -> aiosqlite.Connection:
+    """A read-only connection to a database this process has open for writing (WAL)."""
+    return await _connect(f"{path.resolve().as_uri()}?mode=ro", busy_timeout_ms, uri=True)
+
+
 async def _connect(
     database: str, busy_timeout_ms: int, *, uri: bool = False
 ) -> aiosqlite.Connection:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 from storage import cache, receipts, settings, shared
+from storage.cache import CacheEntry
 from storage.receipts import PendingUpdate, Receipt
 from storage.runner import Backend, Runner
 from storage.settings import UNCHANGED, ChatSettings, Unchanged
@@ -118,13 +119,22 @@ class Storage:
 
     async def put_cached(self, key: str, payload: str, ttl_seconds: float | None = None) -> None:
         """Store `payload` under `key`, replacing any old entry; None TTL: never expires."""
-        if ttl_seconds is not None and not ttl_seconds > 0:
-            raise ValueError(f"ttl_seconds must be positive or None, not {ttl_seconds!r}")
+        await self.put_many_cached([CacheEntry(key, payload, ttl_seconds)])
+
+    async def put_many_cached(self, entries: list[CacheEntry]) -> None:
+        """`put_cached` for each entry, in one transaction."""
+        for entry in entries:
+            if entry.ttl_seconds is not None and not entry.ttl_seconds > 0:
+                raise ValueError(f"ttl_seconds must be positive or None, not {entry.ttl_seconds!r}")
         now = self._now_ms()
-        expires = None if ttl_seconds is None else now + to_ms(ttl_seconds)
-        await self._write_with_counters(
-            "cache write", lambda db: cache.write_entry(db, key, payload, now, expires)
-        )
+
+        async def write(db: Session) -> None:
+            for entry in entries:
+                ttl = entry.ttl_seconds
+                expires = None if ttl is None else now + to_ms(ttl)
+                await cache.write_entry(db, entry.key, entry.payload, now, expires)
+
+        await self._write_with_counters("cache write", write)
 
     async def purge_expired(self) -> int:
         """Delete expired cache entries, claims and rate-limit windows; returns how many
@@ -319,16 +329,28 @@ class Storage:
 
     async def record_update(self, update_id: int, payload: str) -> Receipt:
         """Record a raw update (its JSON as received) before confirming it to Telegram."""
+        return (await self.record_updates([(update_id, payload)]))[0]
+
+    async def record_updates(self, updates: list[tuple[int, str]]) -> list[Receipt]:
+        """`record_update` for each (update id, JSON) of a batch, in one write; an id given
+        twice is recorded with its first JSON (and its second copy is KNOWN)."""
+        batch: dict[int, str] = {}
+        for update_id, payload in updates:
+            batch.setdefault(update_id, payload)
         now = self._now_ms()
         new = await self._runner.run(
             "update receipt",
-            lambda db: receipts.insert_receipt(db, update_id, payload, now),
+            lambda db: receipts.insert_receipts(db, batch, now),
             None,
             writes=True,
         )
         if new is None:
-            return Receipt.UNSAVED
-        return Receipt.NEW if new else Receipt.KNOWN
+            return [Receipt.UNSAVED] * len(updates)
+        answers = []
+        for update_id, _ in updates:
+            answers.append(Receipt.NEW if update_id in new else Receipt.KNOWN)
+            new.discard(update_id)
+        return answers
 
     async def mark_update_done(self, update_id: int) -> None:
         """The update is answered: forget its JSON and its claim; it is never claimed again."""

@@ -143,3 +143,12 @@ async def test_without_a_database_receipts_say_unsaved(tmp_path):
     assert await storage.pending_updates(max_age_seconds=DAY) == []
     assert await storage.sent_replies(5001) == {}
     await storage.close()
+
+
+async def test_a_batch_is_recorded_at_once_and_an_id_sent_twice_counts_once(storage):
+    first, second = update_json(5011, ARTICLE), update_json(5012, ARTICLE)
+    batch = [(5011, first), (5012, second), (5011, first)]
+    assert await storage.record_updates(batch) == [Receipt.NEW, Receipt.NEW, Receipt.KNOWN]
+    assert await storage.record_updates(batch[:2]) == [Receipt.KNOWN, Receipt.KNOWN]
+    pending = await storage.pending_updates(max_age_seconds=DAY)
+    assert [(p.update_id, p.payload) for p in pending] == [(5011, first), (5012, second)]
