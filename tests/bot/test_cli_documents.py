@@ -53,6 +53,7 @@ def test_an_html_file_is_summarized(tmp_path: Path, capsys: pytest.CaptureFixtur
         ("locked.pdf", encrypted_pdf(RATES), "locked with a password"),
         ("broken.docx", b"PK\x03\x04 not a zip", "damaged"),
     ],
+    ids=["scanned", "locked", "damaged"],
 )
 def test_unreadable_documents_exit_2_with_why(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: bytes, says: str
