@@ -47,17 +47,24 @@ async def insert_receipts(db: Session, updates: dict[int, str], now_ms: int) -> 
     return {int(row[0]) for row in inserted}
 
 
-async def finish_receipt(db: Session, update_id: int, now_ms: int) -> None:
-    """Mark answered and forget the JSON; records the id if it was never recorded."""
+async def finish_receipts(db: Session, update_ids: set[int], now_ms: int) -> None:
+    """Mark answered and forget the JSON; records an id that was never recorded."""
+    if not update_ids:
+        return
+    ids = sorted(update_ids)
+    marks = ", ".join(["(?, NULL, ?, ?)"] * len(ids))
     async with db.transaction():
         await db.execute(
             "INSERT INTO update_receipts (update_id, payload, received_ms, done_ms)"
-            " VALUES (?, NULL, ?, ?)"
+            f" VALUES {marks}"
             " ON CONFLICT (update_id) DO UPDATE SET payload = NULL,"
             " done_ms = excluded.done_ms",
-            (update_id, now_ms, now_ms),
+            tuple(value for update_id in ids for value in (update_id, now_ms, now_ms)),
         )
-        await db.execute("DELETE FROM update_claims WHERE update_id = ?", (update_id,))
+        await db.execute(
+            f"DELETE FROM update_claims WHERE update_id IN ({', '.join(['?'] * len(ids))})",
+            tuple(ids),
+        )
 
 
 async def list_pending(db: Session, received_after_ms: int, limit: int) -> list[PendingUpdate]:

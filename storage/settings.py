@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections import Counter
 from dataclasses import dataclass
 
 from storage.sql import Session
@@ -62,11 +63,16 @@ async def write_settings(db: Session, settings: ChatSettings, now_ms: int) -> No
     )
 
 
-async def add_served(db: Session, chat_id: int, now_ms: int) -> None:
+async def add_served(db: Session, served: Counter[int], now_ms: int) -> None:
+    """Add to the chats' served counts (chat id -> summaries delivered)."""
+    if not served:
+        return
     await db.execute(
-        "INSERT INTO chats (chat_id, first_seen_ms, served_count) VALUES (?, ?, 1)"
-        " ON CONFLICT (chat_id) DO UPDATE SET served_count = chats.served_count + 1",
-        (chat_id, now_ms),
+        "INSERT INTO chats (chat_id, first_seen_ms, served_count) VALUES "
+        + ", ".join(["(?, ?, ?)"] * len(served))
+        + " ON CONFLICT (chat_id) DO UPDATE"
+        " SET served_count = chats.served_count + excluded.served_count",
+        tuple(v for chat_id, count in sorted(served.items()) for v in (chat_id, now_ms, count)),
     )
 
 

@@ -9,22 +9,22 @@ PostgreSQL server that cannot be used raises (`DatabaseUnavailableError`, one li
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import secrets
 import socket
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from functools import partial
 
 from storage import cache, receipts, settings, shared
 from storage.cache import CacheEntry
+from storage.group_writes import GroupWrite
 from storage.receipts import PendingUpdate, Receipt
+from storage.replica_state import ReplicaState
 from storage.runner import Backend, Runner
 from storage.settings import UNCHANGED, ChatSettings, Unchanged
-from storage.shared import RateLimitHit
 from storage.sql import Session, to_ms
 from storage.sqlite import SqliteBackend
 from storage.urls import DatabaseLocation, PoolLimits, PostgresUrl
@@ -47,7 +47,7 @@ class StorageStats:
     degraded: str | None
 
 
-class Storage:
+class Storage(ReplicaState):
     def __init__(
         self, backend: Backend, *, busy_timeout_ms: int, clock: Callable[[], float]
     ) -> None:
@@ -55,6 +55,8 @@ class Storage:
         self._clock = clock
         self._unsaved_hits = 0
         self._unsaved_misses = 0
+        self._done_marks = GroupWrite(self._write_done_marks)
+        self._served_counts = GroupWrite(self._write_served_counts)
         # Names this process in request claims (host, pid and a random part).
         self.replica_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
@@ -196,9 +198,12 @@ class Storage:
 
     async def note_chat_served(self, chat_id: int) -> None:
         """Count one summary delivered to this chat (only the count and first-seen time)."""
-        now = self._now_ms()
+        await self._served_counts.add(chat_id)
+
+    async def _write_served_counts(self, chat_ids: list[int]) -> None:
+        now, served = self._now_ms(), Counter(chat_ids)
         await self._runner.run(
-            "served count", lambda db: settings.add_served(db, chat_id, now), None, writes=True
+            "served count", lambda db: settings.add_served(db, served, now), None, writes=True
         )
 
     async def stats(self) -> StorageStats:
@@ -221,108 +226,6 @@ class Storage:
             hit_rate=hits / lookups if lookups else None,
             chats_served=chats_served,
             degraded=self.degraded_reason,
-        )
-
-    # State shared by replicas. Without a database each call answers as a lone process would.
-
-    async def hit_rate_limit(
-        self, user_id: int, window_start: float, limit: int, window_seconds: float
-    ) -> RateLimitHit:
-        """Count a request of `user_id` in the window starting at `window_start` (seconds
-        since the epoch, the same for every replica) and lasting `window_seconds`."""
-        start = to_ms(window_start)
-        expires = start + to_ms(window_seconds)
-        count = await self._runner.run(
-            "rate limit",
-            lambda db: shared.add_rate_hit(db, user_id, start, expires),
-            None,
-            writes=True,
-        )
-        if count is None:
-            return RateLimitHit(allowed=True, count=0, shared=False)
-        return RateLimitHit(allowed=count <= limit, count=count, shared=True)
-
-    async def announce_replica(self, ttl_seconds: float) -> int | None:
-        """Say this replica is live for `ttl_seconds`; how many replicas are (None: the
-        database cannot tell)."""
-        now = self._now_ms()
-        replica, expires = self.replica_id, now + to_ms(ttl_seconds)
-        return await self._runner.run(
-            "heartbeat",
-            lambda db: shared.beat(db, replica, now, expires),
-            None,
-            writes=True,
-        )
-
-    async def withdraw_replica(self) -> None:
-        """This replica is stopping: the others need not wait for its heartbeat to expire."""
-        replica = self.replica_id
-        await self._runner.run(
-            "heartbeat", lambda db: shared.drop_beat(db, replica), None, writes=True
-        )
-
-    async def claim_request(self, request_key: str, ttl_seconds: float) -> bool:
-        """Claim the computation of `request_key` for this replica for `ttl_seconds`.
-
-        False while another claim on it (this replica's included) is live; True when
-        claimed, or when the database is unusable (then nobody can coordinate).
-        """
-        now = self._now_ms()
-        owner, expires = self.replica_id, now + to_ms(ttl_seconds)
-        return await self._runner.run(
-            "request claim",
-            lambda db: shared.take_request_claim(db, request_key, owner, now, expires),
-            True,
-            writes=True,
-        )
-
-    async def release_request(self, request_key: str) -> None:
-        """Give up this replica's claim on `request_key` (no-op if not held by it)."""
-        owner = self.replica_id
-        await self._runner.run(
-            "request release",
-            lambda db: shared.drop_request_claim(db, request_key, owner),
-            None,
-            writes=True,
-        )
-
-    async def wait_for_request(
-        self, request_key: str, *, timeout_seconds: float, poll_seconds: float
-    ) -> bool:
-        """Wait until the claim on `request_key` is released or expired: True, or False if it
-        is still held after `timeout_seconds`. Checks every `poll_seconds`."""
-        deadline = time.monotonic() + timeout_seconds
-        while True:
-            held = await self._runner.run(
-                "claim check",
-                partial(shared.request_claimed, request_key=request_key, now_ms=self._now_ms()),
-                False,
-                writes=False,
-            )
-            remaining = deadline - time.monotonic()
-            if not held:
-                return True
-            if remaining <= 0:
-                return False
-            await asyncio.sleep(min(poll_seconds, remaining))
-
-    async def claim_update(self, update_id: int, ttl_seconds: float) -> bool:
-        """Claim answering `update_id` for `ttl_seconds`: False when another claim is live
-        or the update was already answered (`mark_update_done`). True when the database
-        is unusable."""
-        now = self._now_ms()
-        expires = now + to_ms(ttl_seconds)
-        return await self._runner.run(
-            "update claim",
-            lambda db: shared.take_update_claim(db, update_id, now, expires),
-            True,
-            writes=True,
-        )
-
-    async def release_update(self, update_id: int) -> None:
-        """Drop the claim on an update that was not answered, so it can be retried now."""
-        await self._runner.run(
-            "update release", lambda db: shared.drop_update_claim(db, update_id), None, writes=True
         )
 
     # Durable receipt (storage/receipts.py says what is kept, and for how long).
@@ -354,9 +257,12 @@ class Storage:
 
     async def mark_update_done(self, update_id: int) -> None:
         """The update is answered: forget its JSON and its claim; it is never claimed again."""
-        now = self._now_ms()
+        await self._done_marks.add(update_id)
+
+    async def _write_done_marks(self, update_ids: list[int]) -> None:
+        now, marks = self._now_ms(), set(update_ids)
         await self._runner.run(
-            "update done", lambda db: receipts.finish_receipt(db, update_id, now), None, writes=True
+            "update done", lambda db: receipts.finish_receipts(db, marks, now), None, writes=True
         )
 
     async def pending_updates(self, max_age_seconds: float) -> list[PendingUpdate]:

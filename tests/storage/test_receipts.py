@@ -1,5 +1,6 @@
 """Durable receipt of updates and the record of replies sent, on both backends."""
 
+import asyncio
 import json
 
 import pytest
@@ -152,3 +153,11 @@ async def test_a_batch_is_recorded_at_once_and_an_id_sent_twice_counts_once(stor
     assert await storage.record_updates(batch[:2]) == [Receipt.KNOWN, Receipt.KNOWN]
     pending = await storage.pending_updates(max_age_seconds=DAY)
     assert [(p.update_id, p.payload) for p in pending] == [(5011, first), (5012, second)]
+
+
+async def test_updates_answered_at_the_same_time_are_all_marked_done(storage):
+    for update_id in (5021, 5022, 5023):
+        await storage.record_update(update_id, update_json(update_id, ARTICLE))
+    await asyncio.gather(*(storage.mark_update_done(u) for u in (5021, 5022, 5023, 5022)))
+    assert await storage.pending_updates(max_age_seconds=DAY) == []
+    assert await storage.record_update(5022, update_json(5022, ARTICLE)) is Receipt.KNOWN

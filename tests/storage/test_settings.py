@@ -1,5 +1,7 @@
 """Chat settings and the served counter, on SQLite and on PostgreSQL (`storage_target`)."""
 
+import asyncio
+
 import pytest
 
 from storage import ChatSettings
@@ -67,6 +69,11 @@ async def test_chats_served_counts_distinct_chats(storage):
     await storage.note_chat_served(1)
     await storage.note_chat_served(2)
     assert (await storage.stats()).chats_served == 2
+
+
+async def test_chats_served_at_the_same_time_are_all_counted(storage):
+    await asyncio.gather(*(storage.note_chat_served(chat) for chat in (1, 1, 2, 3)))
+    assert (await storage.stats()).chats_served == 3
 
 
 async def test_changing_settings_alone_does_not_count_as_served(storage):

@@ -1,0 +1,60 @@
+"""Group commit: writes asked for together are made together, and each caller waits for its own."""
+
+import asyncio
+
+import pytest
+
+from storage.group_writes import GroupWrite
+
+
+class Recorder:
+    """A write that takes a moment, recording each batch it was given."""
+
+    def __init__(self, *, fail_first: bool = False) -> None:
+        self.batches: list[list[int]] = []
+        self.fail_first = fail_first
+        self.release = asyncio.Event()
+        self.release.set()
+
+    async def write(self, batch: list[int]) -> None:
+        self.batches.append(batch)
+        await self.release.wait()
+        if self.fail_first and len(self.batches) == 1:
+            raise RuntimeError("disk on fire")
+
+
+async def test_marks_asked_for_together_are_written_in_one_write() -> None:
+    recorder = Recorder()
+    group = GroupWrite(recorder.write)
+    await asyncio.gather(*(group.add(update_id) for update_id in (5001, 5002, 5003)))
+    assert recorder.batches == [[5001, 5002, 5003]]
+
+
+async def test_marks_that_arrive_during_a_write_share_the_next_one() -> None:
+    recorder = Recorder()
+    recorder.release.clear()
+    group = GroupWrite(recorder.write)
+    first = asyncio.ensure_future(group.add(5001))
+    while not recorder.batches:
+        await asyncio.sleep(0)
+    later = [asyncio.ensure_future(group.add(update_id)) for update_id in (5002, 5003)]
+    await asyncio.sleep(0.01)
+    assert not first.done() and not any(task.done() for task in later)
+    recorder.release.set()
+    await asyncio.gather(first, *later)
+    assert recorder.batches == [[5001], [5002, 5003]]
+
+
+async def test_a_failed_write_is_reported_to_its_callers_and_the_next_batch_still_goes() -> None:
+    recorder = Recorder(fail_first=True)
+    recorder.release.clear()
+    group = GroupWrite(recorder.write)
+    first = asyncio.ensure_future(group.add(5001))
+    while not recorder.batches:
+        await asyncio.sleep(0)
+    later = asyncio.ensure_future(group.add(5002))
+    recorder.release.set()
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        await first
+    await later
+    assert recorder.batches == [[5001], [5002]]
