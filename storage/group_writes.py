@@ -1,11 +1,12 @@
 """Group commit: small writes that many requests make at about the same time share one.
 
-Each answered update is marked done and counted for its chat. Written one by one, every
-request's marks queued for the database behind everyone else's, and each took its own turn
-of the (busy) event loop per statement; under load the update receipts that new messages
-wait for queued behind them too. A `GroupWrite` collects what callers hand it while one
-write is under way and writes all of it in the next one; every caller still returns only
-once its own item is written (or the write was given up), as before.
+Each reply delivered is noted, each answered update is marked done and counted for its
+chat. Written one by one, every request's marks queued for the database behind everyone
+else's, and each took its own turn of the (busy) event loop per statement; under load the
+update receipts that new messages wait for queued behind them too. A `GroupWrite` collects
+what callers hand it while one write is under way and writes all of it in the next one;
+every caller still returns only once its own item is written (or the write was given up),
+as before.
 """
 
 from __future__ import annotations

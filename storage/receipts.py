@@ -76,14 +76,25 @@ async def list_pending(db: Session, received_after_ms: int, limit: int) -> list[
     return [PendingUpdate(int(uid), str(payload), from_ms(int(ms))) for uid, payload, ms in rows]
 
 
-async def insert_sent_reply(
-    db: Session, update_id: int, part_index: int, message_id: int, now_ms: int
-) -> None:
-    """Remember a delivered part; the first message id recorded for a part stays."""
+@dataclass(frozen=True)
+class SentPart:
+    update_id: int
+    part_index: int
+    message_id: int
+
+
+async def insert_sent_replies(db: Session, parts: list[SentPart], now_ms: int) -> None:
+    """Remember delivered parts; the first message id recorded for a part stays."""
+    first: dict[tuple[int, int], int] = {}
+    for part in parts:
+        first.setdefault((part.update_id, part.part_index), part.message_id)
+    if not first:
+        return
     await db.execute(
-        "INSERT INTO sent_replies (update_id, part_index, message_id, sent_ms)"
-        " VALUES (?, ?, ?, ?) ON CONFLICT (update_id, part_index) DO NOTHING",
-        (update_id, part_index, message_id, now_ms),
+        "INSERT INTO sent_replies (update_id, part_index, message_id, sent_ms) VALUES "
+        + ", ".join(["(?, ?, ?, ?)"] * len(first))
+        + " ON CONFLICT (update_id, part_index) DO NOTHING",
+        tuple(v for (u, i), m in first.items() for v in (u, i, m, now_ms)),
     )
 
 

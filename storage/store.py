@@ -57,6 +57,7 @@ class Storage(ReplicaState):
         self._unsaved_misses = 0
         self._done_marks = GroupWrite(self._write_done_marks)
         self._served_counts = GroupWrite(self._write_served_counts)
+        self._sent_parts = GroupWrite(self._write_sent_parts)
         # Names this process in request claims (host, pid and a random part).
         self.replica_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
@@ -285,12 +286,12 @@ class Storage(ReplicaState):
 
     async def note_reply_sent(self, update_id: int, part_index: int, message_id: int) -> None:
         """Remember that part `part_index` of the answer to `update_id` was delivered."""
+        await self._sent_parts.add(receipts.SentPart(update_id, part_index, message_id))
+
+    async def _write_sent_parts(self, parts: list[receipts.SentPart]) -> None:
         now = self._now_ms()
         await self._runner.run(
-            "sent reply",
-            lambda db: receipts.insert_sent_reply(db, update_id, part_index, message_id, now),
-            None,
-            writes=True,
+            "sent reply", lambda db: receipts.insert_sent_replies(db, parts, now), None, writes=True
         )
 
     async def sent_replies(self, update_id: int) -> dict[int, int]:

@@ -161,3 +161,14 @@ async def test_updates_answered_at_the_same_time_are_all_marked_done(storage):
     await asyncio.gather(*(storage.mark_update_done(u) for u in (5021, 5022, 5023, 5022)))
     assert await storage.pending_updates(max_age_seconds=DAY) == []
     assert await storage.record_update(5022, update_json(5022, ARTICLE)) is Receipt.KNOWN
+
+
+async def test_parts_delivered_at_the_same_time_are_all_remembered_first_id_kept(storage):
+    await asyncio.gather(
+        storage.note_reply_sent(5031, 0, 911),
+        storage.note_reply_sent(5031, 1, 912),
+        storage.note_reply_sent(5031, 0, 990),  # a retry's copy: the first id stays
+        storage.note_reply_sent(5032, 0, 913),
+    )
+    assert await storage.sent_replies(5031) == {0: 911, 1: 912}
+    assert await storage.sent_replies(5032) == {0: 913}
