@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from storage import CacheEntry, Storage, StorageStats
+from storage import Storage, StorageStats
 from summarizer import Digest
 from web.policy import FetchPolicy, Resolver
 
@@ -126,8 +126,6 @@ class DigestService:
         # Cache writes run behind the reply (a slow or locked disk must not delay answers);
         # until one lands, its payload is served from here.
         self._unwritten: dict[str, str] = {}
-        self._queued_writes: list[CacheEntry] = []
-        self._writer: asyncio.Task[None] | None = None
         self._writes: set[asyncio.Task[None]] = set()
         self.computations = 0  # engine runs, for stats and tests
 
@@ -179,26 +177,19 @@ class DigestService:
 
     def _store_later(self, key: str, payload: str, ttl: float) -> None:
         self._unwritten[key] = payload
-        self._queued_writes.append(CacheEntry(key, payload, ttl))
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.create_task(self._write_queued())
-            self._writes.add(self._writer)
-            self._writer.add_done_callback(self._writes.discard)
 
-    async def _write_queued(self) -> None:
-        """Write the queued cache entries, all that piled up meanwhile in one transaction:
-        one write per entry made every request's entries (its article and its digest) queue
-        for the database behind everyone else's under load."""
-        while self._queued_writes:
-            batch, self._queued_writes = self._queued_writes, []
-            try:
-                await self._storage.put_many_cached(batch)
+        async def write() -> None:
+            try:  # storage writes the entries queued at about the same time together
+                await self._storage.put_cached(key, payload, ttl)
             except Exception as error:  # the answer went out; a lost cache entry is no harm
                 log.warning("cache write failed: %s", type(error).__name__)
             finally:
-                for entry in batch:
-                    if self._unwritten.get(entry.key) is entry.payload:
-                        del self._unwritten[entry.key]
+                if self._unwritten.get(key) is payload:
+                    del self._unwritten[key]
+
+        task = asyncio.create_task(write())
+        self._writes.add(task)
+        task.add_done_callback(self._writes.discard)
 
     async def _lookup(self, key: str) -> str | None:
         unwritten = self._unwritten.get(key)

@@ -92,20 +92,23 @@ class FairQueue(Generic[T]):
         """The earliest item among the users that are `eligible`."""
         passed_over = []
         chosen: T | None = None
-        while self._heads:
-            head = heapq.heappop(self._heads)
-            tag, _, user = head
-            queue = self._queues.get(user)
-            if not queue or queue[0][0] != tag:
-                continue  # stale
-            if not eligible(user):
-                passed_over.append(head)
-                continue
-            _, chosen = self._take(user, 0)
-            self._virtual = max(self._virtual, tag[0] + 1.0)
-            break
-        for head in passed_over:
-            heapq.heappush(self._heads, head)
+        try:
+            while self._heads:
+                tag, _, user = self._heads[0]
+                queue = self._queues.get(user)
+                if not queue or queue[0][0] != tag:
+                    heapq.heappop(self._heads)  # stale
+                    continue
+                if not eligible(user):
+                    passed_over.append(heapq.heappop(self._heads))
+                    continue
+                heapq.heappop(self._heads)
+                _, chosen = self._take(user, 0)
+                self._virtual = max(self._virtual, tag[0] + 1.0)
+                break
+        finally:
+            for head in passed_over:
+                heapq.heappush(self._heads, head)
         if len(self._finish) > _REMEMBERED_USERS:  # ended before this round: as good as new
             self._finish = {u: f for u, f in self._finish.items() if f >= self._virtual}
         return chosen

@@ -1,7 +1,6 @@
 """Storage layer: result cache, chat settings, usage stats and the state replicas share, on
 SQLite (aiosqlite, the default) or PostgreSQL (asyncpg). Every SQL statement lives here."""
 
-from storage.cache import CacheEntry
 from storage.receipts import PendingUpdate, Receipt
 from storage.schema import SCHEMA_VERSION
 from storage.settings import UNCHANGED, ChatSettings
@@ -19,7 +18,6 @@ from storage.urls import (
 __all__ = [
     "SCHEMA_VERSION",
     "UNCHANGED",
-    "CacheEntry",
     "ChatSettings",
     "DatabaseLocation",
     "DatabaseUnavailableError",

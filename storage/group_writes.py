@@ -19,7 +19,11 @@ Item = TypeVar("Item")
 
 
 class GroupWrite(Generic[Item]):
-    """`await add(item)`: `item` is written together with whatever else is waiting."""
+    """`await add(item)`: `item` is written together with whatever else is waiting.
+
+    A batch holds what callers handed over while the previous one was written: at most the
+    requests in flight (`concurrent_updates`), well under the databases' parameter limits.
+    """
 
     def __init__(self, write: Callable[[list[Item]], Awaitable[None]]) -> None:
         self._write = write
@@ -29,8 +33,11 @@ class GroupWrite(Generic[Item]):
 
     async def add(self, item: Item) -> None:
         loop = asyncio.get_running_loop()
+        if self._written is not None and self._written.get_loop() is not loop:
+            self._give_up_waiting()  # left over from an event loop that ended
         if self._written is None:
             self._written = loop.create_future()
+            self._written.add_done_callback(_retrieved)
         written = self._written
         self._waiting.append(item)
         if self._writer is None or self._writer.done():
@@ -38,24 +45,34 @@ class GroupWrite(Generic[Item]):
         await asyncio.shield(written)
 
     async def _write_waiting(self) -> None:
-        await asyncio.sleep(0)  # callers of this turn of the loop join the first batch
-        while self._waiting:
-            batch, self._waiting = self._waiting, []
-            written, self._written = self._written, None
-            assert written is not None
-            try:
-                await self._write(batch)
-            except Exception as error:  # a bug: storage faults never raise (storage.runner)
-                written.set_exception(error)
-            except BaseException:
-                written.cancel()
-                self._give_up_waiting()
-                raise
-            else:
-                written.set_result(None)
+        try:
+            await asyncio.sleep(0)  # callers of this turn of the loop join the first batch
+            while self._waiting:
+                batch, self._waiting = self._waiting, []
+                written, self._written = self._written, None
+                assert written is not None
+                try:
+                    await self._write(batch)
+                except Exception as error:  # a bug: storage faults never raise (storage.runner)
+                    written.set_exception(error)
+                else:
+                    written.set_result(None)
+                finally:
+                    if not written.done():  # cancelled (shutdown): this batch is given up
+                        written.set_result(None)
+        finally:
+            self._give_up_waiting()
 
     def _give_up_waiting(self) -> None:
-        """The writer was cancelled (shutdown): nobody waits for a batch that never comes."""
-        if self._written is not None and not self._written.done():
-            self._written.cancel()
+        """Nobody waits for a batch that will not be written (the writer was cancelled, or
+        its event loop ended): its callers return as they would after a database fault."""
+        written = self._written
+        if written is not None and not written.done() and not written.get_loop().is_closed():
+            written.set_result(None)
         self._waiting, self._written = [], None
+
+
+def _retrieved(future: asyncio.Future[None]) -> None:
+    """Mark an error as seen: every caller of a batch may have stopped waiting for it."""
+    if not future.cancelled():
+        future.exception()

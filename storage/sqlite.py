@@ -77,6 +77,7 @@ class SqliteBackend:
         self._read_lock = asyncio.Lock()
         self._reader: aiosqlite.Connection | None = None
         self._reader_failed = False
+        self._closed = False  # no reader is opened once closing began
         self._apply(opened)
 
     @classmethod
@@ -99,6 +100,8 @@ class SqliteBackend:
 
     @contextlib.asynccontextmanager
     async def session(self, *, writes: bool) -> AsyncIterator[SqliteSession]:
+        if self._closed:
+            raise StorageClosedError
         if not writes and not self._moved():
             async with self._read_lock:
                 reader = await self._reading_connection()
@@ -124,6 +127,7 @@ class SqliteBackend:
         return Fault(FaultKind.ERROR, f"database error: {exc}")
 
     async def close(self) -> None:
+        self._closed = True
         await self._close_reader()
         async with self._lock:
             db, self._db = self._db, None
@@ -140,6 +144,8 @@ class SqliteBackend:
         (receipts, counts, cache entries), which under load made each lookup wait tens of
         milliseconds. None (reads share the one connection) for a database in memory, a
         read-only or missing file, a schema not ready yet, or when it cannot be opened."""
+        if self._closed:
+            return None
         if self._reader is not None or self._reader_failed:
             return self._reader
         if self._path is None or not self._watching() or not self._schema_ready:
@@ -175,6 +181,7 @@ class SqliteBackend:
         assert self._path is not None and self._db is not None
         path, old = self._path, self._db
         await self._close_reader()  # it has the old file open: reopened on the next read
+        self._reader_failed = False
         rescued = path.with_name(f"{path.name}.rescue-{os.getpid()}")
         deleted = not path.exists()
         if deleted:

@@ -55,6 +55,7 @@ class Storage(ReplicaState):
         self._clock = clock
         self._unsaved_hits = 0
         self._unsaved_misses = 0
+        self._cache_entries = GroupWrite(self._write_cache_entries)
         self._done_marks = GroupWrite(self._write_done_marks)
         self._served_counts = GroupWrite(self._write_served_counts)
         self._sent_parts = GroupWrite(self._write_sent_parts)
@@ -121,14 +122,13 @@ class Storage(ReplicaState):
         return payload
 
     async def put_cached(self, key: str, payload: str, ttl_seconds: float | None = None) -> None:
-        """Store `payload` under `key`, replacing any old entry; None TTL: never expires."""
-        await self.put_many_cached([CacheEntry(key, payload, ttl_seconds)])
+        """Store `payload` under `key`, replacing any old entry; None TTL: never expires.
+        Entries stored at about the same time are written in one transaction."""
+        if ttl_seconds is not None and not ttl_seconds > 0:
+            raise ValueError(f"ttl_seconds must be positive or None, not {ttl_seconds!r}")
+        await self._cache_entries.add(CacheEntry(key, payload, ttl_seconds))
 
-    async def put_many_cached(self, entries: list[CacheEntry]) -> None:
-        """`put_cached` for each entry, in one transaction."""
-        for entry in entries:
-            if entry.ttl_seconds is not None and not entry.ttl_seconds > 0:
-                raise ValueError(f"ttl_seconds must be positive or None, not {entry.ttl_seconds!r}")
+    async def _write_cache_entries(self, entries: list[CacheEntry]) -> None:
         now = self._now_ms()
 
         async def write(db: Session) -> None:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
+from bot.settings import DEFAULTS
 from service import DigestService
 from service.keys import article_key, digest_key
+from storage import Storage
+from tests.conftest import digest_service
 
 
 async def test_a_repeated_article_is_answered_from_the_cache(
@@ -70,3 +74,29 @@ async def test_stats_count_what_the_service_cached_and_looked_up(
     assert stats.cache_entries == 2  # the article and its digest
     # The digest missed, then found; the second time its article was looked up too (found).
     assert (stats.hits, stats.misses) == (2, 1)
+
+
+async def test_a_request_claim_is_released_once_its_entry_is_written_under_steady_writes():
+    storage = await Storage.open(None, busy_timeout_ms=1000)
+    limits = replace(DEFAULTS.digest_limits(), request_claims=True)
+    async with digest_service(storage, limits, threads=1) as digests:
+        real_put, real_release = storage._cache_entries._write, storage.release_request
+        released: list[str] = []
+
+        async def slow_put(entries):
+            await asyncio.sleep(0.05)
+            await real_put(entries)
+
+        async def release(key: str) -> None:
+            await real_release(key)
+            released.append(key)
+
+        storage._cache_entries._write, storage.release_request = slow_put, release
+        assert await storage.claim_request("digest:banjir", 30.0)
+        digests._store_later("digest:banjir", "Banjir melanda Jakarta Utara.", 60.0)
+        digests._release_when_written("digest:banjir")  # what a computed request does
+        for number in range(40):  # other requests keep caching, one every 20 ms
+            digests._store_later(f"digest:other-{number}", "Harga cabai naik.", 60.0)
+            await asyncio.sleep(0.02)
+        assert await storage.get_cached("digest:banjir") == "Banjir melanda Jakarta Utara."
+        assert released == ["digest:banjir"], "claim still held 0.8 s after its entry landed"

@@ -58,3 +58,25 @@ async def test_a_failed_write_is_reported_to_its_callers_and_the_next_batch_stil
         await first
     await later
     assert recorder.batches == [[5001], [5002]]
+
+
+def test_a_mark_pending_when_its_loop_ended_does_not_break_the_next_loop():
+    written: list[list[int]] = []
+
+    async def write(batch: list[int]) -> None:
+        written.append(batch)
+
+    group = GroupWrite(write)
+    callers: list[asyncio.Future[None]] = []
+
+    async def ends_with_a_mark_pending() -> None:
+        callers.append(asyncio.ensure_future(group.add(5001)))
+        await asyncio.sleep(0)  # the writer task exists, still at its first sleep(0)
+
+    asyncio.run(ends_with_a_mark_pending())  # asyncio.run cancels the writer there
+
+    async def next_loop() -> None:
+        await asyncio.wait_for(group.add(5002), 2)
+
+    asyncio.run(next_loop())  # RuntimeError: a Future attached to a different loop
+    assert [5002] in written or [5001, 5002] in written
