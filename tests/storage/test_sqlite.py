@@ -1,32 +1,44 @@
 """The SQLite backend's two connections: reads never queue behind writes."""
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from storage import Storage
 
+BANJIR = "Banjir melanda Jakarta Utara."
 
-async def test_a_cache_lookup_does_not_wait_for_a_write_in_progress(tmp_path):
-    storage = await Storage.open(tmp_path / "ringkas.db", busy_timeout_ms=1000)
-    await storage.put_cached("text:banjir", "Banjir melanda Jakarta Utara.")
+
+@asynccontextmanager
+async def write_in_progress(storage: Storage) -> AsyncIterator[None]:
+    """A write transaction holds the database's writer for the duration of the block."""
     writing, finish = asyncio.Event(), asyncio.Event()
 
     async def slow_write(db) -> None:
         async with db.transaction():
-            await db.execute("UPDATE chat_settings SET language = 'en' WHERE chat_id = 0")
+            await db.execute("UPDATE chats SET served_count = 0 WHERE chat_id = 0")
             writing.set()
             await finish.wait()
 
-    backend = storage._runner.backend
     write = asyncio.create_task(storage._runner.run("slow write", slow_write, None, writes=True))
     await writing.wait()
     try:
-        found = await asyncio.wait_for(storage.get_cached("text:banjir"), timeout=5)
-        assert found == "Banjir melanda Jakarta Utara."
+        yield
     finally:
         finish.set()
         await write
+
+
+async def test_a_cache_lookup_does_not_wait_for_a_write_in_progress(tmp_path):
+    storage = await Storage.open(tmp_path / "ringkas.db", busy_timeout_ms=1000)
+    await storage.put_cached("text:banjir", BANJIR)
+    try:
+        async with write_in_progress(storage):
+            found = await asyncio.wait_for(storage.get_cached("text:banjir"), timeout=5)
+        assert found == BANJIR
+    finally:
         await storage.close()
-    assert backend.available(writes=True) is False  # closed: both connections
+    assert storage._runner.backend.available(writes=True) is False  # closed: both connections
 
 
 async def test_a_read_sees_what_the_writer_committed_just_before(tmp_path):
@@ -41,22 +53,11 @@ async def test_a_read_sees_what_the_writer_committed_just_before(tmp_path):
 
 async def test_a_lookup_while_closing_gets_no_answer_and_leaves_no_connection_open(tmp_path):
     storage = await Storage.open(tmp_path / "ringkas.db", busy_timeout_ms=1000)
-    await storage.put_cached("text:banjir", "Banjir melanda Jakarta Utara.")
-    writing, finish = asyncio.Event(), asyncio.Event()
-
-    async def slow_write(db) -> None:
-        async with db.transaction():
-            await db.execute("UPDATE chats SET served_count = 0 WHERE chat_id = 0")
-            writing.set()
-            await finish.wait()
-
-    backend = storage._runner.backend
-    write = asyncio.create_task(storage._runner.run("slow write", slow_write, None, writes=True))
-    await writing.wait()
-    closing = asyncio.create_task(storage.close())
-    await asyncio.sleep(0.05)  # close() has closed the reader and waits for the write lock
-    assert await storage.get_cached("text:banjir") is None  # closing: as without a cache
-    finish.set()
-    await write
+    await storage.put_cached("text:banjir", BANJIR)
+    async with write_in_progress(storage):
+        closing = asyncio.create_task(storage.close())
+        await asyncio.sleep(0.05)  # close() has closed the reader and waits for the writer
+        assert await storage.get_cached("text:banjir") is None  # closing: as without a cache
     await closing
-    assert backend._reader is None, "reader connection (and its thread) leaked past close()"
+    reader = storage._runner.backend._reader  # type: ignore[attr-defined]
+    assert reader is None, "a read connection (and its thread) outlived close()"
