@@ -15,7 +15,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from storage.sql import Session, from_ms
+from storage.sql import Session, from_ms, value_rows
 
 
 class Receipt(enum.Enum):
@@ -35,14 +35,13 @@ async def insert_receipts(db: Session, updates: dict[int, str], now_ms: int) -> 
     """Record the updates (id -> JSON) not known yet, in one statement; the ids that were
     new. One statement for a whole getUpdates batch: every update waits for its receipt
     before it is answered, and one write per update made each wait behind the others."""
-    rows = [(update_id, payload, now_ms) for update_id, payload in updates.items()]
-    if not rows:
+    if not updates:
         return set()
+    rows, params = value_rows([(u, payload, now_ms, None) for u, payload in updates.items()])
     inserted = await db.fetch_all(
-        "INSERT INTO update_receipts (update_id, payload, received_ms, done_ms) VALUES "
-        + ", ".join(["(?, ?, ?, NULL)"] * len(rows))
-        + " ON CONFLICT (update_id) DO NOTHING RETURNING update_id",
-        tuple(value for row in rows for value in row),
+        "INSERT INTO update_receipts (update_id, payload, received_ms, done_ms)"
+        f" VALUES {rows} ON CONFLICT (update_id) DO NOTHING RETURNING update_id",
+        params,
     )
     return {int(row[0]) for row in inserted}
 
@@ -52,19 +51,16 @@ async def finish_receipts(db: Session, update_ids: set[int], now_ms: int) -> Non
     if not update_ids:
         return
     ids = sorted(update_ids)
-    marks = ", ".join(["(?, NULL, ?, ?)"] * len(ids))
+    rows, params = value_rows([(u, None, now_ms, now_ms) for u in ids])
+    listed, _ = value_rows([ids])  # one row: "(?, ?, ...)"
     async with db.transaction():
         await db.execute(
             "INSERT INTO update_receipts (update_id, payload, received_ms, done_ms)"
-            f" VALUES {marks}"
-            " ON CONFLICT (update_id) DO UPDATE SET payload = NULL,"
+            f" VALUES {rows} ON CONFLICT (update_id) DO UPDATE SET payload = NULL,"
             " done_ms = excluded.done_ms",
-            tuple(value for update_id in ids for value in (update_id, now_ms, now_ms)),
+            params,
         )
-        await db.execute(
-            f"DELETE FROM update_claims WHERE update_id IN ({', '.join(['?'] * len(ids))})",
-            tuple(ids),
-        )
+        await db.execute(f"DELETE FROM update_claims WHERE update_id IN {listed}", ids)
 
 
 async def list_pending(db: Session, received_after_ms: int, limit: int) -> list[PendingUpdate]:
@@ -90,11 +86,11 @@ async def insert_sent_replies(db: Session, parts: list[SentPart], now_ms: int) -
         first.setdefault((part.update_id, part.part_index), part.message_id)
     if not first:
         return
+    rows, params = value_rows([(u, i, message_id, now_ms) for (u, i), message_id in first.items()])
     await db.execute(
-        "INSERT INTO sent_replies (update_id, part_index, message_id, sent_ms) VALUES "
-        + ", ".join(["(?, ?, ?, ?)"] * len(first))
-        + " ON CONFLICT (update_id, part_index) DO NOTHING",
-        tuple(v for (u, i), m in first.items() for v in (u, i, m, now_ms)),
+        "INSERT INTO sent_replies (update_id, part_index, message_id, sent_ms)"
+        f" VALUES {rows} ON CONFLICT (update_id, part_index) DO NOTHING",
+        params,
     )
 
 

@@ -6,7 +6,7 @@ import enum
 from collections import Counter
 from dataclasses import dataclass
 
-from storage.sql import Session
+from storage.sql import Session, value_rows
 
 
 class Unchanged(enum.Enum):
@@ -67,12 +67,12 @@ async def add_served(db: Session, served: Counter[int], now_ms: int) -> None:
     """Add to the chats' served counts (chat id -> summaries delivered)."""
     if not served:
         return
+    rows, params = value_rows([(chat, now_ms, count) for chat, count in sorted(served.items())])
     await db.execute(
-        "INSERT INTO chats (chat_id, first_seen_ms, served_count) VALUES "
-        + ", ".join(["(?, ?, ?)"] * len(served))
-        + " ON CONFLICT (chat_id) DO UPDATE"
+        f"INSERT INTO chats (chat_id, first_seen_ms, served_count) VALUES {rows}"
+        " ON CONFLICT (chat_id) DO UPDATE"
         " SET served_count = chats.served_count + excluded.served_count",
-        tuple(v for chat_id, count in sorted(served.items()) for v in (chat_id, now_ms, count)),
+        params,
     )
 
 

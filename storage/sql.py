@@ -68,6 +68,13 @@ def from_ms(milliseconds: int) -> float:
     return milliseconds / 1000
 
 
+def value_rows(rows: Sequence[Params]) -> tuple[str, Params]:
+    """The `VALUES` list of a multi-row statement, "(?, ?), (?, ?)", and its parameters in one
+    flat tuple. Every row is as wide as the first."""
+    row = "(" + ", ".join("?" * len(rows[0])) + ")"
+    return ", ".join([row] * len(rows)), tuple(value for values in rows for value in values)
+
+
 @functools.lru_cache(maxsize=256)
 def numbered_placeholders(sql: str) -> str:
     """`?` placeholders as PostgreSQL's `$1, $2, ...`. The queries in this package hold no
