@@ -19,7 +19,7 @@ from testkit.load.procfs import (  # the load driver's /proc readers
     machine_cpu_seconds,
     process_tree,
     read_cpu_seconds,
-    read_proc_kib,
+    read_proc_fields,
 )
 
 __all__ = ["TreeSampler", "busy_cores", "machine_busy_seconds"]
@@ -30,8 +30,11 @@ def machine_busy_seconds() -> float:
     return machine_cpu_seconds()[0]
 
 
-def proc_kib(pid: int, name: str, source: str) -> int:
-    return read_proc_kib(pid, name, source) or 0
+def memory_kib(pid: int) -> tuple[int, int, int]:
+    """(RSS, PSS, USS) of one process, in kiB; zeros when it is gone."""
+    rollup = read_proc_fields(pid, "smaps_rollup")
+    private = rollup.get("Private_Clean", 0) + rollup.get("Private_Dirty", 0)
+    return read_proc_fields(pid).get("VmRSS", 0), rollup.get("Pss", 0), private
 
 
 @dataclass
@@ -49,15 +52,7 @@ class TreeSampler:
         self.processes = max(self.processes, len(tree))
         for member in tree:
             self.cpu[member] = max(self.cpu.get(member, 0.0), read_cpu_seconds(member) or 0.0)
-        self.last = [
-            (
-                proc_kib(p, "VmRSS", "status"),
-                proc_kib(p, "Pss", "smaps_rollup"),
-                proc_kib(p, "Private_Clean", "smaps_rollup")
-                + proc_kib(p, "Private_Dirty", "smaps_rollup"),
-            )
-            for p in tree
-        ]
+        self.last = [memory_kib(p) for p in tree]
         self.peak_rss_kib = max(self.peak_rss_kib, sum(r for r, _, _ in self.last))
         self.peak_pss_kib = max(self.peak_pss_kib, sum(p for _, p, _ in self.last))
 
@@ -67,15 +62,10 @@ def _report(pid: int) -> str:
     rows = ["  pid   parent    RSS    PSS    USS   anon  (MB)"]
     totals = [0, 0, 0, 0]
     for member in process_tree(pid):
-        figures = [
-            proc_kib(member, "VmRSS", "status"),
-            proc_kib(member, "Pss", "smaps_rollup"),
-            proc_kib(member, "Private_Clean", "smaps_rollup")
-            + proc_kib(member, "Private_Dirty", "smaps_rollup"),
-            proc_kib(member, "RssAnon", "status"),
-        ]
+        status = read_proc_fields(member)
+        figures = [*memory_kib(member), status.get("RssAnon", 0)]
         totals = [t + f for t, f in zip(totals, figures, strict=True)]
-        parent = proc_kib(member, "PPid", "status")
+        parent = status.get("PPid", 0)
         rows.append(f"{member:>6} {parent:>7} " + " ".join(f"{f / 1024:6.1f}" for f in figures))
     rows.append("   sum         " + " ".join(f"{t / 1024:6.1f}" for t in totals))
     return "\n".join(rows)

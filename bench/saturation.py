@@ -41,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -300,6 +301,9 @@ def report(  # type: ignore[no-untyped-def]
         f"/help p95: {help_p95:.0f} ms ({len(help_ms)})"
     )
     print(f"answered twice: {twice}, unanswered: {lost}")
+    methods = Counter(call.method for call in api.calls)
+    per_message = ", ".join(f"{name} {n / len(sent):.2f}" for name, n in methods.most_common(4))
+    print(f"Bot API calls per message: {per_message}")
     print(
         f"process tree ({memory.processes} processes): peak RSS {rss_mb:.0f} MB summed, "
         f"peak PSS {pss_mb:.0f} MB summed"
