@@ -19,7 +19,9 @@ It reports:
 The bot keeps under Telegram's 30 messages a second (MESSAGES_PER_SECOND); the fake API has no
 such limit, and `--unlimited-sends` lifts it to measure the bot itself. `--set NAME=VALUE`
 changes a field of bot.settings.Settings, `--project DIR` runs another checkout (to compare
-before and after), `--profile FILE` runs the bot's main process under cProfile (CPU time).
+before and after), `--profile FILE` runs the bot's main process under cProfile (CPU time),
+`--api-delay S` makes the fake API take S seconds to answer (a Bot API far away: more requests
+in flight).
 
 Articles are read from ../shared/data/indosum/dev.jsonl (or `--data`); past its 750, the same
 articles with their paragraphs rotated. Nothing leaves 127.0.0.1.
@@ -167,6 +169,7 @@ async def run(args: argparse.Namespace) -> int:
             busy = await busy_cores(5.0)
 
     api = FakeBotApi(TOKEN)
+    api.answer_delay = args.api_delay
     await api.start()
     workdir = Path(tempfile.mkdtemp(prefix="ringkas-saturation-"))
     bot = start_bot(api, workdir, args)
@@ -286,6 +289,8 @@ def report(  # type: ignore[no-untyped-def]
     settings = " ".join(args.env + args.set) or "defaults"
     if args.unlimited_sends:
         settings += ", sends unlimited"
+    if args.api_delay:
+        settings += f", Bot API answers after {args.api_delay:g} s"
     print(
         f"offered: {len(fresh)} fresh articles at {args.rate:g}/s for {args.seconds:g} s, "
         f"1 cached + 1 /help a second; bot: {settings}"
@@ -349,6 +354,9 @@ def main() -> int:
         "--project", type=Path, default=PROJECT_ROOT, help="checkout of the bot to run"
     )
     parser.add_argument("--skip-engine-rate", action="store_true")
+    parser.add_argument(
+        "--api-delay", type=float, default=0.0, help="seconds the fake API takes to answer"
+    )
     parser.add_argument("--profile", type=Path, help="cProfile the bot's main process to FILE")
     parser.add_argument(
         "--wait-quiet", type=float, default=0.0, help="wait up to this long for a calm machine"
