@@ -160,6 +160,9 @@ class Settings:
     # the others look every request_claim_poll_seconds whether it is done.
     request_claim_seconds: float = 30.0
     request_claim_poll_seconds: float = 0.1
+    # Work that ran past its deadline is refused at once when asked again within this time
+    # (a hostile page re-sent would otherwise cost a worker its whole deadline each time).
+    too_slow_memory_seconds: float = 3600.0
 
     # The webhook server (bot/webhook.py). Telegram's updates are a few kilobytes.
     webhook_max_body_bytes: int = 1_000_000
@@ -223,6 +226,7 @@ class Settings:
             request_claims=self.replicated,
             request_claim_seconds=self.request_claim_seconds,
             request_claim_poll_seconds=self.request_claim_poll_seconds,
+            too_slow_memory_seconds=self.too_slow_memory_seconds,
         )
 
     def work_limits(self) -> WorkLimits:

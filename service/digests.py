@@ -38,16 +38,14 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-# Work that ran past its deadline is refused at once when asked again within this time
-# (a hostile page re-sent would otherwise cost a worker its whole deadline each time).
-TOO_SLOW_MEMORY_SECONDS = 3600.0
 _TOO_SLOW_ENTRIES = 1000
 
 
 class _TooSlowMemory:
-    """Keys of work that recently ran past its deadline."""
+    """Keys of work that recently ran past its deadline, each for `seconds`."""
 
-    def __init__(self) -> None:
+    def __init__(self, seconds: float) -> None:
+        self._seconds = seconds
         self._until: dict[str, float] = {}
 
     def check(self, key: str) -> None:
@@ -58,7 +56,7 @@ class _TooSlowMemory:
         now = time.monotonic()
         if len(self._until) >= _TOO_SLOW_ENTRIES:
             self._until = {k: until for k, until in self._until.items() if until > now}
-        self._until[key] = now + TOO_SLOW_MEMORY_SECONDS
+        self._until[key] = now + self._seconds
 
 
 @dataclass(frozen=True)
@@ -73,6 +71,7 @@ class DigestLimits:
     request_claims: bool  # other processes share the database: claim work there first
     request_claim_seconds: float  # another replica's claim on the same work lasts this long
     request_claim_poll_seconds: float
+    too_slow_memory_seconds: float  # work past its deadline is refused at once for this long
 
 
 @dataclass(frozen=True)
@@ -122,7 +121,7 @@ class DigestService:
         self._flight = SingleFlight()
         self._fetch_slots = FairSlots(limits.max_concurrent_fetches, limits.max_fetches_per_user)
         self._stopping = asyncio.Event()
-        self._too_slow = _TooSlowMemory()
+        self._too_slow = _TooSlowMemory(limits.too_slow_memory_seconds)
         # Cache writes run behind the reply (a slow or locked disk must not delay answers);
         # until one lands, its payload is served from here.
         self._unwritten: dict[str, str] = {}

@@ -45,8 +45,15 @@ real_first_page = web.pages.read_first_page
 crash_marker = Path("/nonexistent")  # set per test, before the workers are forked
 
 
+def stuck_log() -> Path:
+    """One line per time the engine started on a stuck article (beside `crash_marker`)."""
+    return crash_marker.with_name("macet.log")
+
+
 def misbehaving_engine(article: CleanText, sentences: int, language: str | None) -> Digest:
     if STUCK in article.text:
+        with stuck_log().open("a") as log:
+            log.write("attempt\n")
         while True:
             pass
     if CRASHING in article.text or (CRASHING_ONCE in article.text and not crash_marker.exists()):
@@ -127,6 +134,31 @@ async def test_work_stuck_past_its_deadline_gets_the_too_slow_answer_and_others_
         assert await one_reply(api, stuck) == plain("too_slow")
         after = api.private_text(variant(sample_article, 2), user_id=502)
         assert "Ringkasan" in await one_reply(api, after)
+
+
+async def test_work_that_ran_past_its_deadline_is_refused_at_once_when_sent_again(
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str, tuned: Callable[..., None]
+) -> None:
+    tuned(work_deadline_seconds=1.0)
+    stuck_text = variant(sample_article, 1, STUCK)
+    async with running_bot(api, bot_database):
+        first = api.private_text(stuck_text, user_id=501)
+        assert await one_reply(api, first) == plain("too_slow")
+        again = api.private_text(stuck_text, user_id=502)
+        assert await one_reply(api, again) == plain("too_slow")
+    assert stuck_log().read_text().splitlines() == ["attempt"]  # no worker was spent again
+
+
+async def test_work_past_its_deadline_is_tried_again_once_its_memory_lapses(
+    api: FakeBotApi, bot_database: DatabaseLocation, sample_article: str, tuned: Callable[..., None]
+) -> None:
+    tuned(work_deadline_seconds=1.0, too_slow_memory_seconds=0.0)
+    stuck_text = variant(sample_article, 1, STUCK)
+    async with running_bot(api, bot_database):
+        for user_id in (501, 502):
+            sent = api.private_text(stuck_text, user_id=user_id)
+            assert await one_reply(api, sent) == plain("too_slow")
+    assert stuck_log().read_text().splitlines() == ["attempt", "attempt"]
 
 
 async def test_a_link_whose_extraction_hangs_gets_the_too_slow_answer(
