@@ -297,7 +297,12 @@ def build_application(
         .context_types(CONTEXT_TYPES)
         .base_url(base_url)
         .base_file_url(file_url_for(base_url))
-        .request(BotApiRequest(connection_pool_size=256))
+        .request(
+            BotApiRequest(
+                connection_pool_size=settings.bot_api_connections,
+                idle_connections=settings.bot_api_idle_connections,
+            )
+        )
         .get_updates_request(updates_request)
         .defaults(
             Defaults(

@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any
 
+import httpx
 from telegram import Bot, Update
 from telegram.request import HTTPXRequest
 
@@ -74,7 +75,22 @@ def readable_updates(batch: list[Any]) -> list[JsonDict]:
 
 
 class BotApiRequest(HTTPXRequest):
-    """PTB's HTTPX request, with unknown 4xx answers reported as 400 (never retried)."""
+    """PTB's HTTPX request, with unknown 4xx answers reported as 400 (never retried), and
+    at most `idle_connections` of its connections kept open between calls (PTB keeps every
+    one: see bot_api_idle_connections in bot/settings.py for what that costs)."""
+
+    def __init__(
+        self, connection_pool_size: int = 1, idle_connections: int | None = None, **kwargs: Any
+    ) -> None:
+        limits = httpx.Limits(
+            max_connections=connection_pool_size,
+            max_keepalive_connections=(
+                connection_pool_size if idle_connections is None else idle_connections
+            ),
+        )
+        super().__init__(
+            connection_pool_size=connection_pool_size, httpx_kwargs={"limits": limits}, **kwargs
+        )
 
     async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
         code, payload = await super().do_request(*args, **kwargs)
