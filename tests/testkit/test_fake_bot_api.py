@@ -482,3 +482,17 @@ async def test_module_entry_point_serves_until_terminated() -> None:
     assert f"http://127.0.0.1:{port}/bot" in banner.decode()
     assert me.username == "ringkas_test_bot"
     assert return_code == 0
+
+
+async def test_an_answer_delay_holds_back_the_answer_but_not_its_effect(
+    fake_bot_api: FakeBotApi, bot: Bot, chat_id: int
+) -> None:
+    fake_bot_api.answer_delay = 0.3
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+
+    sent = await bot.send_message(chat_id, "Ringkasan: harga cabai naik 20 persen.")
+
+    assert loop.time() - started >= 0.3
+    [stored] = fake_bot_api.sent_messages(chat_id)
+    assert stored["message_id"] == sent.message_id
