@@ -30,11 +30,13 @@ def machine_busy_seconds() -> float:
     return machine_cpu_seconds()[0]
 
 
-def memory_kib(pid: int) -> tuple[int, int, int]:
-    """(RSS, PSS, USS) of one process, in kiB; zeros when it is gone."""
+def memory_kib(pid: int, status: dict[str, int] | None = None) -> tuple[int, int, int]:
+    """(RSS, PSS, USS) of one process, in kiB; zeros when it is gone. `status`: its
+    /proc/PID/status fields, when the caller has read them already."""
     rollup = read_proc_fields(pid, "smaps_rollup")
     private = rollup.get("Private_Clean", 0) + rollup.get("Private_Dirty", 0)
-    return read_proc_fields(pid).get("VmRSS", 0), rollup.get("Pss", 0), private
+    rss = (read_proc_fields(pid) if status is None else status).get("VmRSS", 0)
+    return rss, rollup.get("Pss", 0), private
 
 
 @dataclass
@@ -63,7 +65,7 @@ def _report(pid: int) -> str:
     totals = [0, 0, 0, 0]
     for member in process_tree(pid):
         status = read_proc_fields(member)
-        figures = [*memory_kib(member), status.get("RssAnon", 0)]
+        figures = [*memory_kib(member, status), status.get("RssAnon", 0)]
         totals = [t + f for t, f in zip(totals, figures, strict=True)]
         parent = status.get("PPid", 0)
         rows.append(f"{member:>6} {parent:>7} " + " ".join(f"{f / 1024:6.1f}" for f in figures))

@@ -126,8 +126,6 @@ class Settings:
     button_rate_limit_requests: int = 60
     button_rate_limit_period_seconds: float = 60.0
 
-    # Talking to Telegram (bot/flood.py). A reply is retried through 5xx answers and lost
-    # connections for send_retry_seconds; calls that deliver nothing, send_attempts times.
     # Connections to the Bot API: at most bot_api_connections at once, of which
     # bot_api_idle_connections are kept open between calls. httpcore scans every pooled
     # connection, and counts them all once per connection, each time a call starts or ends:
@@ -135,6 +133,9 @@ class Settings:
     # bot a third more CPU per message and /help took seconds (docs/benchmarks.md, round 6).
     bot_api_connections: int = 256
     bot_api_idle_connections: int = 16
+
+    # Talking to Telegram (bot/flood.py). A reply is retried through 5xx answers and lost
+    # connections for send_retry_seconds; calls that deliver nothing, send_attempts times.
     send_attempts: int = 3
     send_retry_seconds: float = 90.0
     send_first_backoff_seconds: float = 0.5

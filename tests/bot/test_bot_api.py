@@ -88,7 +88,6 @@ async def slow_api() -> AsyncIterator[tuple[SlowBotApi, str]]:
     port = server.sockets[0].getsockname()[1]
     async with server:
         yield api, f"http://127.0.0.1:{port}/bot123:abc"
-        server.close()
 
 
 async def test_calls_in_flight_each_get_a_connection_but_only_the_idle_limit_stays_open(
