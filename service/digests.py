@@ -206,19 +206,23 @@ class DigestService:
         storage, limits = self._storage, self._limits
         if not limits.request_claims:
             return await compute()  # one process: the single flight is enough
-        if not await storage.claim_request(key, limits.request_claim_seconds):
+        claimed = await storage.claim_request(key, limits.request_claim_seconds)
+        if not claimed:
             await storage.wait_for_request(
                 key,
                 timeout_seconds=limits.request_claim_seconds,
                 poll_seconds=limits.request_claim_poll_seconds,
             )
+        try:
+            # Read again even with the claim in hand: another replica may have finished (and
+            # released its claim) between the caller's miss and this claim.
             found = await read()
             if found is not None:
                 return found
-        try:
-            return await compute()
+            return await compute()  # unclaimed: the other replica left nothing in time
         finally:
-            self._release_when_written(key)
+            if claimed:
+                self._release_when_written(key)
 
     def _release_when_written(self, key: str) -> None:
         writes = list(self._writes)

@@ -10,6 +10,8 @@ from contextlib import asynccontextmanager
 from dataclasses import replace
 from typing import Any
 
+import pytest
+
 from bot.settings import DEFAULTS
 from service import Answer, DigestService
 from service.keys import digest_key
@@ -91,3 +93,25 @@ async def test_the_same_article_on_two_replicas_at_once_is_computed_once(
         )
     assert first.computations + second.computations == 1
     assert answers[0].digest == answers[1].digest
+
+
+async def test_a_replica_that_claims_just_after_another_finished_answers_from_its_cache(
+    storage_target: StorageTarget, sample_article: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key, payload = await cached_digest(sample_article)
+    other = await storage_target.open()
+    try:
+        async with replica(storage_target) as here:
+            claim = here.storage.claim_request
+
+            async def finished_meanwhile(request_key: str, ttl_seconds: float) -> bool:
+                if request_key == key:  # between this replica's miss and its claim
+                    await other.put_cached(key, payload)
+                return await claim(request_key, ttl_seconds)
+
+            monkeypatch.setattr(here.storage, "claim_request", finished_meanwhile)
+            result = await here.from_text(sample_article, 3)
+    finally:
+        await other.close()
+    assert result.from_cache
+    assert here.computations == 0
