@@ -73,9 +73,13 @@ class SqliteBackend:
         self._path = path
         self._busy_timeout_ms = busy_timeout_ms
         self._lock = asyncio.Lock()  # one operation (and transaction) at a time
-        # Reads have a connection of their own (see `_reading_connection`).
-        self._read_lock = asyncio.Lock()
+        # Reads have a connection of their own (see `_reading_connection`), shared by all
+        # reads at once: each is one trip to its thread, which runs them back to back.
+        self._read_lock = asyncio.Lock()  # opening or closing it
         self._reader: aiosqlite.Connection | None = None
+        self._reads = 0  # read sessions under way on it
+        self._no_reads = asyncio.Event()
+        self._no_reads.set()
         self._reader_failed = False
         self._closed = False  # no reader is opened once closing began
         self._apply(opened)
@@ -103,11 +107,19 @@ class SqliteBackend:
         if self._closed:
             raise StorageClosedError
         if not writes and not self._moved():
-            async with self._read_lock:
-                reader = await self._reading_connection()
-                if reader is not None:
+            reader = self._reader or await self._open_reader()
+            if reader is not None:
+                # Not one read at a time: under load, each read waited for turns of the busy
+                # event loop (its answer, then the next reader's start) while holding it.
+                self._reads += 1
+                self._no_reads.clear()
+                try:
                     yield SqliteSession(reader)
-                    return
+                finally:
+                    self._reads -= 1
+                    if not self._reads:
+                        self._no_reads.set()
+                return
         async with self._lock:
             if self._moved():
                 await self._reopen_moved_file()
@@ -138,6 +150,10 @@ class SqliteBackend:
             except (sqlite3.Error, ValueError) as exc:
                 log.warning("closing the database failed: %s", exc)
 
+    async def _open_reader(self) -> aiosqlite.Connection | None:
+        async with self._read_lock:
+            return await self._reading_connection()
+
     async def _reading_connection(self) -> aiosqlite.Connection | None:
         """A second connection, for reads only. In WAL mode a reader never waits for the
         writer, so a cache lookup does not queue behind the writes of every request in flight
@@ -159,6 +175,7 @@ class SqliteBackend:
 
     async def _close_reader(self) -> None:
         async with self._read_lock:
+            await self._no_reads.wait()  # the reads under way finish on it first
             reader, self._reader = self._reader, None
             if reader is not None:
                 await close_quietly(reader)

@@ -1,4 +1,5 @@
-"""The SQLite backend's two connections: reads never queue behind writes."""
+"""The SQLite backend's two connections: reads never queue behind writes, nor behind each
+other."""
 
 import asyncio
 from collections.abc import AsyncIterator
@@ -39,6 +40,32 @@ async def test_a_cache_lookup_does_not_wait_for_a_write_in_progress(tmp_path):
     finally:
         await storage.close()
     assert storage._runner.backend.available(writes=True) is False  # closed: both connections
+
+
+async def test_a_read_under_way_does_not_hold_back_another(tmp_path):
+    storage = await Storage.open(tmp_path / "ringkas.db", busy_timeout_ms=1000)
+    await storage.put_cached("text:banjir", BANJIR)
+    backend = storage._runner.backend
+    try:
+        await storage.get_cached("text:banjir")  # the read connection is open
+        async with backend.session(writes=False):  # a read not finished yet
+            found = await asyncio.wait_for(storage.get_cached("text:banjir"), timeout=5)
+    finally:
+        await storage.close()
+    assert found == BANJIR
+
+
+async def test_closing_waits_for_the_reads_under_way(tmp_path):
+    storage = await Storage.open(tmp_path / "ringkas.db", busy_timeout_ms=1000)
+    await storage.put_cached("text:banjir", BANJIR)
+    backend = storage._runner.backend
+    await storage.get_cached("text:banjir")
+    async with backend.session(writes=False) as db:
+        closing = asyncio.create_task(storage.close())
+        await asyncio.sleep(0.05)
+        rows = await db.fetch_all("SELECT payload FROM cache_entries")
+    await closing
+    assert rows == [(BANJIR,)]
 
 
 async def test_a_read_sees_what_the_writer_committed_just_before(tmp_path):
