@@ -17,22 +17,20 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from storage import Storage, StorageStats
 from summarizer import Digest
 from web.policy import FetchPolicy, Resolver
 
 from . import documents, metrics
+from .cleanings import RecentCleanings
 from .fairness import FairSlots, requester
 from .flight import SingleFlight
 from .keys import article_key, digest_key, is_link_article, link_article_id
 from .lanes import WorkLanes
 from .records import ArticleRecord, cleaned_record, compute_digest, record_from_page
 from .workers import ShuttingDown, WorkTooSlow
-
-if TYPE_CHECKING:
-    pass
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +120,7 @@ class DigestService:
         self._fetch_slots = FairSlots(limits.max_concurrent_fetches, limits.max_fetches_per_user)
         self._stopping = asyncio.Event()
         self._too_slow = _TooSlowMemory(limits.too_slow_memory_seconds)
+        self._cleanings = RecentCleanings()
         # Cache writes run behind the reply (a slow or locked disk must not delay answers);
         # until one lands, its payload is served from here.
         self._unwritten: dict[str, str] = {}
@@ -278,7 +277,10 @@ class DigestService:
         Raises summarizer.ArticleError, or (from the lanes) EngineBusy, WorkTooSlow or
         EngineCrashed.
         """
-        article = await self._lanes.light(cleaned_record, text)
+        article = self._cleanings.get(text)
+        if article is None:
+            article = await self._lanes.light(cleaned_record, text)
+            self._cleanings.add(text, article)
         answer = await self._digest(article, sentences, language)
         # The buttons need the article; a cached digest may outlive a lost article write.
         if not answer.from_cache or await self.article(article.article_id) is None:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
+
+import pytest
 
 from bot.settings import DEFAULTS
 from service import DigestService
@@ -100,3 +104,20 @@ async def test_a_request_claim_is_released_once_its_entry_is_written_under_stead
             await asyncio.sleep(0.02)
         assert await storage.get_cached("digest:banjir") == "Banjir melanda Jakarta Utara."
         assert released == ["digest:banjir"], "claim still held 0.8 s after its entry landed"
+
+
+async def test_a_text_sent_again_is_not_cleaned_again(
+    service: DigestService, sample_article: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cleaned: list[str] = []
+    light = service._lanes.light
+
+    async def counted(function: Callable[..., Any], *args: Any) -> Any:
+        cleaned.append(function.__name__)
+        return await light(function, *args)
+
+    monkeypatch.setattr(service._lanes, "light", counted)
+    first = await service.from_text(sample_article, 3)
+    again = await service.from_text(sample_article, 3)
+    assert cleaned == ["cleaned_record"]
+    assert again.article == first.article
