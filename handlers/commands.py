@@ -108,6 +108,15 @@ def command_plan(message: Message, max_links: int) -> tuple[Plan, int | None] | 
 
 
 async def _summary_command(update: Update, context: Context, view: str) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    # Before any await: an edit of the command delivered after it waits for this answer.
+    async with services_of(context).habits.replies.turn(message.chat_id, message.message_id):
+        await _answer_summary_command(update, context, view)
+
+
+async def _answer_summary_command(update: Update, context: Context, view: str) -> None:
     this = await incoming(update, context)
     if this is None:
         return

@@ -4,11 +4,18 @@ The bot remembers, for the messages it answered lately, what it summarized (a si
 the plan) and which messages it sent. An edited message is planned again: if the plan is
 the same, nothing happens; otherwise it is answered, editing the earlier replies in place.
 In memory only: after a restart an edited message gets a new reply.
+
+A message and its edits are answered in turns: an edit that arrives while the first answer
+is still under way (a slow page, a long engine queue) waits for it, then updates it, instead
+of sending a second reply that the first would then follow.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections import OrderedDict
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 from .pastes import Paste
@@ -23,10 +30,35 @@ class Answered:
     paste: Paste | None = None  # the message was one part of a joined paste
 
 
+@dataclass
+class _Turn:
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    holders: int = 0  # answers of the message holding or waiting for the lock
+
+
 class ReplyLog:
     def __init__(self, size: int = MAX_REMEMBERED) -> None:
         self._size = size
         self._answered: OrderedDict[tuple[int, int], Answered] = OrderedDict()
+        self._turns: dict[tuple[int, int], _Turn] = {}
+
+    @contextlib.asynccontextmanager
+    async def turn(self, chat_id: int, message_id: int) -> AsyncIterator[None]:
+        """Answering the message (or an edit of it), after its answers under way. The first
+        takes its turn without waiting, so a handler that enters this before its first await
+        goes before the edits delivered after its message."""
+        key = (chat_id, message_id)
+        turn = self._turns.get(key)
+        if turn is None:
+            turn = self._turns[key] = _Turn()
+        turn.holders += 1
+        try:
+            async with turn.lock:
+                yield
+        finally:
+            turn.holders -= 1
+            if not turn.holders:
+                del self._turns[key]
 
     def get(self, chat_id: int, message_id: int) -> Answered | None:
         return self._answered.get((chat_id, message_id))

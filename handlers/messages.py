@@ -40,11 +40,22 @@ async def private_message(update: Update, context: Context) -> None:
     if message.text and document_of(message) is None:
         # Before any await: parts must be placed in the order Telegram delivered them.
         role, paste = habits.pastes.offer(message, message.text)
+    if paste is not None:  # an edit of any part, even before the answer, updates the paste
+        habits.replies.put(message.chat_id, message.message_id, Answered(None, [], paste))
     if role is Role.JOINED:
         return  # the paste's first part answers for it
+    # Also before any await: an edit delivered after this message waits for its answer.
+    async with habits.replies.turn(message.chat_id, message.message_id):
+        await _answer_message(update, context, role, paste)
+
+
+async def _answer_message(
+    update: Update, context: Context, role: Role, paste: Paste | None
+) -> None:
     this = await incoming(update, context)
     if this is None:
         return
+    message, habits = this.message, this.services.habits
     if paste is not None and role is Role.OWNER:
         await habits.pastes.gather(paste)
         await _answer_paste(this, context, paste, paced=True)
@@ -100,9 +111,17 @@ async def edited_message(update: Update, context: Context) -> None:
     view = summary_command_view(message)
     if view is None and (is_group(message.chat) or (message.text or "").startswith("/")):
         return  # groups: only commands are answered; other commands are not summaries
+    async with habits.replies.turn(message.chat_id, message.message_id):
+        await _answer_edit(update, context, message, view)
+
+
+async def _answer_edit(
+    update: Update, context: Context, message: Message, view: str | None
+) -> None:
     this = await incoming(update, context)
     if this is None:
         return
+    habits = this.services.habits
     earlier = habits.replies.get(message.chat_id, message.message_id)
     if earlier is not None and earlier.paste is not None and message.text:
         earlier.paste.parts[message.message_id] = message.text

@@ -6,12 +6,13 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest_asyncio
+from aiohttp import web
 
 from testkit.fake_bot_api import FakeBotApi
 from testkit.harness import running_bot
 from testkit.news_site import NewsSite, html, saved_page
 from tests.conftest import StorageTarget
-from tests.e2e.articles import RATES, article_page
+from tests.e2e.articles import BANJIR, RATES, article_page
 
 
 @pytest_asyncio.fixture
@@ -90,3 +91,26 @@ async def test_an_edited_article_text_is_summarized_again_in_place(
         [reply] = api.sent_messages(sent["chat"]["id"])
     assert reply["message_id"] == first["message_id"]
     assert "Ketegangan hebat" in reply["text"]
+
+
+async def test_an_edit_while_the_first_answer_is_under_way_updates_that_answer(
+    api: FakeBotApi, storage_target: StorageTarget, site: NewsSite
+) -> None:
+    page_asked, release = asyncio.Event(), asyncio.Event()
+
+    async def slow_page(request: web.Request) -> web.Response:
+        page_asked.set()
+        await release.wait()
+        return html(article_page("Jakarta Banjir", BANJIR)).response()
+
+    site.route("/berita/banjir", slow_page)
+    async with running_bot(api, storage_target.location, allow_loopback=True):
+        sent = api.private_text("Baca ini: " + site.url("/berita/banjir"))
+        await asyncio.wait_for(page_asked.wait(), 10)
+        api.edit_text(sent, "Baca ini: " + site.url("/bandung/bus-listrik"))
+        await settle(api)  # the bot has taken the edit while the first answer waits
+        release.set()
+        await api.wait_for("editMessageText")
+        replies = api.sent_messages(sent["chat"]["id"])
+    assert len(replies) == 1
+    assert "Bus Listrik" in replies[0]["text"]

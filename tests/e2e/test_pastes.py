@@ -138,3 +138,23 @@ async def test_two_articles_pasted_one_after_the_other_are_answered_separately(
         first["message_id"],
         second["message_id"],
     ]
+
+
+async def test_a_part_edited_before_the_answer_is_summarized_with_the_paste_once(
+    api: FakeBotApi, storage_target: StorageTarget, sample_article: str
+) -> None:
+    first_part, second_part = split_like_client(BANJIR + "\n\n" + sample_article)
+    edited_part = second_part.replace("Polandia", "Polandia dan Hungaria", 1)
+    async with running_bot(
+        api, storage_target.location, paste_join_window_seconds=3.0
+    ) as application:
+        sent = api.private_text(first_part)
+        part = api.private_text(second_part)
+        api.edit_text(part, edited_part)
+        await api.wait_for("sendMessage")
+        await storage_target.updates_handled(3)
+    [reply] = api.sent_messages(sent["chat"]["id"])
+    assert reply["reply_to_message"]["message_id"] == sent["message_id"]
+    record = services_of(application).habits.replies.get(sent["chat"]["id"], part["message_id"])
+    assert record is not None and record.paste is not None
+    assert "Polandia dan Hungaria" in record.paste.text
