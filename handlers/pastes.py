@@ -9,8 +9,9 @@ the median 3,912). So:
 
 - a text of at least NEAR_LIMIT_CHARS from a user opens a paste;
 - the next message from the same user in the same private chat is its next part when it
-  directly follows it (the next message id: nothing, not even a reply of the bot, came in
-  between) and Telegram stamped it (`date`, whole seconds) at most SENT_TOGETHER_SECONDS
+  directly follows it (the next message id; or, after a part of at least WAIT_CHARS, the
+  next after the bot's answer to the paste: a part slow to upload is numbered after that
+  answer; nothing else came in between) and Telegram stamped it (`date`, whole seconds) at most SENT_TOGETHER_SECONDS
   after the part before (parts are sent back to back; a person cannot paste a second
   article that fast); when forwarded, it comes from the same origin, with original stamps
   as close;
@@ -158,10 +159,18 @@ class PasteJoiner:
 
     @staticmethod
     def _follows(paste: Paste, message_id: int, stamps: tuple[float, float | None]) -> bool:
-        """The next part after the paste's last one."""
+        """The next part after the paste's last one. Nothing came in between, except the
+        bot's answer to the paste after a part the bot waited for: a part slow to upload
+        (past the wait) is numbered after that answer."""
+        last = max(paste.parts)
+        between = range(last + 1, message_id)
+        answered_between = utf16_length(paste.parts[last]) >= WAIT_CHARS and all(
+            message in paste.replies for message in between
+        )
         return (
             paste.expecting
-            and message_id == max(paste.parts) + 1
+            and message_id > last
+            and (not between or answered_between)
             and _sent_together(paste.last_sent, stamps)
         )
 

@@ -158,3 +158,24 @@ async def test_a_part_edited_before_the_answer_is_summarized_with_the_paste_once
     record = services_of(application).habits.replies.get(sent["chat"]["id"], part["message_id"])
     assert record is not None and record.paste is not None
     assert "Polandia dan Hungaria" in record.paste.text
+
+
+async def test_a_part_uploaded_after_the_answer_still_updates_the_same_reply(
+    api: FakeBotApi, storage_target: StorageTarget, sample_article: str
+) -> None:
+    first_part, second_part = split_like_client(BANJIR + "\n\n" + sample_article)
+    async with running_bot(api, storage_target.location) as application:
+        sent = api.private_text(first_part)
+        first = await api.wait_for("sendMessage")
+        await storage_target.updates_handled(1)
+        # On a slow link the second part reaches Telegram after the bot's answer: it is
+        # numbered after that answer, not right after the first part.
+        late = api.private_text(second_part)
+        edited = await api.wait_for("editMessageText")
+        await storage_target.updates_handled(2)
+    assert late["message_id"] == first.result["message_id"] + 1
+    [reply] = api.sent_messages(sent["chat"]["id"])
+    assert edited.params["message_id"] == reply["message_id"]
+    record = services_of(application).habits.replies.get(sent["chat"]["id"], sent["message_id"])
+    assert record is not None and record.paste is not None
+    assert "Polandia" in record.paste.text

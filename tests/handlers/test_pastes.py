@@ -42,6 +42,23 @@ def test_a_message_after_the_bots_reply_is_not_a_part() -> None:
     assert joiner.offer(message(3, LONG[:3000]), LONG[:3000])[0] is not Role.JOINED
 
 
+def test_a_part_numbered_after_the_bots_answer_to_the_paste_still_joins() -> None:
+    joiner = PasteJoiner(1.0, 30.0)
+    _, paste = joiner.offer(message(1, LONG[:4000]), LONG[:4000])
+    assert paste is not None
+    paste.closed, paste.replies = True, [2]  # answered at once, as message 2
+    role, joined = joiner.offer(message(3, LONG[4000:], second=1), LONG[4000:])
+    assert role is Role.LATE and joined is paste
+
+
+def test_a_message_after_the_answer_to_a_whole_article_is_not_a_part() -> None:
+    joiner = PasteJoiner(1.0, 30.0)
+    _, paste = joiner.offer(message(1, LONG[:3000]), LONG[:3000])  # answered at once
+    assert paste is not None
+    paste.closed, paste.replies = True, [2]
+    assert joiner.offer(message(3, "Yang ini juga, ya."), "Yang ini juga, ya.")[0] is Role.ALONE
+
+
 def test_a_message_sent_seconds_later_is_not_a_part() -> None:
     joiner = PasteJoiner(1.0, 30.0)
     joiner.offer(message(1, LONG[:4000]), LONG[:4000])
