@@ -49,6 +49,10 @@ def worker_pid() -> int:
     return os.getpid()
 
 
+def clock() -> float:
+    return time.time()
+
+
 def summarize_text(text: str, sentences: int) -> object:
     return summarize_clean(clean_article(text), sentences=sentences)
 
@@ -302,3 +306,44 @@ async def test_closing_refuses_queued_work_and_kills_running_work_after_the_grac
     assert await gone(stuck_worker)
     with pytest.raises(ShuttingDown):
         await lane.run(nap, 0.0, "after")
+
+
+async def test_a_busy_worker_starts_its_next_job_without_waiting_for_the_event_loop() -> None:
+    async with lane_of(workers=1) as lane:
+        await lane.run(nap, 0.0, "warm")
+        with acting_for("ayu"):
+            first = asyncio.create_task(lane.run(nap, 0.2, "first"))
+        with acting_for("budi"):
+            second = asyncio.create_task(lane.run(clock))
+        await asyncio.sleep(0.05)  # both sent: the second waits in the worker's channel
+        time.sleep(0.6)  # the event loop is busy well past the end of the first job
+        loop_free_at = time.time()
+        assert await first == "first"
+        started_at = await second
+    assert started_at < loop_free_at
+
+
+async def test_a_job_sent_ahead_to_a_worker_that_dies_runs_elsewhere_and_is_no_crash() -> None:
+    async with lane_of(workers=1) as lane:
+        await lane.run(nap, 0.0, "warm")
+        with acting_for("ayu"):
+            crashing = asyncio.create_task(lane.run(crash_always))
+        with acting_for("budi"):
+            behind = asyncio.create_task(lane.run(nap, 0.0, "budi"))
+        assert await behind == "budi"
+        with pytest.raises(EngineCrashed):
+            await crashing
+    assert lane.crashes == 2  # the crashing job's two attempts, nothing for budi's
+
+
+async def test_a_job_sent_ahead_behind_one_past_its_deadline_runs_elsewhere() -> None:
+    async with lane_of(workers=1, deadline=0.5) as lane:
+        await lane.run(nap, 0.0, "warm")
+        with acting_for("ayu"):
+            stuck = asyncio.create_task(lane.run(hang))
+        with acting_for("budi"):
+            behind = asyncio.create_task(lane.run(nap, 0.0, "budi"))
+        assert await behind == "budi"
+        with pytest.raises(WorkTooSlow):
+            await stuck
+    assert lane.timeouts == 1
