@@ -24,14 +24,15 @@ import logging
 import math
 import pickle
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from . import metrics
+from .channels import Job, WorkerChannel, WorkerDied, WorkerLost
 from .fairness import FairQueue, requester
-from .zygote import HEADER, WorkerProcess, Zygote, rebuild_exception
+from .zygote import Zygote, rebuild_exception
 
 log = logging.getLogger(__name__)
 
@@ -75,10 +76,6 @@ class EngineCrashed(Exception):
     """The worker process died while doing this work, twice."""
 
 
-class WorkerDied(Exception):
-    """The worker's channel closed under a job (internal: a retry follows)."""
-
-
 @dataclass(frozen=True)
 class LaneLimits:
     workers: int
@@ -91,70 +88,6 @@ class LaneLimits:
     def per_user_running(self) -> int:
         """Keep a worker free for other users whenever there are two or more."""
         return max(1, self.workers - 1)
-
-
-@dataclass(eq=False)
-class _Job:
-    payload: bytes
-    kind: str  # the function's name: durations are estimated per kind
-    user: Hashable
-    future: asyncio.Future[Any]
-    attempts: int = 0
-    expiry: asyncio.TimerHandle | None = None
-    sent_ahead: bool = False  # in a busy worker's channel, not started yet
-
-
-class _WorkerLost(Exception):
-    """The worker was lost under an earlier job before this one started (internal: the job
-    is queued again, not counted as a crash)."""
-
-
-@dataclass(eq=False)
-class _Worker:
-    """A worker process and the jobs sent to it, in order: the first is the one it runs, the
-    next (at most one) waits in its channel."""
-
-    process: WorkerProcess
-    reader: asyncio.StreamReader
-    writer: asyncio.StreamWriter
-    sent: deque[tuple[_Job, asyncio.Future[None]]] = field(default_factory=deque)
-    started: float = 0.0  # when the first sent job started
-    alive: bool = True
-    jobs: int = 0
-
-    def send(self, job: _Job) -> asyncio.Future[None]:
-        """Write the job to the worker; the future is done when the worker starts it."""
-        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        if not self.sent:
-            turn.set_result(None)
-            self.started = time.monotonic()
-        self.sent.append((job, turn))
-        self.writer.write(HEADER.pack(len(job.payload)))
-        self.writer.write(job.payload)
-        return turn
-
-    async def receive(self) -> bytes:
-        """The running job's reply."""
-        try:
-            await self.writer.drain()
-            header = await self.reader.readexactly(HEADER.size)
-            return await self.reader.readexactly(HEADER.unpack(header)[0])
-        except (OSError, asyncio.IncompleteReadError) as error:
-            raise WorkerDied(str(error)) from error
-
-    def finished(self) -> None:
-        """The running job replied: the next one sent starts."""
-        self.sent.popleft()
-        self.jobs += 1
-        if self.sent:
-            self.started = time.monotonic()
-            self.sent[0][1].set_result(None)
-
-    def lost(self) -> None:
-        """Jobs sent but not started will not run here."""
-        for _, turn in list(self.sent)[1:]:
-            if not turn.done():
-                turn.set_exception(_WorkerLost())
 
 
 @dataclass
@@ -176,8 +109,8 @@ class Lane:
         self.name = name
         self.limits = limits
         self._zygote = zygote
-        self._queue: FairQueue[_Job] = FairQueue(group=lambda job: job.kind)
-        self._workers: set[_Worker] = set()
+        self._queue: FairQueue[Job] = FairQueue(group=lambda job: job.kind)
+        self._workers: set[WorkerChannel] = set()
         self._running: Counter[Hashable] = Counter()
         self._tasks: set[asyncio.Task[None]] = set()
         self._durations = _Durations()
@@ -199,7 +132,7 @@ class Lane:
         payload = pickle.dumps((function, args), pickle.HIGHEST_PROTOCOL)
         loop = asyncio.get_running_loop()
         kind = f"{function.__module__}.{function.__qualname__}"
-        job = _Job(payload, kind, user, loop.create_future())
+        job = Job(payload, kind, user, loop.create_future())
         self._enqueue(job)
         self._dispatch()
         try:
@@ -251,19 +184,19 @@ class Lane:
 
     # ---- the queue
 
-    def _enqueue(self, job: _Job, *, front: bool = False) -> None:
+    def _enqueue(self, job: Job, *, front: bool = False) -> None:
         loop = asyncio.get_running_loop()
         limit = 2 * self.limits.max_queue_wait_seconds
         job.expiry = loop.call_later(limit, self._expire, job)
         self._queue.push(job.user, job, front=front)
 
-    def _expire(self, job: _Job) -> None:
+    def _expire(self, job: Job) -> None:
         # One sent ahead still runs when its turn comes; its answer then goes nowhere.
         if self._queue.remove(job.user, job) or job.sent_ahead:
             metrics.ENGINE_REFUSED.labels(self.name, "expired").inc()
             self._settle(job, error=EngineBusy(self.estimated_wait(job.user), self.name))
 
-    def _withdraw(self, job: _Job) -> None:
+    def _withdraw(self, job: Job) -> None:
         """The caller stopped waiting: a queued job is dropped (a running one finishes)."""
         if self._queue.remove(job.user, job) and job.expiry is not None:
             job.expiry.cancel()
@@ -284,10 +217,10 @@ class Lane:
                 job.expiry.cancel()
             self._track(self._execute(worker, job, turn))
 
-    def _worker_for_next_job(self) -> _Worker | None:
+    def _worker_for_next_job(self) -> WorkerChannel | None:
         """An idle worker; else one busy with a single job (the longest running), to start
         the next as soon as it is done; none while one is about to be replaced."""
-        busy: _Worker | None = None
+        busy: WorkerChannel | None = None
         for worker in self._workers:
             if not worker.alive or worker.jobs + len(worker.sent) >= JOBS_PER_WORKER:
                 continue
@@ -299,14 +232,14 @@ class Lane:
 
     # ---- one job in one worker
 
-    async def _execute(self, worker: _Worker, job: _Job, turn: asyncio.Future[None]) -> None:
+    async def _execute(self, worker: WorkerChannel, job: Job, turn: asyncio.Future[None]) -> None:
         try:
             await turn
             job.sent_ahead = False
             if job.expiry is not None:
                 job.expiry.cancel()
             reply = await asyncio.wait_for(worker.receive(), self.limits.deadline_seconds)
-        except _WorkerLost:
+        except WorkerLost:
             self._send_again(job)
         except TimeoutError:
             self.timeouts += 1
@@ -330,7 +263,7 @@ class Lane:
                 del self._running[job.user]
             self._dispatch()
 
-    def _send_again(self, job: _Job) -> None:
+    def _send_again(self, job: Job) -> None:
         job.sent_ahead = False
         if job.expiry is not None:
             job.expiry.cancel()
@@ -339,7 +272,7 @@ class Lane:
         elif not job.future.done():
             self._enqueue(job, front=True)
 
-    def _after_crash(self, job: _Job) -> None:
+    def _after_crash(self, job: Job) -> None:
         if self._closing:
             self._settle(job, error=ShuttingDown())
             return
@@ -353,7 +286,7 @@ class Lane:
             log.warning("%s worker died under a job: trying it once more", self.name)
             self._enqueue(job, front=True)
 
-    def _settle_from_reply(self, job: _Job, reply: bytes) -> None:
+    def _settle_from_reply(self, job: Job, reply: bytes) -> None:
         try:
             ok, value, seconds = pickle.loads(reply)
             if not ok:
@@ -369,7 +302,7 @@ class Lane:
             self._settle(job, error=value)
 
     @staticmethod
-    def _settle(job: _Job, *, result: Any = None, error: BaseException | None = None) -> None:
+    def _settle(job: Job, *, result: Any = None, error: BaseException | None = None) -> None:
         if job.expiry is not None:
             job.expiry.cancel()
         if job.future.done():
@@ -399,12 +332,12 @@ class Lane:
             writer.close()
             process.release()
             return
-        worker = _Worker(process, reader, writer)
+        worker = WorkerChannel(process, reader, writer)
         asyncio.get_running_loop().add_reader(process.pidfd, self._exited, worker)
         self._workers.add(worker)
         self._dispatch()
 
-    def _exited(self, worker: _Worker) -> None:
+    def _exited(self, worker: WorkerChannel) -> None:
         """The worker process ended (its pidfd became readable)."""
         if not worker.sent:  # idle: nobody's work is lost, just replace it
             log.warning("%s worker %d exited while idle", self.name, worker.process.pid)
@@ -412,7 +345,7 @@ class Lane:
         else:  # its call sees the channel close and retries the job
             asyncio.get_running_loop().remove_reader(worker.process.pidfd)
 
-    def _discard(self, worker: _Worker, *, kill: bool) -> None:
+    def _discard(self, worker: WorkerChannel, *, kill: bool) -> None:
         if not worker.alive:
             return
         worker.alive = False
