@@ -323,27 +323,21 @@ async def test_a_busy_worker_starts_its_next_job_without_waiting_for_the_event_l
     assert started_at < loop_free_at
 
 
-async def test_a_job_sent_ahead_to_a_worker_that_dies_runs_elsewhere_and_is_no_crash() -> None:
-    async with lane_of(workers=1) as lane:
-        await lane.run(nap, 0.0, "warm")
-        with acting_for("ayu"):
-            crashing = asyncio.create_task(lane.run(crash_always))
-        with acting_for("budi"):
-            behind = asyncio.create_task(lane.run(nap, 0.0, "budi"))
-        assert await behind == "budi"
-        with pytest.raises(EngineCrashed):
-            await crashing
-    assert lane.crashes == 2  # the crashing job's two attempts, nothing for budi's
-
-
-async def test_a_job_sent_ahead_behind_one_past_its_deadline_runs_elsewhere() -> None:
+@pytest.mark.parametrize(
+    ("lost_under", "error", "crashes", "timeouts"),
+    [(crash_always, EngineCrashed, 2, 0), (hang, WorkTooSlow, 0, 1)],
+    ids=["crash", "deadline"],
+)
+async def test_a_job_sent_ahead_to_a_worker_then_lost_runs_elsewhere_and_is_no_crash(
+    lost_under: Callable[[], None], error: type[Exception], crashes: int, timeouts: int
+) -> None:
     async with lane_of(workers=1, deadline=0.5) as lane:
         await lane.run(nap, 0.0, "warm")
         with acting_for("ayu"):
-            stuck = asyncio.create_task(lane.run(hang))
+            losing = asyncio.create_task(lane.run(lost_under))
         with acting_for("budi"):
             behind = asyncio.create_task(lane.run(nap, 0.0, "budi"))
         assert await behind == "budi"
-        with pytest.raises(WorkTooSlow):
-            await stuck
-    assert lane.timeouts == 1
+        with pytest.raises(error):
+            await losing
+    assert (lane.crashes, lane.timeouts) == (crashes, timeouts)  # none for budi's job
