@@ -117,6 +117,9 @@ class Settings:
     paste_join_window_seconds: float = 1.0
     # A part sent with the others but delivered later still joins (updating the reply) so long.
     paste_late_part_seconds: float = 30.0
+    # An edit of a message answered this long ago still updates its reply in place, on any
+    # replica and after a restart (the database keeps the reply ids and a hash, no text).
+    edit_memory_seconds: float = 2 * 24 * 3600
     max_links_per_message: int = 5
     max_document_bytes: int = 20 * 1024 * 1024  # the Bot API's getFile limit for bots
     max_document_pages: int = 50
@@ -251,6 +254,7 @@ class Settings:
         return ConversationLimits(
             join_window_seconds=self.paste_join_window_seconds,
             late_part_seconds=self.paste_late_part_seconds,
+            edit_memory_seconds=self.edit_memory_seconds,
             max_links=self.max_links_per_message,
             max_document_bytes=self.max_document_bytes,
             max_document_pages=self.max_document_pages,

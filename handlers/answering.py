@@ -8,6 +8,7 @@ of a paste), the new replies edit those in place; surplus old replies are delete
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -61,9 +62,11 @@ class Job:
         return self.sentences or self.prefs.sentences
 
 
-def signature(plan: Plan, job: Job) -> object:
-    """What a reply depends on: an edit that leaves it the same changes nothing."""
-    return (job.view, job.length, plan)
+def signature(plan: Plan, job: Job) -> str:
+    """What a reply depends on, hashed (the database keeps it for edits on any replica): an
+    edit that leaves it the same changes nothing."""
+    depends_on = repr((job.view, job.length, plan)).encode("utf-8", "surrogatepass")
+    return hashlib.sha256(depends_on).hexdigest()[:32]
 
 
 class ReplyWriter:

@@ -65,8 +65,30 @@ async def respond(
 ) -> None:
     """Answer a plan and remember the replies, so that an edit can update them."""
     sent = await answer_plan(context, job, plan, empty_text=empty_text)
-    answered = Answered(signature(plan, job), sent)
-    this.services.habits.replies.put(this.message.chat_id, this.message.message_id, answered)
+    await remember_answer(this, Answered(signature(plan, job), sent))
+
+
+async def remember_answer(this: Incoming, answered: Answered) -> None:
+    """In this process, and (but for a paste, whose parts only this process has) in the
+    database, for an edit that lands on another replica or after a restart."""
+    services, message = this.services, this.message
+    services.habits.replies.put(message.chat_id, message.message_id, answered)
+    if answered.paste is None and answered.signature is not None:
+        ttl = services.habits.limits.edit_memory_seconds
+        await services.storage.note_answered(
+            message.chat_id, message.message_id, answered.signature, answered.replies, ttl
+        )
+
+
+async def earlier_answer(this: Incoming) -> Answered | None:
+    """What the message was answered with, here or (on another replica, or before a
+    restart) as the database remembers it; None if it was not answered."""
+    services, message = this.services, this.message
+    answered = services.habits.replies.get(message.chat_id, message.message_id)
+    if answered is not None:
+        return answered
+    stored = await services.storage.answered_message(message.chat_id, message.message_id)
+    return None if stored is None else Answered(stored.signature, list(stored.replies))
 
 
 async def start_command(update: Update, context: Context) -> None:

@@ -3,7 +3,9 @@
 The bot remembers, for the messages it answered lately, what it summarized (a signature of
 the plan) and which messages it sent. An edited message is planned again: if the plan is
 the same, nothing happens; otherwise it is answered, editing the earlier replies in place.
-In memory only: after a restart an edited message gets a new reply.
+The database keeps the same for a while (`edit_memory_seconds`), but for long pastes, so an
+edit that lands on another replica, or comes after a restart, is answered in place too
+(handlers.commands.remember_answer).
 
 A message and its edits are answered in turns: an edit that arrives while the first answer
 is still under way (a slow page, a long engine queue) waits for it, then updates it, instead
@@ -25,7 +27,7 @@ MAX_REMEMBERED = 5_000
 
 @dataclass
 class Answered:
-    signature: object
+    signature: str | None  # None: a paste not answered yet
     replies: list[int] = field(default_factory=list)
     paste: Paste | None = None  # the message was one part of a joined paste
 

@@ -9,7 +9,15 @@ from telegram import Message, Update
 from web.urls import find_urls
 
 from .answering import Job, answer_plan, signature
-from .commands import Incoming, command_plan, incoming, respond, summary_command_view
+from .commands import (
+    Incoming,
+    command_plan,
+    earlier_answer,
+    incoming,
+    remember_answer,
+    respond,
+    summary_command_view,
+)
 from .documents import document_of
 from .edits import Answered
 from .groups import is_group
@@ -97,8 +105,25 @@ async def _answer_paste(this: Incoming, context: Context, paste: Paste, *, paced
             answered = Answered(paste.signature, paste.replies, paste)
             for message_id in paste.message_ids:
                 habits.replies.put(paste.first.chat_id, message_id, answered)
+            await _remember_paste_elsewhere(this, paste)
         finally:
             paste.answered.set()
+
+
+async def _remember_paste_elsewhere(this: Incoming, paste: Paste) -> None:
+    """A long message that stayed whole (most do) is remembered in the database as a message
+    of its own, so an edit of it on another replica updates its reply; one that turned out to
+    be the first part of a paste no longer stands for the answer alone (only this process
+    knows the other parts)."""
+    storage, chat_id = this.services.storage, paste.first.chat_id
+    if len(paste.parts) > 1:
+        await storage.forget_answered(chat_id, paste.first.message_id)
+        return
+    limits = this.services.habits.limits
+    alone = signature(message_plan(paste.first, limits.max_links), this.job())
+    await storage.note_answered(
+        chat_id, paste.first.message_id, alone, paste.replies, limits.edit_memory_seconds
+    )
 
 
 async def edited_message(update: Update, context: Context) -> None:
@@ -122,7 +147,7 @@ async def _answer_edit(
     if this is None:
         return
     habits = this.services.habits
-    earlier = habits.replies.get(message.chat_id, message.message_id)
+    earlier = await earlier_answer(this)
     if earlier is not None and earlier.paste is not None and message.text:
         earlier.paste.parts[message.message_id] = message.text
         await _answer_paste(this, context, earlier.paste, paced=True)
@@ -144,4 +169,4 @@ async def _answer_edit(
         earlier.replies if earlier is not None else (),
         empty_text=this.text("hint_short"),
     )
-    habits.replies.put(message.chat_id, message.message_id, Answered(signature(plan, job), sent))
+    await remember_answer(this, Answered(signature(plan, job), sent))

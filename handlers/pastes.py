@@ -63,7 +63,7 @@ class Paste:
     answered: asyncio.Event = field(default_factory=asyncio.Event)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     replies: list[int] = field(default_factory=list)
-    signature: object = None
+    signature: str | None = None
 
     @property
     def text(self) -> str:

@@ -139,6 +139,7 @@ class ConversationLimits:
 
     join_window_seconds: float  # wait this long after a near-limit part for the next one
     late_part_seconds: float  # a part this much later still updates the same reply
+    edit_memory_seconds: float  # an edit this much later still updates the reply in place
     max_links: int  # links summarized from one message, one reply each
     max_document_bytes: int  # the Bot API lets bots download files up to 20 MB
     max_document_pages: int

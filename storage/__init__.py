@@ -1,6 +1,7 @@
 """Storage layer: result cache, chat settings, usage stats and the state replicas share, on
 SQLite (aiosqlite, the default) or PostgreSQL (asyncpg). Every SQL statement lives here."""
 
+from storage.answers import AnsweredMessage
 from storage.receipts import PendingUpdate, Receipt
 from storage.schema import SCHEMA_VERSION
 from storage.settings import UNCHANGED, ChatSettings
@@ -18,6 +19,7 @@ from storage.urls import (
 __all__ = [
     "SCHEMA_VERSION",
     "UNCHANGED",
+    "AnsweredMessage",
     "ChatSettings",
     "DatabaseLocation",
     "DatabaseUnavailableError",

@@ -6,7 +6,7 @@ by `SQLITE_LEGACY_MIGRATIONS` to the same tables. Later changes go in `MIGRATION
 databases accept, applied in order on both. Append only: never edit a migration that shipped.
 
 Times are integer milliseconds since the epoch (`*_ms`). Tables holding chat ids
-(`chats`, `chat_settings`) hold no message content; message content is only in
+(`chats`, `chat_settings`, `answered_messages`) hold no message content; message content is only in
 `cache_entries` (summaries) and, until an update is answered, in `update_receipts`.
 """
 
@@ -124,6 +124,18 @@ SQLITE_LEGACY_MIGRATIONS: tuple[tuple[str, ...], ...] = (_LEGACY_V1, _LEGACY_V2,
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 4: replicas announce themselves, to share Telegram's send budget (storage.shared).
     ("CREATE TABLE replica_heartbeats (replica_id TEXT PRIMARY KEY, expires_ms BIGINT NOT NULL)",),
+    # 5: what each message was answered with, for edits on any replica (storage.answers).
+    (
+        """CREATE TABLE answered_messages (
+            chat_id BIGINT NOT NULL,
+            message_id BIGINT NOT NULL,
+            signature TEXT NOT NULL,
+            replies TEXT NOT NULL,
+            expires_ms BIGINT NOT NULL,
+            PRIMARY KEY (chat_id, message_id)
+        )""",
+        "CREATE INDEX answered_messages_expiry ON answered_messages (expires_ms)",
+    ),
 )
 
 SCHEMA_VERSION = BASE_VERSION + len(MIGRATIONS)

@@ -18,7 +18,8 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
-from storage import cache, receipts, settings, shared
+from storage import answers, cache, receipts, settings, shared
+from storage.answers import AnsweredMessage
 from storage.cache import CacheEntry
 from storage.group_writes import GroupWrite
 from storage.receipts import PendingUpdate, Receipt
@@ -59,6 +60,7 @@ class Storage(ReplicaState):
         self._done_marks = GroupWrite(self._write_done_marks)
         self._served_counts = GroupWrite(self._write_served_counts)
         self._sent_parts = GroupWrite(self._write_sent_parts)
+        self._answers = GroupWrite(self._write_answers)
         # Names this process in request claims (host, pid and a random part).
         self.replica_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
@@ -140,15 +142,15 @@ class Storage(ReplicaState):
         await self._write_with_counters("cache write", write)
 
     async def purge_expired(self) -> int:
-        """Delete expired cache entries, claims and rate-limit windows; returns how many
-        cache entries were deleted."""
+        """Delete expired cache entries, claims, rate-limit windows and answers kept for
+        edits; returns how many cache entries were deleted."""
         now = self._now_ms()
 
         async def purge(db: Session) -> tuple[int, int]:
             async with db.transaction():
-                return await cache.delete_expired(db, now), await shared.delete_expired_shared(
-                    db, now
-                )
+                entries = await cache.delete_expired(db, now)
+                other = await shared.delete_expired_shared(db, now)
+                return entries, other + await answers.delete_expired_answered(db, now)
 
         entries, other = await self._runner.run("purge", purge, (0, 0), writes=True)
         if entries or other:
@@ -298,6 +300,41 @@ class Storage(ReplicaState):
         """Parts already delivered for `update_id`: part index -> Telegram message id."""
         return await self._runner.run(
             "sent replies", lambda db: receipts.read_sent_replies(db, update_id), {}, writes=False
+        )
+
+    # What each message was answered with (storage/answers.py).
+
+    async def note_answered(
+        self, chat_id: int, message_id: int, signature: str, replies: list[int], ttl: float
+    ) -> None:
+        """Remember the replies to a message, and what they depend on, for `ttl` seconds."""
+        expires = self._now_ms() + to_ms(ttl)
+        await self._answers.add(
+            AnsweredMessage(chat_id, message_id, signature, tuple(replies), expires)
+        )
+
+    async def _write_answers(self, answered: list[AnsweredMessage]) -> None:
+        await self._runner.run(
+            "answer note", lambda db: answers.upsert_answered(db, answered), None, writes=True
+        )
+
+    async def forget_answered(self, chat_id: int, message_id: int) -> None:
+        """The message's answer no longer stands for it alone (it joined a longer paste)."""
+        await self._runner.run(
+            "answer forget",
+            lambda db: answers.delete_answered(db, chat_id, message_id),
+            None,
+            writes=True,
+        )
+
+    async def answered_message(self, chat_id: int, message_id: int) -> AnsweredMessage | None:
+        """The latest answer to a message, while remembered; None if unknown."""
+        now = self._now_ms()
+        return await self._runner.run(
+            "answer lookup",
+            lambda db: answers.read_answered(db, chat_id, message_id, now),
+            None,
+            writes=False,
         )
 
     # Hit/miss counters.

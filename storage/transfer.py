@@ -4,8 +4,8 @@ Run with the bot stopped. The source is opened as the bot opens it (an old SQLit
 upgraded to the current schema first); the target is created or migrated, then every
 lasting table is copied in primary-key order, in batches, inside one target transaction: a
 copy that fails leaves the target as it was. Rows already in the target are overwritten by
-the source's (so running the copy again is harmless). Claims and rate-limit windows are
-short-lived and not copied.
+the source's (so running the copy again is harmless). Claims, rate-limit windows, heartbeats
+and the answers kept for edits are short-lived and not copied.
 """
 
 from __future__ import annotations

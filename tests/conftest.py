@@ -109,7 +109,9 @@ class StorageTarget:
             return [tuple(row) for row in rows]
         assert self.location is not None, "an in-memory database cannot be looked at"
         with contextlib.closing(sqlite3.connect(self.location)) as connection:
-            return connection.execute(sql, params).fetchall()
+            rows = connection.execute(sql, params).fetchall()
+            connection.commit()  # a statement that writes keeps its change, as on PostgreSQL
+            return rows
 
     async def updates_handled(self, count: int, timeout: float = 15.0) -> None:
         """Wait until the bot under test has finished `count` updates (marked done in its

@@ -114,3 +114,18 @@ async def test_an_edit_while_the_first_answer_is_under_way_updates_that_answer(
         replies = api.sent_messages(sent["chat"]["id"])
     assert len(replies) == 1
     assert "Bus Listrik" in replies[0]["text"]
+
+
+async def test_an_edit_after_a_restart_updates_the_reply_in_place(
+    api: FakeBotApi, storage_target: StorageTarget, sample_article: str
+) -> None:
+    async with running_bot(api, storage_target.location):
+        sent = api.private_text(sample_article)
+        [first] = await api.wait_for_messages(sent["chat"]["id"], 1)
+        await storage_target.updates_handled(1)
+    async with running_bot(api, storage_target.location):
+        api.edit_text(sent, sample_article.replace("Ketegangan", "Ketegangan hebat", 1))
+        await api.wait_for("editMessageText")
+        [reply] = api.sent_messages(sent["chat"]["id"])
+    assert reply["message_id"] == first["message_id"]
+    assert "Ketegangan hebat" in reply["text"]

@@ -15,7 +15,7 @@ import aiohttp
 import pytest_asyncio
 
 from bot.webhook import SECRET_HEADER
-from testkit.fake_bot_api import FakeBotApi, JsonDict
+from testkit.fake_bot_api import FakeBotApi, JsonDict, split_like_client
 from testkit.harness import WEBHOOK_URL, Replica, answers_to, running_replica, services_of
 from testkit.news_site import NewsSite, html
 from tests.conftest import StorageTarget
@@ -129,6 +129,43 @@ async def test_a_button_on_a_message_made_by_one_replica_works_on_the_other(
     assert edit.ok and edit.params["message_id"] == summary["message_id"]
     assert edit.result["text"].startswith("Fakta kunci")
     assert computed_on_second == 0  # the digest came from the first replica's cache
+
+
+async def test_an_edit_that_lands_on_the_other_replica_updates_the_reply_in_place(
+    api: FakeBotApi, storage_target: StorageTarget, sample_article: str
+) -> None:
+    async with two_replicas(api, storage_target) as (first, second):
+        sent = api.private_text(sample_article)
+        await post(first, taken(api))
+        [summary] = await answered(api, sent)
+        await storage_target.updates_handled(1)
+        api.edit_text(sent, sample_article.replace("Ketegangan", "Ketegangan hebat", 1))
+        await post(second, taken(api))
+        edit = await api.wait_for("editMessageText", timeout=30)
+        replies = api.sent_messages(sent["chat"]["id"])
+    assert edit.ok and edit.params["message_id"] == summary["message_id"]
+    assert [reply["message_id"] for reply in replies] == [summary["message_id"]]
+    assert "Ketegangan hebat" in replies[0]["text"]
+
+
+async def test_an_edited_first_part_of_a_paste_on_the_other_replica_leaves_the_pastes_reply(
+    api: FakeBotApi, storage_target: StorageTarget, sample_article: str
+) -> None:
+    first_part, second_part = split_like_client(BANJIR + "\n\n" + sample_article)
+    async with two_replicas(api, storage_target) as (first, second):
+        opening = api.private_text(first_part)
+        api.private_text(second_part)
+        for update in api.take_queued():
+            await post(first, update)
+        [paste_reply] = await answered(api, opening)
+        await storage_target.updates_handled(2)
+        api.edit_text(opening, first_part.replace("Jakarta", "DKI Jakarta", 1))
+        await post(second, taken(api))
+        replies = await answered(api, opening, count=2)
+    # Only the first replica knows the paste's second part: the other does not overwrite the
+    # summary of the whole with one of the edited part alone.
+    assert len(replies) == 2
+    assert replies[0] == paste_reply
 
 
 async def test_an_article_summarized_on_one_replica_is_a_cache_hit_on_the_other(

@@ -167,8 +167,12 @@ async def test_cache_has_no_chat_column_and_chat_tables_hold_no_content(tmp_path
     assert columns["cache_entries"] == {"key", "payload", "created_ms", "expires_ms", "size"}
     assert columns["chats"] == {"chat_id", "first_seen_ms", "served_count"}
     assert columns["chat_settings"] == {"chat_id", "summary_sentences", "language"}
+    # What a message was answered with, for edits: ids, a hash and an expiry, no text.
+    assert columns["answered_messages"] == {
+        "chat_id", "message_id", "signature", "replies", "expires_ms"
+    }  # fmt: skip
     tables_with_chat_ids = {table for table, names in columns.items() if "chat_id" in names}
-    assert tables_with_chat_ids == {"chats", "chat_settings"}
+    assert tables_with_chat_ids == {"chats", "chat_settings", "answered_messages"}
     tables_with_user_ids = {table for table, names in columns.items() if "user_id" in names}
     assert columns["rate_limits"] == {"user_id", "window_start_ms", "hits", "expires_ms"}
     assert tables_with_user_ids == {"rate_limits"}
