@@ -218,17 +218,19 @@ class Lane:
             self._track(self._execute(worker, job, turn))
 
     def _worker_for_next_job(self) -> WorkerChannel | None:
-        """An idle worker; else one busy with a single job (the longest running), to start
-        the next as soon as it is done; none while one is about to be replaced."""
-        busy: WorkerChannel | None = None
+        """An idle worker; else, of those busy with a single job, the one expected to finish
+        it first, to start the next as soon as it is done; none about to be replaced."""
+        busy: list[tuple[float, WorkerChannel]] = []
+        now = time.monotonic()
         for worker in self._workers:
             if not worker.alive or worker.jobs + len(worker.sent) >= JOBS_PER_WORKER:
                 continue
             if not worker.sent:
                 return worker
-            if len(worker.sent) == 1 and (busy is None or worker.started < busy.started):
-                busy = worker
-        return busy
+            if len(worker.sent) == 1:
+                running = self._durations.of(worker.sent[0][0].kind)
+                busy.append((running - (now - worker.started), worker))
+        return min(busy, key=lambda left: left[0])[1] if busy else None
 
     # ---- one job in one worker
 

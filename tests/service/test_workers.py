@@ -53,6 +53,11 @@ def clock() -> float:
     return time.time()
 
 
+def long_nap(seconds: float) -> float:
+    time.sleep(seconds)
+    return time.time()
+
+
 def summarize_text(text: str, sentences: int) -> object:
     return summarize_clean(clean_article(text), sentences=sentences)
 
@@ -341,3 +346,20 @@ async def test_a_job_sent_ahead_to_a_worker_then_lost_runs_elsewhere_and_is_no_c
         with pytest.raises(error):
             await losing
     assert (lane.crashes, lane.timeouts) == (crashes, timeouts)  # none for budi's job
+
+
+async def test_a_job_is_sent_ahead_to_the_worker_expected_to_finish_first() -> None:
+    async with lane_of(workers=2) as lane:
+        await lane.run(long_nap, 1.0)  # the lane learns how long each kind takes
+        await lane.run(nap, 0.05, "short")
+        with acting_for("ayu"):
+            long_one = asyncio.create_task(lane.run(long_nap, 1.0))
+        await asyncio.sleep(0.1)  # ayu's job started first
+        with acting_for("budi"):
+            short_one = asyncio.create_task(lane.run(nap, 0.2, "budi"))
+        await asyncio.sleep(0.05)
+        with acting_for("citra"):
+            started_at = await lane.run(clock)
+        long_done_at = await long_one
+        await short_one
+    assert started_at < long_done_at - 0.3  # behind budi's short job, not ayu's long one
