@@ -119,8 +119,8 @@ async def _remember_paste_elsewhere(this: Incoming, paste: Paste) -> None:
     if len(paste.parts) > 1:
         await storage.forget_answered(chat_id, paste.first.message_id)
         return
-    limits = this.services.habits.limits
-    alone = signature(message_plan(paste.first, limits.max_links), this.job())
+    limits = this.services.habits.limits  # the one part: this message, as it is now
+    alone = signature(message_plan(this.message, limits.max_links), this.job())
     await storage.note_answered(
         chat_id, paste.first.message_id, alone, paste.replies, limits.edit_memory_seconds
     )
