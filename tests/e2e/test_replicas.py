@@ -62,6 +62,16 @@ async def answered(api: FakeBotApi, sent: JsonDict, count: int = 1) -> list[Json
     return answers_to(api, sent)
 
 
+async def summarized_by(
+    replica: Replica, api: FakeBotApi, article: str
+) -> tuple[JsonDict, JsonDict]:
+    """A user sends `article`, delivered to `replica`: the message and its summary."""
+    sent = api.private_text(article)
+    await post(replica, taken(api))
+    [summary] = await answered(api, sent)
+    return sent, summary
+
+
 async def summaries_of(api: FakeBotApi, sent: list[JsonDict]) -> list[JsonDict]:
     """Wait until each sent article has its summary (after a notice, for a queued one)."""
 
@@ -118,9 +128,7 @@ async def test_a_button_on_a_message_made_by_one_replica_works_on_the_other(
     api: FakeBotApi, storage_target: StorageTarget, sample_article: str
 ) -> None:
     async with two_replicas(api, storage_target) as (first, second):
-        sent = api.private_text(sample_article)
-        await post(first, taken(api))
-        [summary] = await answered(api, sent)
+        _, summary = await summarized_by(first, api, sample_article)
         facts = next(data for data in buttons(summary) if data.startswith("f:"))
         api.callback(summary, facts)
         await post(second, taken(api))
@@ -135,9 +143,7 @@ async def test_an_edit_that_lands_on_the_other_replica_updates_the_reply_in_plac
     api: FakeBotApi, storage_target: StorageTarget, sample_article: str
 ) -> None:
     async with two_replicas(api, storage_target) as (first, second):
-        sent = api.private_text(sample_article)
-        await post(first, taken(api))
-        [summary] = await answered(api, sent)
+        sent, summary = await summarized_by(first, api, sample_article)
         await storage_target.updates_handled(1)
         api.edit_text(sent, sample_article.replace("Ketegangan", "Ketegangan hebat", 1))
         await post(second, taken(api))
@@ -172,9 +178,7 @@ async def test_an_article_summarized_on_one_replica_is_a_cache_hit_on_the_other(
     api: FakeBotApi, storage_target: StorageTarget, sample_article: str
 ) -> None:
     async with two_replicas(api, storage_target) as (first, second):
-        sent = api.private_text(sample_article)
-        await post(first, taken(api))
-        [summary] = await answered(api, sent)
+        _, summary = await summarized_by(first, api, sample_article)
         await services_of(first.application).digests.flush()
         again = api.private_text(sample_article, user_id=1002)
         await post(second, taken(api))
