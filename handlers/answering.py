@@ -231,7 +231,9 @@ async def _answer_target(
         log.exception("summarizing failed in chat %s", job.message.chat_id)
         count_error(error)
         return [Outgoing(heading + texts.text(ui, "error"), kind="error")]
-    services.habits.extras.put(answer.article.article_id, extras)
+    article_id = answer.article.article_id
+    ttl = services.digests.cache_ttl(article_id)
+    await services.habits.extras.remember(services.storage, article_id, extras, ttl)
     reply = render(answer, texts, ui, job.view, extras=extras)
     last = len(reply.parts) - 1
     kind = "facts" if job.view == VIEW_FACTS else "summary"

@@ -115,5 +115,5 @@ async def button_pressed(update: Update, context: Context) -> None:
         await _notify(query, services.texts.text(ui, "expired"))
         return
     await _notify(query)
-    extras = services.habits.extras.get(press.article_id)
+    extras = await services.habits.extras.recall(services.storage, press.article_id)
     await _show(message, render(answer, services.texts, ui, press.view, extras=extras))

@@ -3,10 +3,14 @@ edit, admins, greetings, pacing, and what a reply showed beyond its article."""
 
 from __future__ import annotations
 
+import json
+import logging
 from collections import OrderedDict
 from dataclasses import dataclass
 
 from service import ConversationLimits, RateLimiter, SharedRateLimiter
+from service.keys import extras_key
+from storage import Storage
 
 from .edits import ReplyLog
 from .groups import AdminCache, Greeted
@@ -16,24 +20,59 @@ from .render import Extras
 
 MAX_EXTRAS = 5_000
 
+log = logging.getLogger(__name__)
+
 
 class ExtrasMemory:
-    """A pasted text's source link or a document's note, by article id, for the buttons."""
+    """A pasted text's source link or a document's note, by article id, for the buttons: in
+    this process, and in the cache for a press that lands on another replica."""
 
     def __init__(self, size: int = MAX_EXTRAS) -> None:
         self._size = size
         self._extras: OrderedDict[str, Extras] = OrderedDict()
 
-    def get(self, article_id: str) -> Extras:
-        return self._extras.get(article_id, Extras())
+    def get(self, article_id: str) -> Extras | None:
+        return self._extras.get(article_id)
 
     def put(self, article_id: str, extras: Extras) -> None:
-        if extras == Extras():
-            return
         self._extras[article_id] = extras
         self._extras.move_to_end(article_id)
         while len(self._extras) > self._size:
             self._extras.popitem(last=False)
+
+    async def remember(
+        self, storage: Storage, article_id: str, extras: Extras, ttl_seconds: float
+    ) -> None:
+        if self.get(article_id) == extras or extras == Extras():
+            return  # known already (so cached already), or nothing to show
+        self.put(article_id, extras)
+        await storage.put_cached(extras_key(article_id), _encoded(extras), ttl_seconds)
+
+    async def recall(self, storage: Storage, article_id: str) -> Extras:
+        known = self.get(article_id)
+        if known is not None:
+            return known
+        payload = await storage.get_cached(extras_key(article_id))
+        extras = _decoded(payload) if payload is not None else Extras()
+        self.put(article_id, extras)  # none too: the next press need not look again
+        return extras
+
+
+def _encoded(extras: Extras) -> str:
+    return json.dumps({"source_url": extras.source_url, "notes": extras.notes})
+
+
+def _decoded(payload: str) -> Extras:
+    try:
+        data = json.loads(payload)
+        notes = tuple(
+            (str(key), tuple((str(name), value) for name, value in values))
+            for key, values in data["notes"]
+        )
+        return Extras(source_url=data["source_url"], notes=notes)
+    except (ValueError, TypeError, KeyError):
+        log.warning("ignoring unreadable cached extras")
+        return Extras()
 
 
 @dataclass(frozen=True)

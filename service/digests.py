@@ -168,7 +168,8 @@ class DigestService:
             self._too_slow.remember(key)
             raise
 
-    def _ttl(self, article_id: str) -> float:
+    def cache_ttl(self, article_id: str) -> float:
+        """How long what is cached about the article (and its digests) is kept."""
         if is_link_article(article_id):
             return self._limits.link_ttl_seconds
         return self._limits.text_ttl_seconds
@@ -252,7 +253,7 @@ class DigestService:
             self.computations += 1
             digest = await self._heavy(key, compute_digest, article.clean, sentences, language)
             payload = json.dumps(digest.to_record(), ensure_ascii=False)
-            self._store_later(key, payload, self._ttl(article.article_id))
+            self._store_later(key, payload, self.cache_ttl(article.article_id))
             return digest, False
 
         # The lookup is inside the single flight too: a caller that looked while another
@@ -269,7 +270,8 @@ class DigestService:
 
     def _remember(self, article: ArticleRecord) -> None:
         payload = json.dumps(asdict(article), ensure_ascii=False)
-        self._store_later(article_key(article.article_id), payload, self._ttl(article.article_id))
+        ttl = self.cache_ttl(article.article_id)
+        self._store_later(article_key(article.article_id), payload, ttl)
 
     async def from_text(self, text: str, sentences: int, *, language: str | None = None) -> Answer:
         """Summarize pasted or forwarded text.

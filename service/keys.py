@@ -38,6 +38,12 @@ def article_key(article_id: str) -> str:
     return f"article:{article_id}"
 
 
+def extras_key(article_id: str) -> str:
+    """Where what a reply showed beyond the article (a pasted text's source link, a
+    document's note) is cached, for a button pressed on another replica."""
+    return f"extras:{article_id}"
+
+
 def digest_key(article_id: str, sentences: int, language: str | None = None) -> str:
     """Where one digest of an article is cached."""
     return f"digest:{ENGINE_VERSION}:{sentences}:{language or '-'}:{article_id}"

@@ -139,6 +139,21 @@ async def test_a_button_on_a_message_made_by_one_replica_works_on_the_other(
     assert computed_on_second == 0  # the digest came from the first replica's cache
 
 
+async def test_a_button_on_the_other_replica_still_shows_the_pasted_texts_source(
+    api: FakeBotApi, storage_target: StorageTarget, sample_article: str
+) -> None:
+    source = "https://www.cnnindonesia.com/internasional/20220301-rusia-ukraina-negosiasi"
+    async with two_replicas(api, storage_target) as (first, second):
+        _, summary = await summarized_by(first, api, sample_article + "\n\n" + source)
+        facts = next(data for data in buttons(summary) if data.startswith("f:"))
+        api.callback(summary, facts)
+        await post(second, taken(api))
+        edit = await api.wait_for("editMessageText", timeout=30)
+    assert "Sumber: CNN Indonesia" in summary["text"]
+    assert edit.result["text"].startswith("Fakta kunci")
+    assert "Sumber: CNN Indonesia" in edit.result["text"]
+
+
 async def test_an_edit_that_lands_on_the_other_replica_updates_the_reply_in_place(
     api: FakeBotApi, storage_target: StorageTarget, sample_article: str
 ) -> None:

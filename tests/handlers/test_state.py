@@ -1,0 +1,47 @@
+"""What the handlers remember: a reply's extras, found again by another replica's memory."""
+
+from __future__ import annotations
+
+import pytest
+
+from handlers.render import Extras
+from handlers.state import ExtrasMemory
+from service.keys import extras_key
+from storage import Storage
+
+DAY = 24 * 3600.0
+NOTE = Extras(notes=(("document_pages_read", (("pages", 50), ("total", 212))),))
+
+
+SOURCE = Extras(source_url="https://www.kompas.com/tren/read/2024/02/04/banjir-jakarta")
+
+
+@pytest.mark.parametrize("extras", [NOTE, SOURCE], ids=["document-note", "pasted-source"])
+async def test_extras_are_found_again_from_the_cache_by_another_memory(extras: Extras) -> None:
+    storage = await Storage.open(None, busy_timeout_ms=1000)
+    try:
+        await ExtrasMemory().remember(storage, "t1", extras, DAY)
+        found = await ExtrasMemory().recall(storage, "t1")
+    finally:
+        await storage.close()
+    assert found == extras
+
+
+async def test_unreadable_cached_extras_show_nothing_extra() -> None:
+    storage = await Storage.open(None, busy_timeout_ms=1000)
+    try:
+        await storage.put_cached(extras_key("t3"), '{"catatan": "dari versi lama"}', DAY)
+        found = await ExtrasMemory().recall(storage, "t3")
+    finally:
+        await storage.close()
+    assert found == Extras()
+
+
+async def test_an_article_without_extras_writes_nothing() -> None:
+    storage = await Storage.open(None, busy_timeout_ms=1000)
+    try:
+        await ExtrasMemory().remember(storage, "t4", Extras(), DAY)
+        cached = await storage.get_cached(extras_key("t4"))
+    finally:
+        await storage.close()
+    assert cached is None
