@@ -91,7 +91,8 @@ async def _answer_paste(this: Incoming, context: Context, paste: Paste, *, paced
                 SummaryRequest(text, tuple(find_urls(text))), habits.limits.max_links
             )
             job = Job(paste.first, this.prefs, this.user_id)
-            if paste.signature == signature(plan, job):
+            planned = signature(plan, job)
+            if paste.signature == planned:
                 return
             paste.replies = await answer_plan(
                 context,
@@ -101,7 +102,7 @@ async def _answer_paste(this: Incoming, context: Context, paste: Paste, *, paced
                 paced=paced and not paste.replies,
                 empty_text=this.text("hint_short"),
             )
-            paste.signature = signature(plan, job)
+            paste.signature = planned
             answered = Answered(paste.signature, paste.replies, paste)
             for message_id in paste.message_ids:
                 habits.replies.put(paste.first.chat_id, message_id, answered)
@@ -114,16 +115,16 @@ async def _remember_paste_elsewhere(this: Incoming, paste: Paste) -> None:
     """A long message that stayed whole (most do) is remembered in the database as a message
     of its own, so an edit of it on another replica updates its reply; one that turned out to
     be the first part of a paste no longer stands for the answer alone (only this process
-    knows the other parts)."""
+    knows the other parts). Its signature is the paste's: the same as the message's own plan
+    but for links hidden in its formatting, and then an unchanged edit is merely answered
+    again in place."""
     storage, chat_id = this.services.storage, paste.first.chat_id
-    if len(paste.parts) > 1:
+    if len(paste.parts) > 1 or paste.signature is None:
         await storage.forget_answered(chat_id, paste.first.message_id)
         return
-    limits = this.services.habits.limits  # the one part: this message, as it is now
-    alone = signature(message_plan(this.message, limits.max_links), this.job())
-    await storage.note_answered(
-        chat_id, paste.first.message_id, alone, paste.replies, limits.edit_memory_seconds
-    )
+    ttl = this.services.habits.limits.edit_memory_seconds
+    first = paste.first.message_id
+    await storage.note_answered(chat_id, first, paste.signature, paste.replies, ttl)
 
 
 async def edited_message(update: Update, context: Context) -> None:
