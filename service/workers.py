@@ -159,10 +159,14 @@ class Lane:
         now = time.monotonic()
         running = 0.0
         for worker in self._workers:
-            for position, (job, _) in enumerate(worker.sent):
-                left = self._durations.of(job.kind)
-                running += max(0.0, left - (now - worker.started)) if position == 0 else left
+            if worker.sent:
+                running += max(0.0, self._time_left(worker, now))
+                running += sum(self._durations.of(job.kind) for job, _ in list(worker.sent)[1:])
         return (queued + running) / self.limits.workers
+
+    def _time_left(self, worker: WorkerChannel, now: float) -> float:
+        """How long the worker's running job should still take (negative: overdue)."""
+        return self._durations.of(worker.sent[0][0].kind) - (now - worker.started)
 
     async def close(self, grace: float) -> None:
         """Refuse new and queued work; give running work `grace` seconds, then kill it."""
@@ -212,9 +216,7 @@ class Lane:
                 return
             self._running[job.user] += 1
             turn = worker.send(job)
-            job.sent_ahead = not turn.done()
-            if not job.sent_ahead and job.expiry is not None:
-                job.expiry.cancel()
+            job.sent_ahead = not turn.done()  # its expiry stands until it starts
             self._track(self._execute(worker, job, turn))
 
     def _worker_for_next_job(self) -> WorkerChannel | None:
@@ -228,8 +230,7 @@ class Lane:
             if not worker.sent:
                 return worker
             if len(worker.sent) == 1:
-                running = self._durations.of(worker.sent[0][0].kind)
-                busy.append((running - (now - worker.started), worker))
+                busy.append((self._time_left(worker, now), worker))
         return min(busy, key=lambda left: left[0])[1] if busy else None
 
     # ---- one job in one worker
