@@ -30,20 +30,19 @@ class RecentCleanings:
         self._characters = 0
 
     @staticmethod
-    def _key(text: str) -> bytes:
+    def key(text: str) -> bytes:
+        """What a text is remembered by (hashed once for `get` and `add`)."""
         return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
 
-    def get(self, text: str) -> ArticleRecord | None:
-        key = self._key(text)
+    def get(self, key: bytes) -> ArticleRecord | None:
         record = self._records.get(key)
         if record is not None:
             self._records.move_to_end(key)
         return record
 
-    def add(self, text: str, record: ArticleRecord) -> None:
+    def add(self, key: bytes, record: ArticleRecord) -> None:
         if len(record.text) > self._max_characters:
             return
-        key = self._key(text)
         old = self._records.pop(key, None)
         if old is not None:
             self._characters -= len(old.text)

@@ -279,10 +279,11 @@ class DigestService:
         Raises summarizer.ArticleError, or (from the lanes) EngineBusy, WorkTooSlow or
         EngineCrashed.
         """
-        article = self._cleanings.get(text)
+        key = self._cleanings.key(text)
+        article = self._cleanings.get(key)
         if article is None:
             article = await self._lanes.light(cleaned_record, text)
-            self._cleanings.add(text, article)
+            self._cleanings.add(key, article)
         answer = await self._digest(article, sentences, language)
         # The buttons need the article; a cached digest may outlive a lost article write.
         if not answer.from_cache or await self.article(article.article_id) is None:
