@@ -321,7 +321,7 @@ async def test_a_busy_worker_starts_its_next_job_without_waiting_for_the_event_l
         with acting_for("budi"):
             second = asyncio.create_task(lane.run(clock))
         await asyncio.sleep(0.05)  # both sent: the second waits in the worker's channel
-        time.sleep(0.6)  # the event loop is busy well past the end of the first job
+        time.sleep(1.0)  # the event loop is busy well past the end of the first job
         loop_free_at = time.time()
         assert await first == "first"
         started_at = await second
@@ -329,14 +329,18 @@ async def test_a_busy_worker_starts_its_next_job_without_waiting_for_the_event_l
 
 
 @pytest.mark.parametrize(
-    ("lost_under", "error", "crashes", "timeouts"),
-    [(crash_always, EngineCrashed, 2, 0), (hang, WorkTooSlow, 0, 1)],
+    ("lost_under", "deadline", "error", "crashes", "timeouts"),
+    [(crash_always, 30.0, EngineCrashed, 2, 0), (hang, 1.0, WorkTooSlow, 0, 1)],
     ids=["crash", "deadline"],
 )
 async def test_a_job_sent_ahead_to_a_worker_then_lost_runs_elsewhere_and_is_no_crash(
-    lost_under: Callable[[], None], error: type[Exception], crashes: int, timeouts: int
+    lost_under: Callable[[], None],
+    deadline: float,
+    error: type[Exception],
+    crashes: int,
+    timeouts: int,
 ) -> None:
-    async with lane_of(workers=1, deadline=0.5) as lane:
+    async with lane_of(workers=1, deadline=deadline) as lane:
         await lane.run(nap, 0.0, "warm")
         with acting_for("ayu"):
             losing = asyncio.create_task(lane.run(lost_under))
@@ -350,10 +354,10 @@ async def test_a_job_sent_ahead_to_a_worker_then_lost_runs_elsewhere_and_is_no_c
 
 async def test_a_job_is_sent_ahead_to_the_worker_expected_to_finish_first() -> None:
     async with lane_of(workers=2) as lane:
-        await lane.run(long_nap, 1.0)  # the lane learns how long each kind takes
+        await lane.run(long_nap, 1.5)  # the lane learns how long each kind takes
         await lane.run(nap, 0.05, "short")
         with acting_for("ayu"):
-            long_one = asyncio.create_task(lane.run(long_nap, 1.0))
+            long_one = asyncio.create_task(lane.run(long_nap, 1.5))
         await asyncio.sleep(0.1)  # ayu's job started first
         with acting_for("budi"):
             short_one = asyncio.create_task(lane.run(nap, 0.2, "budi"))
@@ -362,4 +366,4 @@ async def test_a_job_is_sent_ahead_to_the_worker_expected_to_finish_first() -> N
             started_at = await lane.run(clock)
         long_done_at = await long_one
         await short_one
-    assert started_at < long_done_at - 0.3  # behind budi's short job, not ayu's long one
+    assert started_at < long_done_at - 0.5  # behind budi's short job, not ayu's long one
