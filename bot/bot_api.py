@@ -21,7 +21,12 @@ from typing import Any
 
 import httpx
 from telegram import Bot, Update
-from telegram.request import HTTPXRequest
+from telegram._utils.defaultvalue import DefaultValue
+from telegram._utils.types import ODVInput
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, HTTPXRequest, RequestData
+
+from web.keepalive import HttpConnectionError, HttpTimeout, KeepAliveClient, Origin, Timeouts
 
 log = logging.getLogger(__name__)
 
@@ -75,28 +80,125 @@ def readable_updates(batch: list[Any]) -> list[JsonDict]:
 
 
 class BotApiRequest(HTTPXRequest):
-    """PTB's HTTPX request, with unknown 4xx answers reported as 400 (never retried), and
-    at most `idle_connections` of its connections kept open between calls (PTB keeps every
-    one: see bot_api_idle_connections in bot/settings.py for what that costs)."""
+    """PTB's request class, with calls and downloads over `web.keepalive` (PTB's httpx client
+    cost a fifth of the bot's main process: see that module) and only file uploads through
+    httpx. At most `connection_pool_size` calls at once, of which `idle_connections` stay
+    open between calls (see bot_api_idle_connections in bot/settings.py). Unknown 4xx
+    answers are reported as 400, so that they are never retried."""
 
     def __init__(
         self, connection_pool_size: int = 1, idle_connections: int | None = None, **kwargs: Any
     ) -> None:
-        limits = httpx.Limits(
-            max_connections=connection_pool_size,
-            max_keepalive_connections=(
-                connection_pool_size if idle_connections is None else idle_connections
-            ),
-        )
+        idle = connection_pool_size if idle_connections is None else idle_connections
+        limits = httpx.Limits(max_connections=connection_pool_size, max_keepalive_connections=idle)
         super().__init__(
             connection_pool_size=connection_pool_size, httpx_kwargs={"limits": limits}, **kwargs
         )
+        self._connections = connection_pool_size
+        self._idle_connections = idle
+        self._clients: dict[str, KeepAliveClient] = {}
+        timeout = self._client.timeout
+        self._timeouts = Timeouts(
+            connect=timeout.connect, write=timeout.write, read=timeout.read, pool=timeout.pool
+        )
 
-    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
-        code, payload = await super().do_request(*args, **kwargs)
+    async def shutdown(self) -> None:
+        clients, self._clients = self._clients, {}
+        for client in clients.values():
+            await client.aclose()
+        await super().shutdown()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        if request_data is not None and request_data.contains_files:
+            code, payload = await super().do_request(
+                url,
+                method,
+                request_data,
+                read_timeout,
+                write_timeout,
+                connect_timeout,
+                pool_timeout,
+            )
+        else:
+            timeouts = self._timeouts_for(
+                read_timeout, write_timeout, connect_timeout, pool_timeout
+            )
+            code, payload = await self._call(url, method, request_data, timeouts)
         if 400 <= code < 500 and code not in _KNOWN_CLIENT_ERRORS:
             return HTTPStatus.BAD_REQUEST, payload
         return code, payload
+
+    async def _call(
+        self, url: str, method: str, request_data: RequestData | None, timeouts: Timeouts
+    ) -> tuple[int, bytes]:
+        """One call as PTB's own would make it, with its errors mapped the same way."""
+        origin, target = _split_url(url)
+        headers = [("User-Agent", self.USER_AGENT)]
+        body = b""
+        if request_data is not None:
+            headers.append(("Content-Type", "application/json"))
+            body = request_data.json_payload
+        client = self._client_for(origin)
+        try:
+            return await client.request(
+                method, target, headers=headers, body=body, timeouts=timeouts
+            )
+        except HttpTimeout as error:
+            if error.phase == "pool":
+                raise TimedOut(
+                    "Pool timeout: every connection to the Bot API is busy; the request was "
+                    "not sent"
+                ) from error
+            raise TimedOut from error
+        except HttpConnectionError as error:
+            raise NetworkError(f"{type(error).__name__}: {error}") from error
+
+    def _client_for(self, origin: str) -> KeepAliveClient:
+        client = self._clients.get(origin)
+        if client is None:
+            client = KeepAliveClient(
+                Origin.of(origin),
+                max_connections=self._connections,
+                max_idle=self._idle_connections,
+            )
+            self._clients[origin] = client
+        return client
+
+    def _timeouts_for(
+        self,
+        read: ODVInput[float],
+        write: ODVInput[float],
+        connect: ODVInput[float],
+        pool: ODVInput[float],
+    ) -> Timeouts:
+        """The call's own timeouts where PTB passed them, this request's defaults elsewhere."""
+        defaults = self._timeouts
+        if all(isinstance(value, DefaultValue) for value in (read, write, connect, pool)):
+            return defaults
+        return Timeouts(
+            connect=defaults.connect if isinstance(connect, DefaultValue) else connect,
+            write=defaults.write if isinstance(write, DefaultValue) else write,
+            read=defaults.read if isinstance(read, DefaultValue) else read,
+            pool=defaults.pool if isinstance(pool, DefaultValue) else pool,
+        )
+
+
+def _split_url(url: str) -> tuple[str, str]:
+    """("scheme://host[:port]", "/path?query") of an absolute URL."""
+    scheme_end = url.index("://") + 3
+    path_start = url.find("/", scheme_end)
+    if path_start < 0:
+        return url, "/"
+    return url[:path_start], url[path_start:]
 
 
 class UpdatesRequest(BotApiRequest):

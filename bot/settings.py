@@ -129,11 +129,9 @@ class Settings:
     button_rate_limit_requests: int = 60
     button_rate_limit_period_seconds: float = 60.0
 
-    # Connections to the Bot API: at most bot_api_connections at once, of which
-    # bot_api_idle_connections are kept open between calls. httpcore scans every pooled
-    # connection, and counts them all once per connection, each time a call starts or ends:
-    # with all 256 kept open, a Bot API answering in 1 s (about 100 calls in flight) cost the
-    # bot a third more CPU per message and /help took seconds (docs/benchmarks.md, round 6).
+    # Connections to the Bot API (web/keepalive.py): at most bot_api_connections at once, of
+    # which bot_api_idle_connections are kept open between calls. A burst (a Bot API answering
+    # in 1 s has about 100 calls in flight) would otherwise leave them all open for good.
     bot_api_connections: int = 256
     bot_api_idle_connections: int = 16
 

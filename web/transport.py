@@ -114,8 +114,8 @@ class _VettingBackend(httpcore.AsyncNetworkBackend):
 
 
 @functools.lru_cache(maxsize=1)
-def _ssl_context() -> ssl.SSLContext:
-    """Loading the CA bundle takes a while: once per process, not once per fetch."""
+def shared_ssl_context() -> ssl.SSLContext:
+    """Loading the CA bundle takes a while: once per process, not once per connection."""
     return httpx.create_ssl_context(trust_env=False)
 
 
@@ -129,9 +129,9 @@ class VettedTransport(httpx.AsyncHTTPTransport):
     """
 
     def __init__(self, policy: FetchPolicy, resolver: Resolver) -> None:
-        super().__init__(verify=_ssl_context(), trust_env=False)
+        super().__init__(verify=shared_ssl_context(), trust_env=False)
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=_ssl_context(),
+            ssl_context=shared_ssl_context(),
             max_connections=4,
             keepalive_expiry=5.0,
             network_backend=_VettingBackend(policy, resolver),

@@ -9,8 +9,13 @@ from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
+from telegram import Bot, InputFile
+from telegram.error import NetworkError, TimedOut
+from telegram.request import RequestData
+from telegram.request._requestparameter import RequestParameter
 
 from bot.bot_api import BotApiRequest, readable_updates
+from testkit.fake_bot_api import FakeBotApi
 
 USER = {"id": 1001, "is_bot": False, "first_name": "Siti"}
 CHAT = {"id": 1001, "type": "private"}
@@ -49,6 +54,7 @@ class SlowBotApi:
     def __init__(self) -> None:
         self.open = 0
         self.most_open = 0
+        self.heads: list[bytes] = []
 
     async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.open += 1
@@ -68,13 +74,13 @@ class SlowBotApi:
             self.open -= 1
             writer.close()
 
-    @staticmethod
-    async def _request_read(reader: asyncio.StreamReader) -> bool:
+    async def _request_read(self, reader: asyncio.StreamReader) -> bool:
         """Read one request; False when the client closed the connection instead."""
         try:
             head = await reader.readuntil(b"\r\n\r\n")
         except asyncio.IncompleteReadError:
             return False
+        self.heads.append(head)
         lines = head.lower().split(b"\r\n")
         length = next((int(line[15:]) for line in lines if line.startswith(b"content-length:")), 0)
         await reader.readexactly(length)
@@ -103,5 +109,68 @@ async def test_calls_in_flight_each_get_a_connection_but_only_the_idle_limit_sta
 
         assert api.most_open == 12
         assert api.open <= 3
+    finally:
+        await request.shutdown()
+
+
+async def test_a_reply_goes_out_as_json_and_comes_back_as_a_message(api: FakeBotApi) -> None:
+    api.private_text("Halo", user_id=1001)  # the chat the bot may write to
+    request = BotApiRequest(connection_pool_size=4, idle_connections=2)
+    async with Bot(api.token, base_url=api.base_url, request=request) as bot:
+        sent = await bot.send_message(1001, "Inflasi Oktober 2,4 persen, kata BPS.")
+    [call] = api.calls_to("sendMessage")
+    assert call.params["text"] == "Inflasi Oktober 2,4 persen, kata BPS."
+    assert sent.text == "Inflasi Oktober 2,4 persen, kata BPS."
+    assert sent.chat.id == 1001
+
+
+async def test_a_document_is_downloaded_over_the_same_kind_of_connection(api: FakeBotApi) -> None:
+    stored = api.add_file(b"%PDF-1.7 laporan keuangan", file_name="laporan.pdf")
+    request = BotApiRequest(connection_pool_size=4, idle_connections=2)
+    async with Bot(
+        api.token, base_url=api.base_url, base_file_url=api.base_file_url, request=request
+    ) as bot:
+        file = await bot.get_file(stored.file_id)
+        assert bytes(await file.download_as_bytearray()) == b"%PDF-1.7 laporan keuangan"
+
+
+async def test_a_file_upload_goes_through_ptbs_own_multipart_request(
+    slow_api: tuple[SlowBotApi, str],
+) -> None:
+    api, url = slow_api
+    request = BotApiRequest(connection_pool_size=2, idle_connections=1)
+    await request.initialize()
+    try:
+        upload = InputFile(b"Ringkasan rapat redaksi", filename="ringkasan.txt")
+        data = RequestData([RequestParameter.from_input("document", upload)])
+        assert await request.post(f"{url}/sendDocument", data) is True
+    finally:
+        await request.shutdown()
+    assert b"content-type: multipart/form-data" in api.heads[0].lower()
+
+
+async def test_a_bot_api_that_answers_too_late_is_a_timeout(
+    slow_api: tuple[SlowBotApi, str],
+) -> None:
+    _api, url = slow_api
+    request = BotApiRequest(connection_pool_size=2, idle_connections=1)
+    await request.initialize()
+    try:
+        with pytest.raises(TimedOut):
+            await request.post(f"{url}/sendChatAction", read_timeout=0.05)
+    finally:
+        await request.shutdown()
+
+
+async def test_a_bot_api_that_cannot_be_reached_is_a_network_error() -> None:
+    listening = await asyncio.start_server(lambda reader, writer: None, "127.0.0.1", 0)
+    port = listening.sockets[0].getsockname()[1]
+    listening.close()
+    await listening.wait_closed()
+    request = BotApiRequest(connection_pool_size=2, idle_connections=1)
+    await request.initialize()
+    try:
+        with pytest.raises(NetworkError, match="cannot connect"):
+            await request.post(f"http://127.0.0.1:{port}/bot1:abc/getMe")
     finally:
         await request.shutdown()
