@@ -47,20 +47,20 @@ async def insert_receipts(db: Session, updates: dict[int, str], now_ms: int) -> 
 
 
 async def finish_receipts(db: Session, update_ids: set[int], now_ms: int) -> None:
-    """Mark answered and forget the JSON; records an id that was never recorded."""
+    """Mark answered and forget the JSON; records an id that was never recorded. Two
+    statements: run it inside a transaction."""
     if not update_ids:
         return
     ids = sorted(update_ids)
     rows, params = value_rows([(u, None, now_ms, now_ms) for u in ids])
     listed, _ = value_rows([ids])  # one row: "(?, ?, ...)"
-    async with db.transaction():
-        await db.execute(
-            "INSERT INTO update_receipts (update_id, payload, received_ms, done_ms)"
-            f" VALUES {rows} ON CONFLICT (update_id) DO UPDATE SET payload = NULL,"
-            " done_ms = excluded.done_ms",
-            params,
-        )
-        await db.execute(f"DELETE FROM update_claims WHERE update_id IN {listed}", ids)
+    await db.execute(
+        "INSERT INTO update_receipts (update_id, payload, received_ms, done_ms)"
+        f" VALUES {rows} ON CONFLICT (update_id) DO UPDATE SET payload = NULL,"
+        " done_ms = excluded.done_ms",
+        params,
+    )
+    await db.execute(f"DELETE FROM update_claims WHERE update_id IN {listed}", ids)
 
 
 async def list_pending(db: Session, received_after_ms: int, limit: int) -> list[PendingUpdate]:

@@ -56,11 +56,7 @@ class Storage(ReplicaState):
         self._clock = clock
         self._unsaved_hits = 0
         self._unsaved_misses = 0
-        self._cache_entries = GroupWrite(self._write_cache_entries)
-        self._done_marks = GroupWrite(self._write_done_marks)
-        self._served_counts = GroupWrite(self._write_served_counts)
-        self._sent_parts = GroupWrite(self._write_sent_parts)
-        self._answers = GroupWrite(self._write_answers)
+        self._writes: GroupWrite[_Pending] = GroupWrite(self._write_group)
         # Names this process in request claims (host, pid and a random part).
         self.replica_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
@@ -128,18 +124,7 @@ class Storage(ReplicaState):
         Entries stored at about the same time are written in one transaction."""
         if ttl_seconds is not None and not ttl_seconds > 0:
             raise ValueError(f"ttl_seconds must be positive or None, not {ttl_seconds!r}")
-        await self._cache_entries.add(CacheEntry(key, payload, ttl_seconds))
-
-    async def _write_cache_entries(self, entries: list[CacheEntry]) -> None:
-        now = self._now_ms()
-
-        async def write(db: Session) -> None:
-            for entry in entries:
-                ttl = entry.ttl_seconds
-                expires = None if ttl is None else now + to_ms(ttl)
-                await cache.write_entry(db, entry.key, entry.payload, now, expires)
-
-        await self._write_with_counters("cache write", write)
+        await self._writes.add(CacheEntry(key, payload, ttl_seconds))
 
     async def purge_expired(self) -> int:
         """Delete expired cache entries, claims, rate-limit windows and answers kept for
@@ -201,13 +186,7 @@ class Storage(ReplicaState):
 
     async def note_chat_served(self, chat_id: int) -> None:
         """Count one summary delivered to this chat (only the count and first-seen time)."""
-        await self._served_counts.add(chat_id)
-
-    async def _write_served_counts(self, chat_ids: list[int]) -> None:
-        now, served = self._now_ms(), Counter(chat_ids)
-        await self._runner.run(
-            "served count", lambda db: settings.add_served(db, served, now), None, writes=True
-        )
+        await self._writes.add(_ServedChat(chat_id))
 
     async def stats(self) -> StorageStats:
         await self._save_counters()
@@ -260,13 +239,7 @@ class Storage(ReplicaState):
 
     async def mark_update_done(self, update_id: int) -> None:
         """The update is answered: forget its JSON and its claim; it is never claimed again."""
-        await self._done_marks.add(update_id)
-
-    async def _write_done_marks(self, update_ids: list[int]) -> None:
-        now, marks = self._now_ms(), set(update_ids)
-        await self._runner.run(
-            "update done", lambda db: receipts.finish_receipts(db, marks, now), None, writes=True
-        )
+        await self._writes.add(_DoneMark(update_id))
 
     async def pending_updates(self, max_age_seconds: float) -> list[PendingUpdate]:
         """Recorded updates not yet answered and received within `max_age_seconds`, oldest
@@ -288,13 +261,7 @@ class Storage(ReplicaState):
 
     async def note_reply_sent(self, update_id: int, part_index: int, message_id: int) -> None:
         """Remember that part `part_index` of the answer to `update_id` was delivered."""
-        await self._sent_parts.add(receipts.SentPart(update_id, part_index, message_id))
-
-    async def _write_sent_parts(self, parts: list[receipts.SentPart]) -> None:
-        now = self._now_ms()
-        await self._runner.run(
-            "sent reply", lambda db: receipts.insert_sent_replies(db, parts, now), None, writes=True
-        )
+        await self._writes.add(receipts.SentPart(update_id, part_index, message_id))
 
     async def sent_replies(self, update_id: int) -> dict[int, int]:
         """Parts already delivered for `update_id`: part index -> Telegram message id."""
@@ -309,13 +276,8 @@ class Storage(ReplicaState):
     ) -> None:
         """Remember the replies to a message, and what they depend on, for `ttl` seconds."""
         expires = self._now_ms() + to_ms(ttl)
-        await self._answers.add(
+        await self._writes.add(
             AnsweredMessage(chat_id, message_id, signature, tuple(replies), expires)
-        )
-
-    async def _write_answers(self, answered: list[AnsweredMessage]) -> None:
-        await self._runner.run(
-            "answer note", lambda db: answers.upsert_answered(db, answered), None, writes=True
         )
 
     async def forget_answered(self, chat_id: int, message_id: int) -> None:
@@ -337,21 +299,53 @@ class Storage(ReplicaState):
             writes=False,
         )
 
-    # Hit/miss counters.
+    # The group commit, and the hit/miss counters.
+
+    async def _write_group(self, pending: list[_Pending]) -> None:
+        """What callers handed over meanwhile, in one write: cache entries, chats served,
+        parts delivered, updates done and answers noted (one transaction, not five: under
+        load each took its own turn of the database and of the event loop)."""
+        now = self._now_ms()
+        entries = [item for item in pending if isinstance(item, CacheEntry)]
+        served = Counter(item.chat_id for item in pending if isinstance(item, _ServedChat))
+        parts = [item for item in pending if isinstance(item, receipts.SentPart)]
+        done = {item.update_id for item in pending if isinstance(item, _DoneMark)}
+        answered = [item for item in pending if isinstance(item, AnsweredMessage)]
+
+        async def write(db: Session) -> None:
+            for entry in entries:
+                ttl = entry.ttl_seconds
+                expires = None if ttl is None else now + to_ms(ttl)
+                await cache.write_entry(db, entry.key, entry.payload, now, expires)
+            await settings.add_served(db, served, now)
+            await receipts.insert_sent_replies(db, parts, now)
+            await receipts.finish_receipts(db, done, now)
+            await answers.upsert_answered(db, answered)
+
+        statements = len(entries) + bool(served) + bool(parts) + 2 * bool(done) + bool(answered)
+        await self._write_with_counters("write", write, alone=statements == 1)
 
     async def _save_counters(self) -> None:
         if self._unsaved_hits or self._unsaved_misses:
             await self._write_with_counters("counter update", None)
 
     async def _write_with_counters(
-        self, operation: str, write: Callable[[Session], Awaitable[None]] | None
+        self,
+        operation: str,
+        write: Callable[[Session], Awaitable[None]] | None,
+        *,
+        alone: bool = False,
     ) -> None:
-        """One write transaction running `write` and adding the unsaved hit/miss counts."""
+        """One write transaction running `write` and adding the unsaved hit/miss counts;
+        `alone`: `write` is one statement, run without a transaction when no counts wait."""
         hits, misses = self._unsaved_hits, self._unsaved_misses
         # Taken now so a concurrent save cannot add them too; given back if this one fails.
         self._unsaved_hits = self._unsaved_misses = 0
 
         async def work(db: Session) -> bool:
+            if alone and write is not None and not (hits or misses):
+                await write(db)
+                return True
             async with db.transaction():
                 if write is not None:
                     await write(db)
@@ -366,3 +360,17 @@ class Storage(ReplicaState):
             if not saved:
                 self._unsaved_hits += hits
                 self._unsaved_misses += misses
+
+
+@dataclass(frozen=True)
+class _ServedChat:
+    chat_id: int
+
+
+@dataclass(frozen=True)
+class _DoneMark:
+    update_id: int
+
+
+# What the group commit writes (see Storage._write_group).
+_Pending = CacheEntry | _ServedChat | receipts.SentPart | _DoneMark | AnsweredMessage

@@ -84,7 +84,7 @@ async def test_a_request_claim_is_released_once_its_entry_is_written_under_stead
     storage = await Storage.open(None, busy_timeout_ms=1000)
     limits = replace(DEFAULTS.digest_limits(), request_claims=True)
     async with digest_service(storage, limits, threads=1) as digests:
-        real_put, real_release = storage._cache_entries._write, storage.release_request
+        real_put, real_release = storage._writes._write, storage.release_request
         released: list[str] = []
 
         async def slow_put(entries):
@@ -95,7 +95,7 @@ async def test_a_request_claim_is_released_once_its_entry_is_written_under_stead
             await real_release(key)
             released.append(key)
 
-        storage._cache_entries._write, storage.release_request = slow_put, release
+        storage._writes._write, storage.release_request = slow_put, release
         assert await storage.claim_request("digest:banjir", 30.0)
         digests._store_later("digest:banjir", "Banjir melanda Jakarta Utara.", 60.0)
         digests._release_when_written("digest:banjir")  # what a computed request does
