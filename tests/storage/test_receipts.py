@@ -172,3 +172,22 @@ async def test_parts_delivered_at_the_same_time_are_all_remembered_first_id_kept
     )
     assert await storage.sent_replies(5031) == {0: 911, 1: 912}
     assert await storage.sent_replies(5032) == {0: 913}
+
+
+async def test_everything_an_answer_notes_at_once_lands_together(storage):
+    """A cache entry, the chat served, the part delivered, the update done and the answer for
+    edits, handed over in one turn: one group commit writes them all."""
+    await storage.record_update(5101, update_json(5101, ARTICLE))
+    await asyncio.gather(
+        storage.put_cached("digest:beras", "Harga beras naik 5 persen.", 3600.0),
+        storage.note_chat_served(42),
+        storage.note_reply_sent(5101, 0, 777),
+        storage.mark_update_done(5101),
+        storage.note_answered(42, 101, "sig-beras", [777], 3600.0),
+    )
+    assert await storage.get_cached("digest:beras") == "Harga beras naik 5 persen."
+    assert (await storage.stats()).chats_served == 1
+    assert await storage.sent_replies(5101) == {0: 777}
+    assert await storage.pending_updates(HOUR) == []
+    noted = await storage.answered_message(42, 101)
+    assert noted is not None and noted.replies == (777,)
