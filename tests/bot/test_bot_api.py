@@ -174,3 +174,16 @@ async def test_a_bot_api_that_cannot_be_reached_is_a_network_error() -> None:
             await request.post(f"http://127.0.0.1:{port}/bot1:abc/getMe")
     finally:
         await request.shutdown()
+
+
+async def test_a_reply_comes_back_without_the_article_it_replied_to(api: FakeBotApi) -> None:
+    article = api.private_text("Harga beras naik 12 persen pada Oktober. " * 40, user_id=1001)
+    request = BotApiRequest(connection_pool_size=4, idle_connections=2)
+    async with Bot(api.token, base_url=api.base_url, request=request) as bot:
+        sent = await bot.send_message(
+            1001, "Ringkasan: harga beras naik.", reply_to_message_id=article["message_id"]
+        )
+    [call] = api.calls_to("sendMessage")
+    assert call.response is not None and "reply_to_message" in call.response["result"]
+    assert sent.reply_to_message is None
+    assert sent.message_id == call.response["result"]["message_id"]
