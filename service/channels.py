@@ -54,8 +54,7 @@ class WorkerChannel:
             turn.set_result(None)
             self.started = time.monotonic()
         self.sent.append((job, turn))
-        self.writer.write(HEADER.pack(len(job.payload)))
-        self.writer.write(job.payload)
+        self.writer.write(HEADER.pack(len(job.payload)) + job.payload)  # one send, not two
         return turn
 
     async def receive(self) -> bytes:

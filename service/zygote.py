@@ -300,5 +300,5 @@ def _worker_main(channel: socket.socket) -> NoReturn:  # pragma: no cover (child
             payload = pickle.dumps(reply, pickle.HIGHEST_PROTOCOL)
         except Exception as error:
             payload = pickle.dumps((False, _portable(error), reply[2]), pickle.HIGHEST_PROTOCOL)
-        channel.sendall(HEADER.pack(len(payload)))
-        channel.sendall(payload)
+        # One write, so the bot wakes once for the reply (not for its header, then its body).
+        channel.sendall(HEADER.pack(len(payload)) + payload)
