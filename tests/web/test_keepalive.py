@@ -4,11 +4,19 @@ server closed them, sent something unasked, or a call on them failed."""
 from __future__ import annotations
 
 import asyncio
+import datetime
+import ipaddress
+import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from web.keepalive import (
     HttpConnectionError,
@@ -428,3 +436,68 @@ async def test_a_call_under_way_when_the_client_closes_closes_its_connection_aft
     await asyncio.sleep(0.1)
     assert client.idle_connections == 0
     assert scripted.open == 0
+
+
+def self_signed(directory: Path) -> tuple[Path, Path, str]:
+    """A certificate for 127.0.0.1 and its key, made on the spot: (cert file, key file, PEM)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    pem = certificate.public_bytes(serialization.Encoding.PEM).decode()
+    cert_file, key_file = directory / "cert.pem", directory / "key.pem"
+    cert_file.write_text(pem)
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_file, key_file, pem
+
+
+async def test_an_https_origin_is_called_over_tls_on_one_kept_connection(tmp_path: Path) -> None:
+    cert_file, key_file, pem = self_signed(tmp_path)
+    server_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_tls.load_cert_chain(cert_file, key_file)
+    scripted = ScriptedServer()
+    listening = await asyncio.start_server(scripted.serve, "127.0.0.1", 0, ssl=server_tls)
+    port = listening.sockets[0].getsockname()[1]
+    async with listening:
+        client = KeepAliveClient(
+            Origin("https", "127.0.0.1", port),
+            max_connections=4,
+            max_idle=2,
+            ssl_context=lambda: ssl.create_default_context(cadata=pem),
+        )
+        answers = [await call(client) for _ in range(3)]
+        await client.aclose()
+    assert answers == [(200, b'{"ok":true,"result":1}')] * 3
+    assert scripted.accepted == 1
+
+
+async def test_an_https_origin_with_an_untrusted_certificate_is_refused(tmp_path: Path) -> None:
+    cert_file, key_file, _ = self_signed(tmp_path)
+    server_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_tls.load_cert_chain(cert_file, key_file)
+    listening = await asyncio.start_server(ScriptedServer().serve, "127.0.0.1", 0, ssl=server_tls)
+    port = listening.sockets[0].getsockname()[1]
+    async with listening:
+        client = KeepAliveClient(Origin("https", "127.0.0.1", port), max_connections=1, max_idle=1)
+        with pytest.raises(HttpConnectionError, match="cannot connect"):
+            await call(client)
