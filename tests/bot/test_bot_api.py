@@ -16,6 +16,7 @@ from telegram.request._requestparameter import RequestParameter
 
 from bot.bot_api import BotApiRequest, readable_updates
 from testkit.fake_bot_api import FakeBotApi
+from tests.conftest import read_http_request
 
 USER = {"id": 1001, "is_bot": False, "first_name": "Siti"}
 CHAT = {"id": 1001, "type": "private"}
@@ -61,7 +62,8 @@ class SlowBotApi:
         self.most_open = max(self.most_open, self.open)
         body = b'{"ok": true, "result": true}'
         try:
-            while await self._request_read(reader):
+            while (request := await read_http_request(reader)) is not None:
+                self.heads.append(request[0])
                 await asyncio.sleep(0.2)
                 writer.write(
                     b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
@@ -74,18 +76,6 @@ class SlowBotApi:
             self.open -= 1
             writer.close()
 
-    async def _request_read(self, reader: asyncio.StreamReader) -> bool:
-        """Read one request; False when the client closed the connection instead."""
-        try:
-            head = await reader.readuntil(b"\r\n\r\n")
-        except asyncio.IncompleteReadError:
-            return False
-        self.heads.append(head)
-        lines = head.lower().split(b"\r\n")
-        length = next((int(line[15:]) for line in lines if line.startswith(b"content-length:")), 0)
-        await reader.readexactly(length)
-        return True
-
 
 @pytest_asyncio.fixture
 async def slow_api() -> AsyncIterator[tuple[SlowBotApi, str]]:
@@ -94,6 +84,15 @@ async def slow_api() -> AsyncIterator[tuple[SlowBotApi, str]]:
     port = server.sockets[0].getsockname()[1]
     async with server:
         yield api, f"http://127.0.0.1:{port}/bot123:abc"
+
+
+@pytest_asyncio.fixture
+async def small_request() -> AsyncIterator[BotApiRequest]:
+    """Two connections at most, one kept open between calls."""
+    request = BotApiRequest(connection_pool_size=2, idle_connections=1)
+    await request.initialize()
+    yield request
+    await request.shutdown()
 
 
 async def test_calls_in_flight_each_get_a_connection_but_only_the_idle_limit_stays_open(
@@ -135,45 +134,28 @@ async def test_a_document_is_downloaded_over_the_same_kind_of_connection(api: Fa
 
 
 async def test_a_file_upload_goes_through_ptbs_own_multipart_request(
-    slow_api: tuple[SlowBotApi, str],
+    slow_api: tuple[SlowBotApi, str], small_request: BotApiRequest
 ) -> None:
     api, url = slow_api
-    request = BotApiRequest(connection_pool_size=2, idle_connections=1)
-    await request.initialize()
-    try:
-        upload = InputFile(b"Ringkasan rapat redaksi", filename="ringkasan.txt")
-        data = RequestData([RequestParameter.from_input("document", upload)])
-        assert await request.post(f"{url}/sendDocument", data) is True
-    finally:
-        await request.shutdown()
+    upload = InputFile(b"Ringkasan rapat redaksi", filename="ringkasan.txt")
+    data = RequestData([RequestParameter.from_input("document", upload)])
+    assert await small_request.post(f"{url}/sendDocument", data) is True
     assert b"content-type: multipart/form-data" in api.heads[0].lower()
 
 
 async def test_a_bot_api_that_answers_too_late_is_a_timeout(
-    slow_api: tuple[SlowBotApi, str],
+    slow_api: tuple[SlowBotApi, str], small_request: BotApiRequest
 ) -> None:
     _api, url = slow_api
-    request = BotApiRequest(connection_pool_size=2, idle_connections=1)
-    await request.initialize()
-    try:
-        with pytest.raises(TimedOut):
-            await request.post(f"{url}/sendChatAction", read_timeout=0.05)
-    finally:
-        await request.shutdown()
+    with pytest.raises(TimedOut):
+        await small_request.post(f"{url}/sendChatAction", read_timeout=0.05)
 
 
-async def test_a_bot_api_that_cannot_be_reached_is_a_network_error() -> None:
-    listening = await asyncio.start_server(lambda reader, writer: None, "127.0.0.1", 0)
-    port = listening.sockets[0].getsockname()[1]
-    listening.close()
-    await listening.wait_closed()
-    request = BotApiRequest(connection_pool_size=2, idle_connections=1)
-    await request.initialize()
-    try:
-        with pytest.raises(NetworkError, match="cannot connect"):
-            await request.post(f"http://127.0.0.1:{port}/bot1:abc/getMe")
-    finally:
-        await request.shutdown()
+async def test_a_bot_api_that_cannot_be_reached_is_a_network_error(
+    closed_port: int, small_request: BotApiRequest
+) -> None:
+    with pytest.raises(NetworkError, match="cannot connect"):
+        await small_request.post(f"http://127.0.0.1:{closed_port}/bot1:abc/getMe")
 
 
 async def test_a_reply_comes_back_without_the_article_it_replied_to(api: FakeBotApi) -> None:

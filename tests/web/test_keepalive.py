@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from tests.conftest import read_http_request
 from web.keepalive import (
     HttpConnectionError,
     HttpTimeout,
@@ -50,6 +51,14 @@ async def ok(seen: Seen, writer: asyncio.StreamWriter) -> None:
     writer.write(answer(b'{"ok":true,"result":%d}' % seen.connection))
 
 
+def ok_after(seconds: float) -> Reply:
+    async def late_ok(seen: Seen, writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(seconds)
+        await ok(seen, writer)
+
+    return late_ok
+
+
 @dataclass
 class ScriptedServer:
     """Answers the n-th request with `replies[n]` (the last one ever after), and counts the
@@ -65,20 +74,8 @@ class ScriptedServer:
         self.open += 1
         number = self.accepted
         try:
-            while True:
-                try:
-                    head = await reader.readuntil(b"\r\n\r\n")
-                except asyncio.IncompleteReadError:
-                    return
-                length = next(
-                    (
-                        int(line.split(b":")[1])
-                        for line in head.lower().split(b"\r\n")
-                        if line.startswith(b"content-length:")
-                    ),
-                    0,
-                )
-                seen = Seen(head, await reader.readexactly(length), number)
+            while (request := await read_http_request(reader)) is not None:
+                seen = Seen(*request, number)
                 self.seen.append(seen)
                 reply = self.replies[min(len(self.seen), len(self.replies)) - 1]
                 await reply(seen, writer)
@@ -235,11 +232,7 @@ async def test_only_max_idle_connections_stay_open_after_a_burst(
 ) -> None:
     scripted, origin = server
 
-    async def slow_ok(seen: Seen, writer: asyncio.StreamWriter) -> None:
-        await asyncio.sleep(0.2)
-        await ok(seen, writer)
-
-    scripted.replies = [slow_ok]
+    scripted.replies = [ok_after(0.2)]
     client = client_for(origin, max_connections=10, max_idle=2)
     await asyncio.gather(*(call(client) for _ in range(6)))
     await asyncio.sleep(0.1)
@@ -266,11 +259,7 @@ async def test_no_answer_in_time_is_a_read_timeout_and_the_connection_is_dropped
 ) -> None:
     scripted, origin = server
 
-    async def late(seen: Seen, writer: asyncio.StreamWriter) -> None:
-        await asyncio.sleep(0.5)
-        await ok(seen, writer)
-
-    scripted.replies = [late, ok]
+    scripted.replies = [ok_after(0.5), ok]
     client = client_for(origin)
     with pytest.raises(HttpTimeout) as raised:
         await client.request("POST", "/x", headers=JSON, body=b"{}", timeouts=Timeouts(read=0.1))
@@ -285,11 +274,7 @@ async def test_every_connection_busy_past_the_pool_timeout_is_a_pool_timeout(
 ) -> None:
     scripted, origin = server
 
-    async def slow_ok(seen: Seen, writer: asyncio.StreamWriter) -> None:
-        await asyncio.sleep(0.5)
-        await ok(seen, writer)
-
-    scripted.replies = [slow_ok]
+    scripted.replies = [ok_after(0.5)]
     client = client_for(origin, max_connections=1)
     first = asyncio.create_task(call(client))
     await asyncio.sleep(0.05)
@@ -306,11 +291,7 @@ async def test_a_call_that_waits_for_a_free_connection_gets_it(
 ) -> None:
     scripted, origin = server
 
-    async def slow_ok(seen: Seen, writer: asyncio.StreamWriter) -> None:
-        await asyncio.sleep(0.1)
-        await ok(seen, writer)
-
-    scripted.replies = [slow_ok]
+    scripted.replies = [ok_after(0.1)]
     client = client_for(origin, max_connections=1)
     answers = await asyncio.gather(*(call(client) for _ in range(3)))
     assert [status for status, _ in answers] == [200, 200, 200]
@@ -371,11 +352,7 @@ async def test_a_cancelled_call_closes_its_connection(
 ) -> None:
     scripted, origin = server
 
-    async def late(seen: Seen, writer: asyncio.StreamWriter) -> None:
-        await asyncio.sleep(0.3)
-        await ok(seen, writer)
-
-    scripted.replies = [late, ok]
+    scripted.replies = [ok_after(0.3), ok]
     client = client_for(origin)
     pending = asyncio.create_task(call(client))
     await asyncio.sleep(0.1)
@@ -387,12 +364,8 @@ async def test_a_cancelled_call_closes_its_connection(
     await client.aclose()
 
 
-async def test_nothing_listening_is_a_connection_error() -> None:
-    listening = await asyncio.start_server(lambda reader, writer: None, "127.0.0.1", 0)
-    port = listening.sockets[0].getsockname()[1]
-    listening.close()
-    await listening.wait_closed()
-    client = client_for(Origin("http", "127.0.0.1", port))
+async def test_nothing_listening_is_a_connection_error(closed_port: int) -> None:
+    client = client_for(Origin("http", "127.0.0.1", closed_port))
     with pytest.raises(HttpConnectionError, match="cannot connect"):
         await call(client)
 
@@ -423,11 +396,7 @@ async def test_a_call_under_way_when_the_client_closes_closes_its_connection_aft
 ) -> None:
     scripted, origin = server
 
-    async def slow_ok(seen: Seen, writer: asyncio.StreamWriter) -> None:
-        await asyncio.sleep(0.2)
-        await ok(seen, writer)
-
-    scripted.replies = [slow_ok]
+    scripted.replies = [ok_after(0.2)]
     client = client_for(origin)
     pending = asyncio.create_task(call(client))
     await asyncio.sleep(0.05)
@@ -471,7 +440,15 @@ def self_signed(directory: Path) -> tuple[Path, Path, str]:
     return cert_file, key_file, pem
 
 
-async def test_an_https_origin_is_called_over_tls_on_one_kept_connection(tmp_path: Path) -> None:
+@dataclass
+class TlsServer:
+    scripted: ScriptedServer
+    origin: Origin
+    certificate: str  # PEM, for a client that trusts it
+
+
+@pytest_asyncio.fixture
+async def tls_server(tmp_path: Path) -> AsyncIterator[TlsServer]:
     cert_file, key_file, pem = self_signed(tmp_path)
     server_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     server_tls.load_cert_chain(cert_file, key_file)
@@ -479,25 +456,27 @@ async def test_an_https_origin_is_called_over_tls_on_one_kept_connection(tmp_pat
     listening = await asyncio.start_server(scripted.serve, "127.0.0.1", 0, ssl=server_tls)
     port = listening.sockets[0].getsockname()[1]
     async with listening:
-        client = KeepAliveClient(
-            Origin("https", "127.0.0.1", port),
-            max_connections=4,
-            max_idle=2,
-            ssl_context=lambda: ssl.create_default_context(cadata=pem),
-        )
-        answers = [await call(client) for _ in range(3)]
-        await client.aclose()
+        yield TlsServer(scripted, Origin("https", "127.0.0.1", port), pem)
+
+
+async def test_an_https_origin_is_called_over_tls_on_one_kept_connection(
+    tls_server: TlsServer,
+) -> None:
+    client = KeepAliveClient(
+        tls_server.origin,
+        max_connections=4,
+        max_idle=2,
+        ssl_context=lambda: ssl.create_default_context(cadata=tls_server.certificate),
+    )
+    answers = [await call(client) for _ in range(3)]
+    await client.aclose()
     assert answers == [(200, b'{"ok":true,"result":1}')] * 3
-    assert scripted.accepted == 1
+    assert tls_server.scripted.accepted == 1
 
 
-async def test_an_https_origin_with_an_untrusted_certificate_is_refused(tmp_path: Path) -> None:
-    cert_file, key_file, _ = self_signed(tmp_path)
-    server_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    server_tls.load_cert_chain(cert_file, key_file)
-    listening = await asyncio.start_server(ScriptedServer().serve, "127.0.0.1", 0, ssl=server_tls)
-    port = listening.sockets[0].getsockname()[1]
-    async with listening:
-        client = KeepAliveClient(Origin("https", "127.0.0.1", port), max_connections=1, max_idle=1)
-        with pytest.raises(HttpConnectionError, match="cannot connect"):
-            await call(client)
+async def test_an_https_origin_with_an_untrusted_certificate_is_refused(
+    tls_server: TlsServer,
+) -> None:
+    client = KeepAliveClient(tls_server.origin, max_connections=1, max_idle=1)
+    with pytest.raises(HttpConnectionError, match="cannot connect"):
+        await call(client)
