@@ -72,23 +72,9 @@ async def api() -> AsyncIterator[FakeBotApi]:
         await server.stop()
 
 
-# Plain HTTP/1.1 servers written in a test (a Bot API that answers late, drops, or sends
-# something odd) read their requests with this; `closed_port` is one nothing listens on.
-
-
-async def read_http_request(reader: asyncio.StreamReader) -> tuple[bytes, bytes] | None:
-    """One request's head and body; None when the client closed the connection instead."""
-    try:
-        head = await reader.readuntil(b"\r\n\r\n")
-    except asyncio.IncompleteReadError:
-        return None
-    lines = head.lower().split(b"\r\n")
-    length = next((int(line[15:]) for line in lines if line.startswith(b"content-length:")), 0)
-    return head, await reader.readexactly(length)
-
-
 @pytest_asyncio.fixture
 async def closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on: connections to it are refused."""
     listening = await asyncio.start_server(lambda reader, writer: None, "127.0.0.1", 0)
     port: int = listening.sockets[0].getsockname()[1]
     listening.close()

@@ -16,7 +16,7 @@ from telegram.request._requestparameter import RequestParameter
 
 from bot.bot_api import BotApiRequest, readable_updates
 from testkit.fake_bot_api import FakeBotApi
-from tests.conftest import read_http_request
+from testkit.scripted_http import ScriptedServer, ok_after
 
 USER = {"id": 1001, "is_bot": False, "first_name": "Siti"}
 CHAT = {"id": 1001, "type": "private"}
@@ -48,41 +48,11 @@ def test_an_update_without_an_id_is_left_out() -> None:
     assert readable_updates([{"message": message(4, date=1)}, "rusak"]) == []
 
 
-class SlowBotApi:
-    """Answers every call `{"ok": true, "result": true}` after 0.2 s, over HTTP/1.1
-    keep-alive, and counts the connections open now and at most."""
-
-    def __init__(self) -> None:
-        self.open = 0
-        self.most_open = 0
-        self.heads: list[bytes] = []
-
-    async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.open += 1
-        self.most_open = max(self.most_open, self.open)
-        body = b'{"ok": true, "result": true}'
-        try:
-            while (request := await read_http_request(reader)) is not None:
-                self.heads.append(request[0])
-                await asyncio.sleep(0.2)
-                writer.write(
-                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                    b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
-                )
-                await writer.drain()
-        except ConnectionError:
-            pass
-        finally:
-            self.open -= 1
-            writer.close()
-
-
 @pytest_asyncio.fixture
-async def slow_api() -> AsyncIterator[tuple[SlowBotApi, str]]:
-    api = SlowBotApi()
-    server = await asyncio.start_server(api.serve, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    async with server:
+async def slow_api() -> AsyncIterator[tuple[ScriptedServer, str]]:
+    """A Bot API answering every call `{"ok": true, "result": true}` after 0.2 s."""
+    api = ScriptedServer([ok_after(0.2, b'{"ok": true, "result": true}')])
+    async with api.listening() as port:
         yield api, f"http://127.0.0.1:{port}/bot123:abc"
 
 
@@ -96,7 +66,7 @@ async def small_request() -> AsyncIterator[BotApiRequest]:
 
 
 async def test_calls_in_flight_each_get_a_connection_but_only_the_idle_limit_stays_open(
-    slow_api: tuple[SlowBotApi, str],
+    slow_api: tuple[ScriptedServer, str],
 ) -> None:
     api, url = slow_api
     request = BotApiRequest(connection_pool_size=20, idle_connections=3)
@@ -134,17 +104,17 @@ async def test_a_document_is_downloaded_over_the_same_kind_of_connection(api: Fa
 
 
 async def test_a_file_upload_goes_through_ptbs_own_multipart_request(
-    slow_api: tuple[SlowBotApi, str], small_request: BotApiRequest
+    slow_api: tuple[ScriptedServer, str], small_request: BotApiRequest
 ) -> None:
     api, url = slow_api
     upload = InputFile(b"Ringkasan rapat redaksi", filename="ringkasan.txt")
     data = RequestData([RequestParameter.from_input("document", upload)])
     assert await small_request.post(f"{url}/sendDocument", data) is True
-    assert b"content-type: multipart/form-data" in api.heads[0].lower()
+    assert b"content-type: multipart/form-data" in api.seen[0].head.lower()
 
 
 async def test_a_bot_api_that_answers_too_late_is_a_timeout(
-    slow_api: tuple[SlowBotApi, str], small_request: BotApiRequest
+    slow_api: tuple[ScriptedServer, str], small_request: BotApiRequest
 ) -> None:
     _api, url = slow_api
     with pytest.raises(TimedOut):

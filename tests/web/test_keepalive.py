@@ -7,8 +7,8 @@ import asyncio
 import datetime
 import ipaddress
 import ssl
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from tests.conftest import read_http_request
+from testkit.scripted_http import ScriptedServer, Seen, answer, ok, ok_after
 from web.keepalive import (
     HttpConnectionError,
     HttpTimeout,
@@ -31,70 +31,10 @@ QUICK = Timeouts(connect=2.0, write=2.0, read=2.0, pool=2.0)
 JSON = [("Content-Type", "application/json")]
 
 
-def answer(body: bytes, *extra: bytes) -> bytes:
-    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + b"".join(extra)
-    return head + b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
-
-
-@dataclass
-class Seen:
-    head: bytes
-    body: bytes
-    connection: int
-
-
-# A reply to one request: the server writes it (then may act on the connection).
-Reply = Callable[[Seen, asyncio.StreamWriter], Awaitable[None]]
-
-
-async def ok(seen: Seen, writer: asyncio.StreamWriter) -> None:
-    writer.write(answer(b'{"ok":true,"result":%d}' % seen.connection))
-
-
-def ok_after(seconds: float) -> Reply:
-    async def late_ok(seen: Seen, writer: asyncio.StreamWriter) -> None:
-        await asyncio.sleep(seconds)
-        await ok(seen, writer)
-
-    return late_ok
-
-
-@dataclass
-class ScriptedServer:
-    """Answers the n-th request with `replies[n]` (the last one ever after), and counts the
-    connections it accepted and those still open."""
-
-    replies: list[Reply] = field(default_factory=lambda: [ok])
-    seen: list[Seen] = field(default_factory=list)
-    accepted: int = 0
-    open: int = 0
-
-    async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.accepted += 1
-        self.open += 1
-        number = self.accepted
-        try:
-            while (request := await read_http_request(reader)) is not None:
-                seen = Seen(*request, number)
-                self.seen.append(seen)
-                reply = self.replies[min(len(self.seen), len(self.replies)) - 1]
-                await reply(seen, writer)
-                if writer.is_closing():
-                    return
-                await writer.drain()
-        except ConnectionError:
-            pass
-        finally:
-            self.open -= 1
-            writer.close()
-
-
 @pytest_asyncio.fixture
 async def server() -> AsyncIterator[tuple[ScriptedServer, Origin]]:
     scripted = ScriptedServer()
-    listening = await asyncio.start_server(scripted.serve, "127.0.0.1", 0)
-    port = listening.sockets[0].getsockname()[1]
-    async with listening:
+    async with scripted.listening() as port:
         yield scripted, Origin("http", "127.0.0.1", port)
 
 
@@ -453,9 +393,7 @@ async def tls_server(tmp_path: Path) -> AsyncIterator[TlsServer]:
     server_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     server_tls.load_cert_chain(cert_file, key_file)
     scripted = ScriptedServer()
-    listening = await asyncio.start_server(scripted.serve, "127.0.0.1", 0, ssl=server_tls)
-    port = listening.sockets[0].getsockname()[1]
-    async with listening:
+    async with scripted.listening(server_tls) as port:
         yield TlsServer(scripted, Origin("https", "127.0.0.1", port), pem)
 
 
