@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import urllib.request
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any
@@ -81,10 +82,13 @@ def readable_updates(batch: list[Any]) -> list[JsonDict]:
 
 class BotApiRequest(HTTPXRequest):
     """PTB's request class, with calls and downloads over `web.keepalive` (PTB's httpx client
-    cost a fifth of the bot's main process: see that module) and only file uploads through
-    httpx. At most `connection_pool_size` calls at once, of which `idle_connections` stay
-    open between calls (see bot_api_idle_connections in bot/settings.py). Unknown 4xx
-    answers are reported as 400, so that they are never retried.
+    cost a fifth of the bot's main process: see that module). File uploads, and every call
+    when the environment names a proxy for the Bot API (HTTPS_PROXY, ALL_PROXY, ... and
+    NO_PROXY, read as httpx reads them), go through PTB's httpx client as before.
+
+    At most `connection_pool_size` calls at once, of which `idle_connections` stay open
+    between calls (see bot_api_idle_connections in bot/settings.py). Unknown 4xx answers are
+    reported as 400, so that they are never retried.
 
     A message the bot sent comes back without `reply_to_message`: Telegram echoes the whole
     message replied to (a user's article, with its entities), the bot never reads it, and
@@ -100,7 +104,7 @@ class BotApiRequest(HTTPXRequest):
         )
         self._connections = connection_pool_size
         self._idle_connections = idle
-        self._clients: dict[str, KeepAliveClient] = {}
+        self._clients: dict[str, KeepAliveClient | None] = {}  # None: through a proxy
         timeout = self._client.timeout
         self._timeouts = Timeouts(
             connect=timeout.connect, write=timeout.write, read=timeout.read, pool=timeout.pool
@@ -117,7 +121,8 @@ class BotApiRequest(HTTPXRequest):
     async def shutdown(self) -> None:
         clients, self._clients = self._clients, {}
         for client in clients.values():
-            await client.aclose()
+            if client is not None:
+                await client.aclose()
         await super().shutdown()
 
     async def do_request(
@@ -130,7 +135,10 @@ class BotApiRequest(HTTPXRequest):
         connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
         pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
-        if request_data is not None and request_data.contains_files:
+        origin, target = _split_url(url)
+        uploads = request_data is not None and request_data.contains_files
+        client = None if uploads else self._client_for(origin)
+        if client is None:
             code, payload = await super().do_request(
                 url,
                 method,
@@ -144,22 +152,25 @@ class BotApiRequest(HTTPXRequest):
             timeouts = self._timeouts_for(
                 read_timeout, write_timeout, connect_timeout, pool_timeout
             )
-            code, payload = await self._call(url, method, request_data, timeouts)
+            code, payload = await self._call(client, method, target, request_data, timeouts)
         if 400 <= code < 500 and code not in _KNOWN_CLIENT_ERRORS:
             return HTTPStatus.BAD_REQUEST, payload
         return code, payload
 
     async def _call(
-        self, url: str, method: str, request_data: RequestData | None, timeouts: Timeouts
+        self,
+        client: KeepAliveClient,
+        method: str,
+        target: str,
+        request_data: RequestData | None,
+        timeouts: Timeouts,
     ) -> tuple[int, bytes]:
         """One call as PTB's own would make it, with its errors mapped the same way."""
-        origin, target = _split_url(url)
         headers = [("User-Agent", self.USER_AGENT)]
         body = b""
         if request_data is not None:
             headers.append(("Content-Type", "application/json"))
             body = request_data.json_payload
-        client = self._client_for(origin)
         try:
             return await client.request(
                 method, target, headers=headers, body=body, timeouts=timeouts
@@ -174,16 +185,17 @@ class BotApiRequest(HTTPXRequest):
         except HttpConnectionError as error:
             raise NetworkError(f"{type(error).__name__}: {error}") from error
 
-    def _client_for(self, origin: str) -> KeepAliveClient:
-        client = self._clients.get(origin)
-        if client is None:
-            client = KeepAliveClient(
-                Origin.of(origin),
-                max_connections=self._connections,
-                max_idle=self._idle_connections,
+    def _client_for(self, origin: str) -> KeepAliveClient | None:
+        if origin not in self._clients:
+            where = Origin.of(origin)
+            self._clients[origin] = (
+                None
+                if _proxied(where)
+                else KeepAliveClient(
+                    where, max_connections=self._connections, max_idle=self._idle_connections
+                )
             )
-            self._clients[origin] = client
-        return client
+        return self._clients[origin]
 
     def _timeouts_for(
         self,
@@ -202,6 +214,15 @@ class BotApiRequest(HTTPXRequest):
             read=defaults.read if isinstance(read, DefaultValue) else read,
             pool=defaults.pool if isinstance(pool, DefaultValue) else pool,
         )
+
+
+def _proxied(origin: Origin) -> bool:
+    """Whether the environment sends calls to `origin` through a proxy (httpx, which PTB's
+    client is, reads the same variables with the same standard-library functions)."""
+    proxies = urllib.request.getproxies()
+    if not (proxies.get(origin.scheme) or proxies.get("all")):
+        return False
+    return not urllib.request.proxy_bypass(origin.host)
 
 
 def _split_url(url: str) -> tuple[str, str]:

@@ -139,3 +139,44 @@ async def test_a_reply_comes_back_without_the_article_it_replied_to(api: FakeBot
     assert call.response is not None and "reply_to_message" in call.response["result"]
     assert sent.reply_to_message is None
     assert sent.message_id == call.response["result"]["message_id"]
+
+
+@pytest.fixture
+def no_proxy_settings(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """The test's environment names no proxy until the test sets one."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    return monkeypatch
+
+
+async def test_behind_a_proxy_named_in_the_environment_calls_go_through_it(
+    no_proxy_settings: pytest.MonkeyPatch,
+) -> None:
+    proxy = ScriptedServer()
+    async with proxy.listening() as port:
+        no_proxy_settings.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+        request = BotApiRequest(connection_pool_size=2, idle_connections=1)
+        await request.initialize()
+        try:
+            await request.post("http://api.telegram.example/bot1:abc/getMe")
+        finally:
+            await request.shutdown()
+    [seen] = proxy.seen
+    assert seen.head.startswith(b"POST http://api.telegram.example/bot1:abc/getMe HTTP/1.1")
+
+
+async def test_a_bot_api_listed_in_no_proxy_is_called_directly(
+    no_proxy_settings: pytest.MonkeyPatch, closed_port: int
+) -> None:
+    api = ScriptedServer()
+    async with api.listening() as port:
+        no_proxy_settings.setenv("HTTP_PROXY", f"http://127.0.0.1:{closed_port}")
+        no_proxy_settings.setenv("NO_PROXY", "127.0.0.1")
+        request = BotApiRequest(connection_pool_size=2, idle_connections=1)
+        await request.initialize()
+        try:
+            assert await request.post(f"http://127.0.0.1:{port}/bot1:abc/getMe") == 1
+        finally:
+            await request.shutdown()
+    assert api.seen[0].head.startswith(b"POST /bot1:abc/getMe HTTP/1.1")
