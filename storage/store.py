@@ -323,7 +323,7 @@ class Storage(ReplicaState):
             await answers.upsert_answered(db, answered)
 
         statements = len(entries) + bool(served) + bool(parts) + 2 * bool(done) + bool(answered)
-        await self._write_with_counters("write", write, alone=statements == 1)
+        await self._write_with_counters("grouped write", write, alone=statements == 1)
 
     async def _save_counters(self) -> None:
         if self._unsaved_hits or self._unsaved_misses:
