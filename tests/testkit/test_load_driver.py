@@ -3,6 +3,7 @@ and the bot's whole process tree found."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -125,7 +126,9 @@ def test_the_process_tree_includes_grandchildren() -> None:
         tree = process_tree(parent.pid)
     finally:
         for pid in reversed(process_tree(parent.pid)):
-            os.kill(pid, 9)
+            # Killing `sleep` ends `sh`, which its parent may reap before its turn comes.
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, 9)
         parent.wait()
 
     assert tree[0] == parent.pid
