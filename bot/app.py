@@ -233,6 +233,7 @@ def build_application(
             settings.database,
             busy_timeout_ms=settings.database_busy_timeout_ms,
             pool=settings.database_pool(),
+            write_spacing_seconds=settings.database_write_spacing_seconds,
         )
         if storage.degraded_reason:
             log.warning("cache degraded: %s; answering without it", storage.degraded_reason)

@@ -83,6 +83,11 @@ class Settings:
     shutdown_deadline_seconds: float = 9.0
     # A chat bot should not wait long for its cache: past this, a locked database is skipped.
     database_busy_timeout_ms: int = 1000
+    # Group commit (storage/group_writes.py): under load, what requests note (cache entries,
+    # replies sent, updates done) is written at most every this many seconds, in one
+    # transaction; after a quiet spell at once. Users wait for it only between the parts of
+    # a long reply (each part is noted before the next is sent).
+    database_write_spacing_seconds: float = 0.01
     # PostgreSQL (storage/postgres.py): connections per process (each replica counts them
     # against the server's max_connections); the bot runs up to `concurrent_updates`
     # handlers, but each holds a connection only for one short statement or transaction.

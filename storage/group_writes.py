@@ -7,6 +7,11 @@ update receipts that new messages wait for queued behind them too. A `GroupWrite
 what callers hand it while one write is under way and writes all of it in the next one;
 every caller still returns only once its own item is written (or the write was given up),
 as before.
+
+Under steady load the writer is idle most of the time, so each batch held little (3.5 items
+at 150 requests a second, 1.7 writes per request). With `spacing`, a write starts at least
+that long after the one before, and what arrives meanwhile joins it; a write after a quiet
+spell starts at once.
 """
 
 from __future__ import annotations
@@ -25,8 +30,12 @@ class GroupWrite(Generic[Item]):
     requests in flight (`concurrent_updates`), well under the databases' parameter limits.
     """
 
-    def __init__(self, write: Callable[[list[Item]], Awaitable[None]]) -> None:
+    def __init__(
+        self, write: Callable[[list[Item]], Awaitable[None]], *, spacing: float = 0.0
+    ) -> None:
         self._write = write
+        self._spacing = spacing
+        self._last_start = float("-inf")  # loop time the last write started
         self._waiting: list[Item] = []
         self._written: asyncio.Future[None] | None = None  # of the batch `_waiting` joins
         self._writer: asyncio.Task[None] | None = None
@@ -45,9 +54,14 @@ class GroupWrite(Generic[Item]):
         await asyncio.shield(written)
 
     async def _write_waiting(self) -> None:
+        loop = asyncio.get_running_loop()
         try:
             await asyncio.sleep(0)  # callers of this turn of the loop join the first batch
             while self._waiting:
+                pause = self._last_start + self._spacing - loop.time()
+                if pause > 0:
+                    await asyncio.sleep(pause)  # whoever arrives meanwhile joins this batch
+                self._last_start = loop.time()
                 batch, self._waiting = self._waiting, []
                 written, self._written = self._written, None
                 assert written is not None

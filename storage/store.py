@@ -50,13 +50,20 @@ class StorageStats:
 
 class Storage(ReplicaState):
     def __init__(
-        self, backend: Backend, *, busy_timeout_ms: int, clock: Callable[[], float]
+        self,
+        backend: Backend,
+        *,
+        busy_timeout_ms: int,
+        clock: Callable[[], float],
+        write_spacing_seconds: float = 0.0,
     ) -> None:
         self._runner = Runner(backend, busy_timeout_ms=busy_timeout_ms)
         self._clock = clock
         self._unsaved_hits = 0
         self._unsaved_misses = 0
-        self._writes: GroupWrite[_Pending] = GroupWrite(self._write_group)
+        self._writes: GroupWrite[_Pending] = GroupWrite(
+            self._write_group, spacing=write_spacing_seconds
+        )
         # Names this process in request claims (host, pid and a random part).
         self.replica_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
@@ -68,12 +75,14 @@ class Storage(ReplicaState):
         busy_timeout_ms: int,
         pool: PoolLimits | None = None,
         clock: Callable[[], float] = time.time,
+        write_spacing_seconds: float = 0.0,
     ) -> Storage:
         """Open the database (a SQLite path, None for in memory, or a PostgreSQL server).
 
         SQLite never raises on faults. PostgreSQL (which needs `pool`) raises
         DatabaseUnavailableError when the server is unreachable, refuses the login or has no
         such database. `clock`: wall-clock seconds for expiry times (tests pass a fake one).
+        `write_spacing_seconds`: the least time between two group commits (GroupWrite).
         """
         backend: Backend
         if isinstance(location, PostgresUrl):
@@ -86,7 +95,12 @@ class Storage(ReplicaState):
             )
         else:
             backend = await SqliteBackend.open(location, busy_timeout_ms=busy_timeout_ms)
-        storage = cls(backend, busy_timeout_ms=busy_timeout_ms, clock=clock)
+        storage = cls(
+            backend,
+            busy_timeout_ms=busy_timeout_ms,
+            clock=clock,
+            write_spacing_seconds=write_spacing_seconds,
+        )
         await storage.purge_expired()
         return storage
 
