@@ -60,6 +60,30 @@ async def test_a_failed_write_is_reported_to_its_callers_and_the_next_batch_stil
     assert recorder.batches == [[5001], [5002]]
 
 
+async def test_with_spacing_marks_arriving_soon_after_a_write_wait_to_share_the_next():
+    recorder = Recorder()
+    group = GroupWrite(recorder.write, spacing=0.3)
+    await group.add(5001)  # the first write starts at once
+    arriving = []
+    for update_id in (5002, 5003, 5004):
+        arriving.append(asyncio.ensure_future(group.add(update_id)))
+        await asyncio.sleep(0.05)
+    await asyncio.gather(*arriving)
+    assert recorder.batches == [[5001], [5002, 5003, 5004]]
+
+
+async def test_with_spacing_a_mark_after_a_quiet_spell_is_written_at_once():
+    recorder = Recorder()
+    group = GroupWrite(recorder.write, spacing=0.3)
+    await group.add(5001)
+    await asyncio.sleep(0.4)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await group.add(5002)
+    assert loop.time() - started < 0.2  # not held for the spacing
+    assert recorder.batches == [[5001], [5002]]
+
+
 def test_a_mark_pending_when_its_loop_ended_does_not_break_the_next_loop():
     written: list[list[int]] = []
 
