@@ -36,6 +36,8 @@ class GroupWrite(Generic[Item]):
         self._write = write
         self._spacing = spacing
         self._last_start = float("-inf")  # loop time the last write started
+        self._hurry = False  # set by `drain`: no more pauses
+        self._pausing: asyncio.Future[None] | None = None  # done when the pause ends
         self._waiting: list[Item] = []
         self._written: asyncio.Future[None] | None = None  # of the batch `_waiting` joins
         self._writer: asyncio.Task[None] | None = None
@@ -59,8 +61,8 @@ class GroupWrite(Generic[Item]):
             await asyncio.sleep(0)  # callers of this turn of the loop join the first batch
             while self._waiting:
                 pause = self._last_start + self._spacing - loop.time()
-                if pause > 0:
-                    await asyncio.sleep(pause)  # whoever arrives meanwhile joins this batch
+                if pause > 0 and not self._hurry:
+                    await self._pause(loop, pause)  # whoever arrives meanwhile joins this batch
                 self._last_start = loop.time()
                 batch, self._waiting = self._waiting, []
                 written, self._written = self._written, None
@@ -77,6 +79,25 @@ class GroupWrite(Generic[Item]):
         finally:
             self._give_up_waiting()
 
+    async def _pause(self, loop: asyncio.AbstractEventLoop, seconds: float) -> None:
+        self._pausing = loop.create_future()
+        timer = loop.call_later(seconds, _resolve, self._pausing)
+        try:
+            await self._pausing
+        finally:
+            timer.cancel()
+            self._pausing = None
+
+    async def drain(self) -> None:
+        """Write what is waiting now, without the spacing's pause (before closing)."""
+        self._hurry = True
+        writer = self._writer
+        if writer is None or writer.done() or writer.get_loop() is not asyncio.get_running_loop():
+            return
+        if self._pausing is not None:
+            _resolve(self._pausing)
+        await asyncio.wait({writer})  # its outcome is its callers' to see
+
     def _give_up_waiting(self) -> None:
         """Nobody waits for a batch that will not be written (the writer was cancelled, or
         its event loop ended): its callers return as they would after a database fault."""
@@ -84,6 +105,11 @@ class GroupWrite(Generic[Item]):
         if written is not None and not written.done() and not written.get_loop().is_closed():
             written.set_result(None)
         self._waiting, self._written = [], None
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 def _retrieved(future: asyncio.Future[None]) -> None:

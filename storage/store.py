@@ -105,7 +105,9 @@ class Storage(ReplicaState):
         return storage
 
     async def close(self) -> None:
-        """Save pending counters and close the database. Safe to call twice."""
+        """Write what waits for the group commit, save pending counters and close the
+        database. Safe to call twice."""
+        await self._writes.drain()
         await self._save_counters()
         await self._runner.backend.close()
 

@@ -104,3 +104,14 @@ def test_a_mark_pending_when_its_loop_ended_does_not_break_the_next_loop():
 
     asyncio.run(next_loop())  # RuntimeError: a Future attached to a different loop
     assert [5002] in written or [5001, 5002] in written
+
+
+async def test_draining_writes_what_waits_in_a_pause_at_once():
+    recorder = Recorder()
+    group = GroupWrite(recorder.write, spacing=5.0)
+    await group.add(5001)
+    waiting = asyncio.ensure_future(group.add(5002))  # would wait out the 5 s pause
+    await asyncio.sleep(0.05)
+    await asyncio.wait_for(group.drain(), 1.0)
+    assert waiting.done()
+    assert recorder.batches == [[5001], [5002]]
