@@ -10,7 +10,8 @@ second that was a fifth of the bot's main process. The pool is what is written h
 - one idle longer than `idle_seconds` is closed, and so is one whose call was interrupted.
 
 The origin is configured, not user input: no address guard (see `transport` for fetching
-pages), no proxy, redirects, cookies or compression, which the Bot API never needs.
+pages). No redirects, cookies or compression, which the Bot API never needs, and no proxy
+(bot/bot_api.py sends calls that must go through one by httpx).
 Failures raise `HttpTimeout` or `HttpConnectionError`; a status code is never an error.
 """
 
