@@ -361,4 +361,6 @@ def _run(application: RingkasApplication, settings: Settings) -> None:
     if settings.webhook_url:
         asyncio.run(serve_webhook(application, settings))
     else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        application.run_polling(
+            allowed_updates=Update.ALL_TYPES, poll_interval=settings.poll_interval_seconds
+        )

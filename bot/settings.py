@@ -88,6 +88,10 @@ class Settings:
     # transaction; after a quiet spell at once. Users wait for it only between the parts of
     # a long reply (each part is noted before the next is sent).
     database_write_spacing_seconds: float = 0.01
+    # Polling: after getUpdates returns, the next one waits this long, so that under load
+    # each brings a batch rather than one or two updates (each call costs a request, a parse
+    # and a receipt write). Idle, the long poll still returns the first update at once.
+    poll_interval_seconds: float = 0.02
     # PostgreSQL (storage/postgres.py): connections per process (each replica counts them
     # against the server's max_connections); the bot runs up to `concurrent_updates`
     # handlers, but each holds a connection only for one short statement or transaction.

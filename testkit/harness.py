@@ -59,16 +59,14 @@ async def running_bot(
     **changes: Any,
 ) -> AsyncIterator[RingkasApplication]:
     """Start the application as `run_polling` does (post_init included), stop it likewise."""
-    application = build_application(
-        make_settings(api, database, allow_loopback=allow_loopback, **changes),
-        rate_limit=rate_limit,
-    )
+    settings = make_settings(api, database, allow_loopback=allow_loopback, **changes)
+    application = build_application(settings, rate_limit=rate_limit)
     await application.initialize()
     assert application.post_init is not None
     await application.post_init(application)
     assert application.updater is not None
     await application.updater.start_polling(
-        poll_interval=0.0, timeout=1, drop_pending_updates=False
+        poll_interval=settings.poll_interval_seconds, timeout=1, drop_pending_updates=False
     )
     await application.start()
     try:
