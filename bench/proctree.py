@@ -48,15 +48,24 @@ class TreeSampler:
     processes: int = 0
     cpu: dict[int, float] = field(default_factory=dict)  # pid -> CPU seconds, last seen
     last: list[tuple[int, int, int]] = field(default_factory=list)  # (RSS, PSS, USS) kiB
+    tree: list[int] = field(default_factory=list)  # as found by the last full sample
 
-    def sample(self, pid: int) -> None:
-        tree = process_tree(pid)
-        self.processes = max(self.processes, len(tree))
-        for member in tree:
+    def sample(self, pid: int, *, full: bool = True) -> None:
+        """`full`: find the tree again and read PSS and USS too. Otherwise only the RSS and
+        CPU of the processes found last: smaps_rollup walks each process's address space on
+        the sampler's CPU, which the bot it measures would otherwise have had."""
+        if full or not self.tree:
+            self.tree = process_tree(pid)
+        self.processes = max(self.processes, len(self.tree))
+        for member in self.tree:
             self.cpu[member] = max(self.cpu.get(member, 0.0), read_cpu_seconds(member) or 0.0)
-        self.last = [memory_kib(p) for p in tree]
-        self.peak_rss_kib = max(self.peak_rss_kib, sum(r for r, _, _ in self.last))
-        self.peak_pss_kib = max(self.peak_pss_kib, sum(p for _, p, _ in self.last))
+        if full:
+            self.last = [memory_kib(p) for p in self.tree]
+            self.peak_pss_kib = max(self.peak_pss_kib, sum(p for _, p, _ in self.last))
+            rss = sum(r for r, _, _ in self.last)
+        else:
+            rss = sum(read_proc_fields(p).get("VmRSS", 0) for p in self.tree)
+        self.peak_rss_kib = max(self.peak_rss_kib, rss)
 
 
 def _report(pid: int) -> str:

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import signal
@@ -216,8 +217,9 @@ async def run(args: argparse.Namespace) -> int:
 
 
 async def sample_memory(memory: TreeSampler, pid: int) -> None:
-    while True:
-        memory.sample(pid)
+    """RSS four times a second, PSS and the tree's members once a second."""
+    for count in itertools.count():
+        memory.sample(pid, full=count % 4 == 0)
         await asyncio.sleep(0.25)
 
 

@@ -29,11 +29,14 @@ from .services import Context, services_of
 log = logging.getLogger(__name__)
 
 
-def message_plan(message: Message, max_links: int) -> Plan:
+def message_plan(
+    message: Message, max_links: int, content: tuple[str, tuple[str, ...]] | None = None
+) -> Plan:
+    """The replies a message gets; `content` is its `message_content`, when already read."""
     document = document_of(message)
     if document is not None:
         return document_plan(document)
-    text, links = message_content(message)
+    text, links = content or message_content(message)
     return plan_request(SummaryRequest(text, links), max_links)
 
 
@@ -76,7 +79,7 @@ async def _answer_message(
     if not text.strip() and not links and document_of(message) is None:
         await this.say("no_text")
         return
-    plan = message_plan(message, habits.limits.max_links)
+    plan = message_plan(message, habits.limits.max_links, (text, links))
     await respond(this, context, this.job(), plan, empty_text=this.text("hint_short"))
 
 

@@ -125,6 +125,10 @@ class PasteJoiner:
         self._clock = clock
         self._pastes: dict[tuple[int, int, object], Paste] = {}
 
+    def __len__(self) -> int:
+        """Pastes remembered, for later parts to join."""
+        return len(self._pastes)
+
     def offer(self, message: Message, text: str) -> tuple[Role, Paste | None]:
         """Place a text message: alone, the first part of a paste, or a later part."""
         user = message.from_user.id if message.from_user else 0
@@ -138,6 +142,7 @@ class PasteJoiner:
             if role is not None and self._follows(paste, message.message_id, stamps):
                 paste.parts[message.message_id] = text
                 paste.last_at = now
+                self._pastes[key] = self._pastes.pop(key)  # kept in the order of last parts
                 paste.last_sent = stamps
                 paste.expecting = near_limit
                 if not near_limit:
@@ -154,6 +159,7 @@ class PasteJoiner:
         paste = Paste(
             message, {message.message_id: text}, last_at=now, last_sent=stamps, first_sent=stamps
         )
+        self._pastes.pop(key, None)  # a new paste from the same sender goes last
         self._pastes[key] = paste
         return Role.OWNER, paste
 
@@ -201,8 +207,11 @@ class PasteJoiner:
         paste.closed = True
 
     def _forget_old(self, now: float) -> None:
-        if len(self._pastes) < MAX_PASTES:
-            return
-        for key, paste in list(self._pastes.items()):
-            if now - paste.last_at > self.late_window:
-                del self._pastes[key]
+        """Forget the pastes whose last part is older than the late window, and the oldest
+        past MAX_PASTES. They are kept in the order of their last part, so this stops at the
+        first one to keep instead of reading them all for every new paste."""
+        while self._pastes:
+            key, oldest = next(iter(self._pastes.items()))
+            if len(self._pastes) < MAX_PASTES and now - oldest.last_at <= self.late_window:
+                return
+            del self._pastes[key]
