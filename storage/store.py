@@ -329,16 +329,19 @@ class Storage(ReplicaState):
         answered = [item for item in pending if isinstance(item, AnsweredMessage)]
 
         async def write(db: Session) -> None:
-            for entry in entries:
-                ttl = entry.ttl_seconds
-                expires = None if ttl is None else now + to_ms(ttl)
-                await cache.write_entry(db, entry.key, entry.payload, now, expires)
+            await cache.write_entries(db, entries, now)
             await settings.add_served(db, served, now)
             await receipts.insert_sent_replies(db, parts, now)
             await receipts.finish_receipts(db, done, now)
             await answers.upsert_answered(db, answered)
 
-        statements = len(entries) + bool(served) + bool(parts) + 2 * bool(done) + bool(answered)
+        statements = (
+            cache.write_statements(len(entries))
+            + bool(served)
+            + bool(parts)
+            + 2 * bool(done)
+            + bool(answered)
+        )
         await self._write_with_counters("grouped write", write, alone=statements == 1)
 
     async def _save_counters(self) -> None:

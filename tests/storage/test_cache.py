@@ -202,3 +202,24 @@ async def test_concurrent_closes_are_harmless(storage_target):
     await storage.get_cached("k")
     await asyncio.gather(storage.close(), storage.close())
     assert await storage.get_cached("k") is None
+
+
+async def test_the_last_of_several_puts_of_one_key_in_a_group_commit_stays(storage_target):
+    storage = await storage_target.open()
+    await asyncio.gather(
+        storage.put_cached("text:banjir", "ringkasan lama"),
+        storage.put_cached("text:gempa", "ringkasan gempa"),
+        storage.put_cached("text:banjir", "ringkasan baru"),
+    )
+    assert await storage.get_cached("text:banjir") == "ringkasan baru"
+    assert (await storage.stats()).cache_entries == 2
+    await storage.close()
+
+
+async def test_a_group_commit_larger_than_one_statement_stores_every_entry(storage_target):
+    storage = await storage_target.open()
+    keys = [f"text:{number}" for number in range(7_000)]  # 35,000 parameters: over both limits
+    await asyncio.gather(*(storage.put_cached(key, f"ringkasan {key}") for key in keys))
+    assert (await storage.stats()).cache_entries == 7_000
+    assert await storage.get_cached("text:6999") == "ringkasan text:6999"
+    await storage.close()
