@@ -238,12 +238,20 @@ class UpdatesRequest(BotApiRequest):
     """The getUpdates connection: hands PTB only updates it can parse, after `receive`.
 
     The batch is filtered in `do_request`, on the raw answer (`post`, which PTB parses it
-    in, is final).
+    in, is final); PTB's parse of it then takes the answer as read there, instead of reading
+    the JSON a second time.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.receive: Receiver | None = None
+        self._read: tuple[bytes, JsonDict] | None = None  # the last answer, and its reading
+
+    def parse_json_payload(self, payload: bytes) -> JsonDict:  # type: ignore[override]
+        read, self._read = self._read, None
+        if read is not None and read[0] is payload:
+            return read[1]
+        return super().parse_json_payload(payload)
 
     async def do_request(self, url: str, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
         code, payload = await super().do_request(url, *args, **kwargs)
@@ -267,6 +275,8 @@ class UpdatesRequest(BotApiRequest):
                     if isinstance(raw.get("update_id"), int)
                 ]
             )
-        if readable == answer["result"]:
-            return payload
-        return json.dumps({**answer, "result": readable}).encode()
+        if readable != answer["result"]:
+            answer = {**answer, "result": readable}
+            payload = json.dumps(answer).encode()
+        self._read = (payload, answer)
+        return payload

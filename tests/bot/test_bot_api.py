@@ -4,6 +4,7 @@ connections kept open between calls."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import AsyncIterator
 
@@ -14,7 +15,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
-from bot.bot_api import BotApiRequest, readable_updates
+from bot.bot_api import BotApiRequest, UpdatesRequest, readable_updates
 from testkit.fake_bot_api import FakeBotApi
 from testkit.scripted_http import ScriptedServer, ok_after
 
@@ -91,6 +92,34 @@ async def test_a_reply_goes_out_as_json_and_comes_back_as_a_message(api: FakeBot
     assert call.params["text"] == "Inflasi Oktober 2,4 persen, kata BPS."
     assert sent.text == "Inflasi Oktober 2,4 persen, kata BPS."
     assert sent.chat.id == 1001
+
+
+async def test_a_getupdates_answer_is_decoded_once_and_its_updates_recorded_first(
+    api: FakeBotApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sent = api.private_text("Harga cabai naik menjelang Lebaran.", user_id=1001)
+    recorded: list[tuple[int, str]] = []
+
+    async def receive(updates: list[tuple[int, str]]) -> None:
+        recorded.extend(updates)
+
+    updates_request = UpdatesRequest()
+    updates_request.receive = receive
+    decoded: list[str | bytes] = []
+    real_loads = json.loads
+
+    def counted_loads(text: str | bytes, **options: object) -> object:
+        decoded.append(text)
+        return real_loads(text, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(json, "loads", counted_loads)
+    async with Bot(api.token, base_url=api.base_url, get_updates_request=updates_request) as bot:
+        decoded.clear()  # getMe at start
+        [update] = await bot.get_updates(timeout=0)
+
+    assert len(decoded) == 1
+    assert update.message is not None and update.message.message_id == sent["message_id"]
+    assert [update_id for update_id, _ in recorded] == [update.update_id]
 
 
 async def test_a_document_is_downloaded_over_the_same_kind_of_connection(api: FakeBotApi) -> None:
