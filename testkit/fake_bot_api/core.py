@@ -8,7 +8,6 @@ the control API) are mixins in their own modules; server.py puts them together.
 from __future__ import annotations
 
 import asyncio
-import copy
 import itertools
 import time
 from collections.abc import Awaitable, Callable
@@ -27,6 +26,7 @@ from .wire import (
     JsonDict,
     bad_request,
     decode_params,
+    json_copy,
     json_response,
     read_wire_params,
 )
@@ -165,46 +165,46 @@ class Core:
         kind = kinds[0]
         if not isinstance(update[kind], dict):
             raise ValueError(f"the {kind} of an update is a JSON object")
-        queued = {"update_id": next(self._update_ids), kind: copy.deepcopy(update[kind])}
+        queued = {"update_id": next(self._update_ids), kind: json_copy(update[kind])}
         self._remember(queued[kind])
         if kind not in self._allowed_updates:
             return None
         self._queue.append(queued)
         self._update_queued()
         self._pulse()
-        return copy.deepcopy(queued)
+        return json_copy(queued)
 
     def take_queued(self) -> list[JsonDict]:
         """Removes and returns the queued updates, for a test that delivers them itself (to
         one webhook replica or another, or twice)."""
         taken, self._queue = self._queue, []
-        return copy.deepcopy(taken)
+        return json_copy(taken)
 
     def deliver_again(self, update: JsonDict) -> None:
         """Queues an update delivered before once more, with its own ``update_id``: Telegram
         does so when it never learned that the first delivery arrived (a lost confirmation,
         a webhook answer that timed out)."""
-        self._queue.append(copy.deepcopy(update))
+        self._queue.append(json_copy(update))
         self._update_queued()
         self._pulse()
 
     def _remember(self, payload: JsonDict) -> None:
         sender = payload.get("from")
         if isinstance(sender, dict) and isinstance(sender.get("id"), int):
-            self._users[sender["id"]] = copy.deepcopy(sender)
+            self._users[sender["id"]] = json_copy(sender)
         if "chat" in payload and "message_id" in payload:
             self._store_incoming(payload)
         elif isinstance(payload.get("chat"), dict):
-            self._chats[payload["chat"]["id"]] = copy.deepcopy(payload["chat"])
+            self._chats[payload["chat"]["id"]] = json_copy(payload["chat"])
 
     def _store_incoming(self, message: JsonDict) -> None:
         chat = message["chat"]
-        self._chats[chat["id"]] = copy.deepcopy(chat)
+        self._chats[chat["id"]] = json_copy(chat)
         key = (chat["id"], message["message_id"])
         self._last_message_id[chat["id"]] = max(
             self._last_message_id.get(chat["id"], 0), message["message_id"]
         )
-        self._messages[key] = StoredMessage(copy.deepcopy(message), from_bot=False)
+        self._messages[key] = StoredMessage(json_copy(message), from_bot=False)
 
     def _next_message_id(self, chat_id: int) -> int:
         next_id = self._last_message_id.get(chat_id, 0) + 1

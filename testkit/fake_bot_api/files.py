@@ -7,7 +7,6 @@ and a ``file_path`` exists only once ``getFile`` has handed it out.
 
 from __future__ import annotations
 
-import copy
 import itertools
 import mimetypes
 import time
@@ -17,7 +16,7 @@ from aiohttp import web
 
 from .core import Core
 from .incoming import detect_entities, make_user
-from .wire import ApiError, JsonDict, bad_request, json_response
+from .wire import ApiError, JsonDict, bad_request, json_copy, json_response
 
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # the Bot API's download limit for bots
 
@@ -125,7 +124,7 @@ class FilesMixin(Core):
             if found:
                 message["caption_entities"] = found
         self.inject_update({"message": message})
-        return copy.deepcopy(message)
+        return json_copy(message)
 
     def _media_payload(self, media: str) -> JsonDict:
         if media == "photo":

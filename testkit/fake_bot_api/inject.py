@@ -4,7 +4,6 @@ delivered as the update Telegram would send."""
 from __future__ import annotations
 
 import asyncio
-import copy
 import re
 import time
 
@@ -17,7 +16,7 @@ from .incoming import (
     split_like_client,
 )
 from .models import public_copy
-from .wire import JsonDict
+from .wire import JsonDict, json_copy
 
 
 class InjectMixin(FilesMixin):
@@ -98,7 +97,7 @@ class InjectMixin(FilesMixin):
         message["caption"] = caption
         found = detect_entities(caption) if caption_entities is None else caption_entities
         if found:
-            message["caption_entities"] = copy.deepcopy(found)
+            message["caption_entities"] = json_copy(found)
         return self._deliver_message(message)
 
     def photo_message(
@@ -142,7 +141,7 @@ class InjectMixin(FilesMixin):
         query = {
             "id": query_id,
             "from": make_user(user_id, language_code=language_code),
-            "message": copy.deepcopy(current),
+            "message": json_copy(current),
             "chat_instance": str(7_000_000_000_000_000_000 + key[0]),
             "data": data,
         }
@@ -160,17 +159,17 @@ class InjectMixin(FilesMixin):
         stored = self._messages.get((message["chat"]["id"], message["message_id"]))
         if stored is None or stored.from_bot:
             raise ValueError("users can edit only messages they sent and the server knows")
-        edited = copy.deepcopy(stored.message)
+        edited = json_copy(stored.message)
         field = "text" if "text" in edited else "caption"
         edited[field] = text
         found = detect_entities(text) if entities is None else entities
         entity_field = "entities" if field == "text" else "caption_entities"
         edited.pop(entity_field, None)
         if found:
-            edited[entity_field] = copy.deepcopy(found)
+            edited[entity_field] = json_copy(found)
         edited["edit_date"] = max(int(time.time()), edited["date"] + 1)
         self.inject_update({"edited_message": edited})
-        return copy.deepcopy(edited)
+        return json_copy(edited)
 
     async def paste_long_text(
         self,
@@ -210,7 +209,7 @@ class InjectMixin(FilesMixin):
         message["text"] = text
         found = detect_entities(text) if entities is None else entities
         if found:
-            message["entities"] = copy.deepcopy(found)
+            message["entities"] = json_copy(found)
         return message
 
     def _current_public(self, message: JsonDict) -> JsonDict:
@@ -219,7 +218,7 @@ class InjectMixin(FilesMixin):
 
     def _deliver_message(self, message: JsonDict) -> JsonDict:
         self.inject_update({"message": message})
-        return copy.deepcopy(message)
+        return json_copy(message)
 
 
 def _reordered(message: JsonDict) -> JsonDict:

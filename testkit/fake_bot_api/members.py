@@ -9,13 +9,12 @@ it writes there.
 
 from __future__ import annotations
 
-import copy
 import time
 
 from .core import Core
 from .incoming import make_group_chat, make_user
 from .models import MEMBER_STATUSES, chat_member
-from .wire import ApiError, JsonDict, bad_request
+from .wire import ApiError, JsonDict, bad_request, json_copy
 
 _ADMIN_STATUSES = ("creator", "administrator")
 
@@ -60,7 +59,7 @@ class MembersMixin(Core):
         change = self._member_change(chat, adder, old, status)
         self.inject_update({"my_chat_member": change})
         message = self._base_message(chat, adder)
-        bot = copy.deepcopy(self.bot_user)
+        bot = json_copy(self.bot_user)
         message.update(new_chat_members=[bot], new_chat_member=bot, new_chat_participant=bot)
         self.inject_update({"message": message})
         return change
@@ -77,7 +76,7 @@ class MembersMixin(Core):
 
     def _member_change(self, chat: JsonDict, by: JsonDict, old: str, new: str) -> JsonDict:
         return {
-            "chat": copy.deepcopy(chat),
+            "chat": json_copy(chat),
             "from": by,
             "date": int(time.time()),
             "old_chat_member": chat_member(self.bot_user, old),

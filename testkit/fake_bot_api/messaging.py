@@ -3,13 +3,12 @@ editMessageReplyMarkup, deleteMessage, answerCallbackQuery and sendChatAction.""
 
 from __future__ import annotations
 
-import copy
 import time
 
 from .core import Core
 from .models import StoredMessage, public_copy, set_or_drop
 from .validation import CHAT_ACTIONS, parse_outgoing_text, validate_reply_markup
-from .wire import JSON_PARSE_ERRORS, JsonDict, bad_request
+from .wire import JSON_PARSE_ERRORS, JsonDict, bad_request, json_copy
 
 _NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are "
@@ -63,7 +62,7 @@ class MessagingMixin(Core):
             reply_parameters=params.get("reply_parameters"),
         )
         self._sent.append(key)
-        return copy.deepcopy(message)
+        return json_copy(message)
 
     @staticmethod
     def _link_preview_options(params: JsonDict) -> JsonDict | None:
@@ -108,7 +107,7 @@ class MessagingMixin(Core):
         old["edit_date"] = int(time.time())
         stored.parse_mode = params.get("parse_mode")
         stored.raw_text = params["text"]
-        return copy.deepcopy(old)
+        return json_copy(old)
 
     async def _edit_message_reply_markup(self, params: JsonDict) -> JsonDict:
         stored = self._editable_message(params)
@@ -117,7 +116,7 @@ class MessagingMixin(Core):
             raise bad_request(_NOT_MODIFIED)
         set_or_drop(stored.message, "reply_markup", markup)
         stored.message["edit_date"] = int(time.time())
-        return copy.deepcopy(stored.message)
+        return json_copy(stored.message)
 
     async def _delete_message(self, params: JsonDict) -> bool:
         chat = self._require_chat(params)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from typing import Any
 
-from .wire import JsonDict
+from .wire import JsonDict, json_copy
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,7 @@ class StoredMessage:
 
 def public_copy(message: JsonDict) -> JsonDict:
     """A message as it appears nested in another one (no reply_to_message of its own)."""
-    nested = copy.deepcopy(message)
+    nested = json_copy(message)
     nested.pop("reply_to_message", None)
     return nested
 
@@ -103,7 +102,7 @@ _MEMBER_PERMISSIONS = (
 
 def chat_member(user: JsonDict, status: str) -> JsonDict:
     """A ChatMember object of ``status`` with the fields Telegram sends for it."""
-    member: JsonDict = {"user": copy.deepcopy(user), "status": status}
+    member: JsonDict = {"user": json_copy(user), "status": status}
     if status == "creator":
         member["is_anonymous"] = False
     elif status == "administrator":

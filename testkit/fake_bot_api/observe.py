@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import copy
 from collections.abc import Callable
 
 from .core import Core
 from .models import RecordedCall
-from .wire import JsonDict, short
+from .wire import JsonDict, json_copy, short
 
 CallPredicate = Callable[[RecordedCall], bool]
 
@@ -27,10 +26,10 @@ class ObserveMixin(Core):
             stored = self._messages.get(key)
             if stored is None or (chat_id is not None and key[0] != chat_id):
                 continue
-            view = copy.deepcopy(stored.message)
+            view = json_copy(stored.message)
             view["parse_mode"] = stored.parse_mode
             view["raw_text"] = stored.raw_text
-            view["reply_parameters"] = copy.deepcopy(stored.reply_parameters)
+            view["reply_parameters"] = json_copy(stored.reply_parameters)
             result.append(view)
         return result
 

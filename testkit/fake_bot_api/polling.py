@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import copy
 from dataclasses import dataclass, field
 from typing import Any
 
 from .core import Core
 from .validation import ALL_UPDATE_TYPES, DEFAULT_UPDATE_TYPES
-from .wire import JSON_PARSE_ERRORS, ApiError, JsonDict, bad_request
+from .wire import JSON_PARSE_ERRORS, ApiError, JsonDict, bad_request, json_copy
 
 MAX_LONG_POLL_SECONDS = 50.0
 
@@ -75,7 +74,7 @@ class PollingMixin(Core):
                 "Conflict: terminated by other getUpdates request; "
                 "make sure that only one bot instance is running",
             )
-        return copy.deepcopy(self._queue[:limit])
+        return json_copy(self._queue[:limit])
 
     async def _wait_for_updates(self, poll: PendingPoll, timeout: float) -> None:
         loop = asyncio.get_running_loop()

@@ -3,12 +3,11 @@ user's first /start), each per scope and language as Telegram keeps them."""
 
 from __future__ import annotations
 
-import copy
 import json
 
 from .core import Core
 from .validation import COMMAND_NAME
-from .wire import JsonDict, bad_request
+from .wire import JsonDict, bad_request, json_copy
 
 MAX_DESCRIPTION = 512
 MAX_SHORT_DESCRIPTION = 120
@@ -63,7 +62,7 @@ class ProfileMixin(Core):
         return True
 
     async def _get_my_commands(self, params: JsonDict) -> list[JsonDict]:
-        return copy.deepcopy(self._commands.get(self._commands_key(params), []))
+        return json_copy(self._commands.get(self._commands_key(params), []))
 
     async def _delete_my_commands(self, params: JsonDict) -> bool:
         self._commands.pop(self._commands_key(params), None)

@@ -8,11 +8,24 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, TypeVar
 
 from aiohttp import web
 
 JsonDict = dict[str, Any]
+JsonValue = TypeVar("JsonValue")
+
+
+def json_copy(value: JsonValue) -> JsonValue:
+    """A deep copy of a JSON value (dicts, lists and scalars), as `copy.deepcopy` makes one
+    but several times faster: the server copies every message it stores or answers with, and
+    the benchmarks run it beside the bot."""
+    if isinstance(value, dict):
+        return {key: json_copy(item) for key, item in value.items()}  # type: ignore[return-value]
+    if isinstance(value, list):
+        return [json_copy(item) for item in value]  # type: ignore[return-value]
+    return value
+
 
 TOKEN_SHAPE = re.compile(r"\d+:[A-Za-z0-9_-]+")
 
