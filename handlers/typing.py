@@ -19,29 +19,40 @@ TYPING_REFRESH_SECONDS = 4.0  # before Telegram's 5 s run out
 
 
 class Typing:
-    """Shows "typing..." in a chat while at least one piece of work is under way."""
+    """Shows "typing..." in a chat while at least one piece of work is under way.
+
+    The first indicator waits TYPING_DELAY_SECONDS on a timer, and only then does a task
+    start to send and refresh it: most answers come sooner, and a task (with its coroutine
+    and its own timer) for each of them cost the busy event loop more than the timer."""
 
     def __init__(self, bot: Bot | Any, chat_id: int) -> None:
         self._bot = bot
         self._chat_id = chat_id
         self._working = 0
         self._changed = asyncio.Event()
+        self._timer: asyncio.TimerHandle | None = None
         self._task: asyncio.Task[None] | None = None
 
     @contextlib.asynccontextmanager
     async def working(self) -> AsyncIterator[None]:
         self._working += 1
         self._changed.set()
-        if self._task is None:
-            # A plain task, not Application.create_task: it lives only while one update is
-            # answered, and its owner (answering.answer_plan) cancels and awaits it in close(),
-            # so there is nothing left for the application to track or await when it stops.
-            self._task = asyncio.create_task(self._run(), name=f"typing-{self._chat_id}")
+        if self._task is None and self._timer is None:
+            loop = asyncio.get_running_loop()
+            self._timer = loop.call_later(TYPING_DELAY_SECONDS, self._start)
         try:
             yield
         finally:
             self._working -= 1
             self._changed.set()
+
+    def _start(self) -> None:
+        self._timer = None
+        if self._working > 0 and self._task is None:
+            # A plain task, not Application.create_task: it lives only while one update is
+            # answered, and its owner (answering.answer_plan) cancels and awaits it in close(),
+            # so there is nothing left for the application to track or await when it stops.
+            self._task = asyncio.create_task(self._run(), name=f"typing-{self._chat_id}")
 
     async def _pause(self, seconds: float) -> None:
         self._changed.clear()
@@ -49,11 +60,15 @@ class Typing:
             await asyncio.wait_for(self._changed.wait(), seconds)
 
     async def _run(self) -> None:
+        waited = True  # the timer waited the first delay
         while True:
             if self._working == 0:
                 await self._pause(3600)
+                waited = False
                 continue
-            await asyncio.sleep(TYPING_DELAY_SECONDS)
+            if not waited:
+                await asyncio.sleep(TYPING_DELAY_SECONDS)
+            waited = False
             while self._working > 0:
                 await with_retries(
                     "sendChatAction", self._bot.send_chat_action, self._chat_id, ChatAction.TYPING
@@ -61,6 +76,9 @@ class Typing:
                 await asyncio.sleep(TYPING_REFRESH_SECONDS)
 
     async def close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
