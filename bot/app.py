@@ -234,6 +234,7 @@ def build_application(
             busy_timeout_ms=settings.database_busy_timeout_ms,
             pool=settings.database_pool(),
             write_spacing_seconds=settings.database_write_spacing_seconds,
+            file_check_seconds=settings.database_file_check_seconds,
         )
         if storage.degraded_reason:
             log.warning("cache degraded: %s; answering without it", storage.degraded_reason)

@@ -92,6 +92,9 @@ class Settings:
     # each brings a batch rather than one or two updates (each call costs a request, a parse
     # and a receipt write). Idle, the long poll still returns the first update at once.
     poll_interval_seconds: float = 0.02
+    # SQLite: a database file deleted or replaced under the running bot is noticed within
+    # this long (storage/sqlite.py: it is rescued, or reopened); closing always checks.
+    database_file_check_seconds: float = 1.0
     # PostgreSQL (storage/postgres.py): connections per process (each replica counts them
     # against the server's max_connections); the bot runs up to `concurrent_updates`
     # handlers, but each holds a connection only for one short statement or transaction.

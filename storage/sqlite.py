@@ -14,9 +14,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+import time
+from collections.abc import AsyncIterator, Callable, Iterable
 from pathlib import Path
 
 import aiosqlite
@@ -69,9 +71,24 @@ class SqliteBackend:
     dialect = Dialect.SQLITE
     errors: tuple[type[BaseException], ...] = (sqlite3.Error, SchemaError)
 
-    def __init__(self, path: Path | None, opened: OpenedDatabase, busy_timeout_ms: int) -> None:
+    def __init__(
+        self,
+        path: Path | None,
+        opened: OpenedDatabase,
+        busy_timeout_ms: int,
+        *,
+        file_check_seconds: float = 0.0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._path = path
         self._busy_timeout_ms = busy_timeout_ms
+        # The file's identity is read at most this often (a stat per operation was 3% of a
+        # busy bot's main process); closing always reads it, so nothing written to a file
+        # deleted meanwhile is lost.
+        self._file_check_seconds = file_check_seconds
+        self._monotonic = monotonic
+        self._file_checked_at = -math.inf
+        self._file_moved = False
         self._lock = asyncio.Lock()  # one operation (and transaction) at a time
         # Reads have a connection of their own (see `_reading_connection`), shared by all
         # reads at once: each is one trip to its thread, which runs them back to back.
@@ -85,10 +102,23 @@ class SqliteBackend:
         self._apply(opened)
 
     @classmethod
-    async def open(cls, path: Path | None, *, busy_timeout_ms: int) -> SqliteBackend:
+    async def open(
+        cls,
+        path: Path | None,
+        *,
+        busy_timeout_ms: int,
+        file_check_seconds: float = 0.0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> SqliteBackend:
         """Never raises on faults: see `sqlite_files.open_database`."""
         opened = await open_database(path, busy_timeout_ms=busy_timeout_ms)
-        return cls(path, opened, busy_timeout_ms)
+        return cls(
+            path,
+            opened,
+            busy_timeout_ms,
+            file_check_seconds=file_check_seconds,
+            monotonic=monotonic,
+        )
 
     def _apply(self, opened: OpenedDatabase) -> None:
         self._db = opened.connection
@@ -98,6 +128,7 @@ class SqliteBackend:
         self.lasting_problem = opened.problem if lasting else None
         self.startup_problem = None if lasting else opened.problem
         self._identity = self._file_identity() if self._watching() else None
+        self._file_moved = False
 
     def available(self, writes: bool) -> bool:
         return self._db is not None and (self.writable or not writes)
@@ -142,6 +173,8 @@ class SqliteBackend:
         self._closed = True
         await self._close_reader()
         async with self._lock:
+            if self._moved(now=True):  # rescue what was written since the last check
+                await self._reopen_moved_file()
             db, self._db = self._db, None
             if db is None:  # closed meanwhile by a concurrent close()
                 return
@@ -180,8 +213,17 @@ class SqliteBackend:
             if reader is not None:
                 await close_quietly(reader)
 
-    def _moved(self) -> bool:
-        return self._watching() and self._file_identity() != self._identity
+    def _moved(self, *, now: bool = False) -> bool:
+        """The file at the path is no longer the one open (deleted, or replaced); read again
+        only when `file_check_seconds` passed since the last time, or `now`."""
+        if not self._watching():
+            return False
+        checked = self._monotonic()
+        due = now or checked - self._file_checked_at >= self._file_check_seconds
+        if due and not self._file_moved:
+            self._file_checked_at = checked
+            self._file_moved = self._file_identity() != self._identity
+        return self._file_moved
 
     def _watching(self) -> bool:
         return self._path is not None and self._db is not None and self.writable

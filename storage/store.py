@@ -76,6 +76,7 @@ class Storage(ReplicaState):
         pool: PoolLimits | None = None,
         clock: Callable[[], float] = time.time,
         write_spacing_seconds: float = 0.0,
+        file_check_seconds: float = 0.0,
     ) -> Storage:
         """Open the database (a SQLite path, None for in memory, or a PostgreSQL server).
 
@@ -83,6 +84,8 @@ class Storage(ReplicaState):
         DatabaseUnavailableError when the server is unreachable, refuses the login or has no
         such database. `clock`: wall-clock seconds for expiry times (tests pass a fake one).
         `write_spacing_seconds`: the least time between two group commits (GroupWrite).
+        `file_check_seconds`: SQLite's file is checked for deletion or replacement at most
+        this often (SqliteBackend).
         """
         backend: Backend
         if isinstance(location, PostgresUrl):
@@ -94,7 +97,9 @@ class Storage(ReplicaState):
                 location, busy_timeout_ms=busy_timeout_ms, pool=pool
             )
         else:
-            backend = await SqliteBackend.open(location, busy_timeout_ms=busy_timeout_ms)
+            backend = await SqliteBackend.open(
+                location, busy_timeout_ms=busy_timeout_ms, file_check_seconds=file_check_seconds
+            )
         storage = cls(
             backend,
             busy_timeout_ms=busy_timeout_ms,

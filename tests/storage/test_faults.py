@@ -12,11 +12,13 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from storage import ChatSettings, Storage
+from storage.sqlite import SqliteBackend
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BUSY_TIMEOUT_MS = 50
@@ -344,6 +346,52 @@ async def test_database_replaced_while_running_is_reopened(populated, tmp_path, 
     assert await storage.get_cached("text:old") is None
     await storage.close()
     assert any("replaced" in message for message in warnings_logged(caplog))
+
+
+class SteppedClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def storage_checking_every_minute(path: Path, clock: SteppedClock) -> Storage:
+    backend = await SqliteBackend.open(
+        path, busy_timeout_ms=1000, file_check_seconds=60.0, monotonic=clock
+    )
+    return Storage(backend, busy_timeout_ms=1000, clock=time.time)
+
+
+async def test_a_replaced_database_is_noticed_once_the_check_interval_has_passed(
+    populated, tmp_path
+):
+    clock = SteppedClock()
+    storage = await storage_checking_every_minute(populated, clock)
+    assert await storage.get_cached("text:old") == "old summary"
+    replacement_path = tmp_path / "restored" / "ringkas.db"
+    replacement = await Storage.open(replacement_path, busy_timeout_ms=1000)
+    await replacement.put_cached("text:restored", "from the backup")
+    await replacement.close()
+    os.replace(replacement_path, populated)
+
+    assert await storage.get_cached("text:restored") is None  # within the minute
+    clock.now = 61.0
+    assert await storage.get_cached("text:restored") == "from the backup"
+    await storage.close()
+
+
+async def test_writes_to_a_database_deleted_between_checks_are_rescued_at_close(populated):
+    storage = await storage_checking_every_minute(populated, SteppedClock())
+    await storage.put_cached("text:before", "written before the deletion")
+    populated.unlink()
+    await storage.put_cached("text:after", "written after the deletion, unnoticed")
+    await storage.close()
+
+    reopened = await Storage.open(populated, busy_timeout_ms=1000)
+    assert await reopened.get_cached("text:old") == "old summary"
+    assert await reopened.get_cached("text:after") == "written after the deletion, unnoticed"
+    await reopened.close()
 
 
 async def test_database_directory_deleted_while_running_is_recreated_with_the_data(tmp_path):
