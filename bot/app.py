@@ -242,7 +242,9 @@ def build_application(
             storage, lanes, settings.fetch_policy(), settings.digest_limits(), resolver=resolver
         )
         limiter = rate_limit or _article_limiter(settings, storage)
-        habits = Habits.create(settings.conversation_limits(), limiter)
+        habits = Habits.create(
+            settings.conversation_limits(), limiter, sole_writer=not settings.webhook_url
+        )
         application.bot_data.services = Services(digests, storage, texts, limiter, habits)
         await _register_commands(application)
         await _register_descriptions(application)

@@ -14,7 +14,7 @@ from .groups import is_group
 from .metrics import count_error, replied
 from .render import VIEW_FACTS, VIEW_SUMMARY, Reply, Texts, parse_callback_data, render
 from .requests import failure_text
-from .services import Context, Services, preferences, services_of, with_retries
+from .services import Context, Services, chat_settings, preferences, services_of, with_retries
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ async def interface_of(services: Services, message: Message, presser_language: s
     shown in); the presser's own language counts only in a private chat."""
     if not is_group(message.chat):
         return (await preferences(services, message.chat.id, presser_language)).interface
-    saved = await services.storage.get_chat_settings(message.chat.id)
+    saved = await chat_settings(services, message.chat.id)
     language = saved.language or shown_language(message, services.texts)
     return services.texts.interface_language(language)
 

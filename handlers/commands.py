@@ -18,7 +18,15 @@ from .links import Plan, Target, TargetKind, document_plan, plan_request
 from .metrics import replied
 from .render import VIEW_FACTS, VIEW_SUMMARY
 from .requests import command_request
-from .services import ChatPreferences, Context, Services, preferences, send_text, services_of
+from .services import (
+    ChatPreferences,
+    Context,
+    Services,
+    preferences,
+    save_chat_settings,
+    send_text,
+    services_of,
+)
 
 log = logging.getLogger(__name__)
 
@@ -179,9 +187,7 @@ async def panjang_command(update: Update, context: Context) -> None:
         return
     if not await _settings_allowed(this, context):
         return
-    saved = await this.services.storage.update_chat_settings(
-        this.message.chat_id, summary_sentences=count
-    )
+    saved = await save_chat_settings(this.services, this.message.chat_id, summary_sentences=count)
     if saved is None:
         await this.say("setting_not_saved")
         return
@@ -198,7 +204,7 @@ async def bahasa_command(update: Update, context: Context) -> None:
         return
     if not await _settings_allowed(this, context):
         return
-    saved = await this.services.storage.update_chat_settings(this.message.chat_id, language=args[0])
+    saved = await save_chat_settings(this.services, this.message.chat_id, language=args[0])
     if saved is None:  # still in the language the chat had: the change did not happen
         await this.say("setting_not_saved")
         return

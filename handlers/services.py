@@ -23,7 +23,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from service import DigestService, RateLimiter, SharedRateLimiter
-from storage import Storage
+from storage import UNCHANGED, ChatSettings, Storage, Unchanged
 from summarizer import DEFAULT_SENTENCES
 
 from .metrics import SEND_FAILED
@@ -135,11 +135,44 @@ class ChatPreferences:
     sentences: int
 
 
+async def chat_settings(services: Services, chat_id: int) -> ChatSettings:
+    """The chat's saved settings (remembered, when this process is their only writer)."""
+    memory = services.habits.chat_settings
+    known = memory.get(chat_id) if memory is not None else None
+    if known is not None:
+        return known
+    saved = await services.storage.read_chat_settings(chat_id)
+    if saved is None:
+        return ChatSettings(chat_id)  # unreadable for now: the defaults, not remembered
+    if memory is not None:
+        memory.put(saved)
+    return saved
+
+
+async def save_chat_settings(
+    services: Services,
+    chat_id: int,
+    *,
+    summary_sentences: int | Unchanged | None = UNCHANGED,
+    language: str | Unchanged | None = UNCHANGED,
+) -> ChatSettings | None:
+    """Change the chat's settings (None resets one); None if they could not be saved."""
+    saved = await services.storage.update_chat_settings(
+        chat_id, summary_sentences=summary_sentences, language=language
+    )
+    memory = services.habits.chat_settings
+    if memory is not None and saved is not None:
+        memory.put(saved)
+    elif memory is not None:
+        memory.forget(chat_id)  # read again: the change may have landed or not
+    return saved
+
+
 async def preferences(
     services: Services, chat_id: int, user_language: str | None
 ) -> ChatPreferences:
     """The chat's saved settings, else the user's Telegram language and the default length."""
-    saved = await services.storage.get_chat_settings(chat_id)
+    saved = await chat_settings(services, chat_id)
     interface = services.texts.interface_language(saved.language or user_language)
     return ChatPreferences(interface, saved.summary_sentences or DEFAULT_SENTENCES)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from service import ConversationLimits, RateLimiter, SharedRateLimiter
 from service.keys import extras_key
-from storage import Storage
+from storage import ChatSettings, Storage
 
 from .edits import ReplyLog
 from .groups import AdminCache, Greeted
@@ -19,6 +19,7 @@ from .pastes import PasteJoiner
 from .render import Extras
 
 MAX_EXTRAS = 5_000
+MAX_CHAT_SETTINGS = 10_000
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,32 @@ class ExtrasMemory:
         return extras
 
 
+class ChatSettingsMemory:
+    """Each chat's settings as last read or saved here, for a bot that is their only writer
+    (polling: one process answers every update), so that a message does not wait for a
+    database read of settings that rarely change. Webhook replicas have none: another
+    replica may change a chat's settings."""
+
+    def __init__(self, size: int = MAX_CHAT_SETTINGS) -> None:
+        self._size = size
+        self._settings: OrderedDict[int, ChatSettings] = OrderedDict()
+
+    def get(self, chat_id: int) -> ChatSettings | None:
+        known = self._settings.get(chat_id)
+        if known is not None:
+            self._settings.move_to_end(chat_id)
+        return known
+
+    def put(self, settings: ChatSettings) -> None:
+        self._settings[settings.chat_id] = settings
+        self._settings.move_to_end(settings.chat_id)
+        while len(self._settings) > self._size:
+            self._settings.popitem(last=False)
+
+    def forget(self, chat_id: int) -> None:
+        self._settings.pop(chat_id, None)
+
+
 def _encoded(extras: Extras) -> str:
     return json.dumps({"source_url": extras.source_url, "notes": extras.notes})
 
@@ -85,11 +112,18 @@ class Habits:
     pacer: Pacer
     buttons: RateLimiter
     extras: ExtrasMemory
+    chat_settings: ChatSettingsMemory | None
 
     @classmethod
     def create(
-        cls, limits: ConversationLimits, article_limiter: RateLimiter | SharedRateLimiter
+        cls,
+        limits: ConversationLimits,
+        article_limiter: RateLimiter | SharedRateLimiter,
+        *,
+        sole_writer: bool = False,
     ) -> Habits:
+        """`sole_writer`: no other process changes chat settings (polling), so they are
+        remembered here once read."""
         return cls(
             limits=limits,
             pastes=PasteJoiner(limits.join_window_seconds, limits.late_part_seconds),
@@ -99,4 +133,5 @@ class Habits:
             pacer=Pacer(article_limiter),
             buttons=RateLimiter(limits.button_requests, limits.button_period_seconds),
             extras=ExtrasMemory(),
+            chat_settings=ChatSettingsMemory() if sole_writer else None,
         )

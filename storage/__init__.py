@@ -4,7 +4,7 @@ SQLite (aiosqlite, the default) or PostgreSQL (asyncpg). Every SQL statement liv
 from storage.answers import AnsweredMessage
 from storage.receipts import PendingUpdate, Receipt
 from storage.schema import SCHEMA_VERSION
-from storage.settings import UNCHANGED, ChatSettings
+from storage.settings import UNCHANGED, ChatSettings, Unchanged
 from storage.shared import RateLimitHit
 from storage.sql import DatabaseUnavailableError
 from storage.store import Storage, StorageStats
@@ -31,5 +31,6 @@ __all__ = [
     "Receipt",
     "Storage",
     "StorageStats",
+    "Unchanged",
     "parse_database_url",
 ]

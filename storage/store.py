@@ -167,11 +167,12 @@ class Storage(ReplicaState):
 
     async def get_chat_settings(self, chat_id: int) -> ChatSettings:
         """The chat's settings; all defaults if never set or unreadable."""
+        return await self.read_chat_settings(chat_id) or ChatSettings(chat_id)
+
+    async def read_chat_settings(self, chat_id: int) -> ChatSettings | None:
+        """The chat's settings (all defaults if never set); None if they cannot be read."""
         return await self._runner.run(
-            "settings lookup",
-            lambda db: settings.read_settings(db, chat_id),
-            ChatSettings(chat_id),
-            writes=False,
+            "settings lookup", lambda db: settings.read_settings(db, chat_id), None, writes=False
         )
 
     async def update_chat_settings(

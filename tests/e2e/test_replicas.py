@@ -1,6 +1,6 @@
 """Several webhook replicas on one database: a duplicate delivery is answered once, a button
 works on whichever replica the press lands, what one replica summarized is a cache hit on the
-other, and a user's limit counts on all of them."""
+other, a user's limit counts on all of them, and so does a chat's language."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import aiohttp
 import pytest_asyncio
 
+from bot import texts
 from bot.webhook import SECRET_HEADER
 from testkit.fake_bot_api import FakeBotApi, JsonDict, split_like_client
 from testkit.harness import WEBHOOK_URL, Replica, answers_to, running_replica, services_of
@@ -201,6 +202,19 @@ async def test_an_article_summarized_on_one_replica_is_a_cache_hit_on_the_other(
         computations = [services_of(r.application).digests.computations for r in (first, second)]
     assert computations == [1, 0]
     assert repeat["text"] == summary["text"]
+
+
+async def test_a_language_set_on_one_replica_is_used_by_the_other(
+    api: FakeBotApi, storage_target: StorageTarget, sample_article: str
+) -> None:
+    async with two_replicas(api, storage_target) as (first, second):
+        _, before = await summarized_by(second, api, sample_article)  # it read the settings
+        command = api.command("/bahasa en")
+        await post(first, taken(api))
+        await answered(api, command)
+        _, after = await summarized_by(second, api, sample_article)
+    assert before["text"].startswith(texts.text("id", "summary_title"))
+    assert after["text"].startswith(texts.text("en", "summary_title"))
 
 
 @pytest_asyncio.fixture
