@@ -7,6 +7,7 @@ import datetime as dt
 from telegram import Chat, Message, User
 
 from handlers.pastes import MAX_PASTES, NEAR_LIMIT_CHARS, PasteJoiner, Role
+from tests.conftest import FakeClock
 
 USER = User(1001, "Budi", is_bot=False)
 CHAT = Chat(1001, Chat.PRIVATE)
@@ -96,38 +97,28 @@ def test_an_earlier_short_message_is_not_a_part() -> None:
     assert joiner.offer(message(1, "halo"), "halo")[0] is Role.ALONE
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def part_from(user_id: int, message_id: int, text: str) -> Message:
     user = User(user_id, "Siti", is_bot=False)
     chat = Chat(user_id, Chat.PRIVATE)
     return Message(message_id, START, chat, from_user=user, text=text)
 
 
-def test_pastes_past_the_late_window_are_forgotten_when_a_new_one_opens() -> None:
-    clock = Clock()
+def test_pastes_past_the_late_window_are_forgotten_when_a_new_one_opens(clock: FakeClock) -> None:
     joiner = PasteJoiner(1.0, 30.0, clock)
     joiner.offer(part_from(2001, 1, LONG[:4000]), LONG[:4000])
-    clock.now = 31.0
+    clock.now += 31
     joiner.offer(part_from(2002, 1, LONG[:4000]), LONG[:4000])
     assert len(joiner) == 1
 
 
-def test_a_paste_that_grew_lately_outlives_one_opened_after_it() -> None:
-    clock = Clock()
+def test_a_paste_that_grew_lately_outlives_one_opened_after_it(clock: FakeClock) -> None:
     joiner = PasteJoiner(1.0, 30.0, clock)
     joiner.offer(part_from(2001, 1, LONG[:4000]), LONG[:4000])
-    clock.now = 10.0
+    clock.now += 10
     joiner.offer(part_from(2002, 1, LONG[:4000]), LONG[:4000])
-    clock.now = 20.0
+    clock.now += 10
     assert joiner.offer(part_from(2001, 2, LONG[4000:]), LONG[4000:])[0] is Role.JOINED
-    clock.now = 45.0  # the second paste is 35 s old, the first one's last part 25 s
+    clock.now += 25  # the second paste is 35 s old, the first one's last part 25 s
     joiner.offer(part_from(2003, 1, LONG[:4000]), LONG[:4000])
     assert len(joiner) == 2
 

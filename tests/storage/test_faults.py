@@ -19,6 +19,7 @@ import pytest
 
 from storage import ChatSettings, Storage
 from storage.sqlite import SqliteBackend
+from tests.conftest import FakeClock
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BUSY_TIMEOUT_MS = 50
@@ -348,15 +349,7 @@ async def test_database_replaced_while_running_is_reopened(populated, tmp_path, 
     assert any("replaced" in message for message in warnings_logged(caplog))
 
 
-class SteppedClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-async def storage_checking_every_minute(path: Path, clock: SteppedClock) -> Storage:
+async def storage_checking_every_minute(path: Path, clock: FakeClock) -> Storage:
     backend = await SqliteBackend.open(
         path, busy_timeout_ms=1000, file_check_seconds=60.0, monotonic=clock
     )
@@ -364,9 +357,8 @@ async def storage_checking_every_minute(path: Path, clock: SteppedClock) -> Stor
 
 
 async def test_a_replaced_database_is_noticed_once_the_check_interval_has_passed(
-    populated, tmp_path
+    populated, tmp_path, clock
 ):
-    clock = SteppedClock()
     storage = await storage_checking_every_minute(populated, clock)
     assert await storage.get_cached("text:old") == "old summary"
     replacement_path = tmp_path / "restored" / "ringkas.db"
@@ -376,13 +368,13 @@ async def test_a_replaced_database_is_noticed_once_the_check_interval_has_passed
     os.replace(replacement_path, populated)
 
     assert await storage.get_cached("text:restored") is None  # within the minute
-    clock.now = 61.0
+    clock.now += 61
     assert await storage.get_cached("text:restored") == "from the backup"
     await storage.close()
 
 
-async def test_writes_to_a_database_deleted_between_checks_are_rescued_at_close(populated):
-    storage = await storage_checking_every_minute(populated, SteppedClock())
+async def test_writes_to_a_database_deleted_between_checks_are_rescued_at_close(populated, clock):
+    storage = await storage_checking_every_minute(populated, clock)
     await storage.put_cached("text:before", "written before the deletion")
     populated.unlink()
     await storage.put_cached("text:after", "written after the deletion, unnoticed")
