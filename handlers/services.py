@@ -138,14 +138,16 @@ class ChatPreferences:
 async def chat_settings(services: Services, chat_id: int) -> ChatSettings:
     """The chat's saved settings (remembered, when this process is their only writer)."""
     memory = services.habits.chat_settings
-    known = memory.get(chat_id) if memory is not None else None
+    if memory is None:
+        return await services.storage.get_chat_settings(chat_id)
+    known = memory.get(chat_id)
     if known is not None:
         return known
+    saves_before = memory.saves
     saved = await services.storage.read_chat_settings(chat_id)
     if saved is None:
         return ChatSettings(chat_id)  # unreadable for now: the defaults, not remembered
-    if memory is not None:
-        memory.put(saved)
+    memory.keep_read(saved, saves_before)
     return saved
 
 
@@ -160,11 +162,8 @@ async def save_chat_settings(
     saved = await services.storage.update_chat_settings(
         chat_id, summary_sentences=summary_sentences, language=language
     )
-    memory = services.habits.chat_settings
-    if memory is not None and saved is not None:
-        memory.put(saved)
-    elif memory is not None:
-        memory.forget(chat_id)  # read again: the change may have landed or not
+    if services.habits.chat_settings is not None:
+        services.habits.chat_settings.saved(chat_id, saved)
     return saved
 
 

@@ -68,6 +68,7 @@ class ChatSettingsMemory:
     def __init__(self, size: int = MAX_CHAT_SETTINGS) -> None:
         self._size = size
         self._settings: OrderedDict[int, ChatSettings] = OrderedDict()
+        self.saves = 0  # seen so far: a read that overlapped one may predate it
 
     def get(self, chat_id: int) -> ChatSettings | None:
         known = self._settings.get(chat_id)
@@ -75,14 +76,25 @@ class ChatSettingsMemory:
             self._settings.move_to_end(chat_id)
         return known
 
-    def put(self, settings: ChatSettings) -> None:
+    def keep_read(self, settings: ChatSettings, saves_before: int) -> None:
+        """Keep settings read from the database, unless a save came while they were read."""
+        if self.saves == saves_before:
+            self._put(settings)
+
+    def saved(self, chat_id: int, settings: ChatSettings | None) -> None:
+        """The chat's settings as a save left them; None when it failed (it may or may not
+        have landed: they are read again)."""
+        self.saves += 1
+        if settings is None:
+            self._settings.pop(chat_id, None)
+        else:
+            self._put(settings)
+
+    def _put(self, settings: ChatSettings) -> None:
         self._settings[settings.chat_id] = settings
         self._settings.move_to_end(settings.chat_id)
         while len(self._settings) > self._size:
             self._settings.popitem(last=False)
-
-    def forget(self, chat_id: int) -> None:
-        self._settings.pop(chat_id, None)
 
 
 def _encoded(extras: Extras) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from handlers.render import Extras
-from handlers.state import ExtrasMemory
+from handlers.state import ChatSettingsMemory, ExtrasMemory
 from service.keys import extras_key
-from storage import Storage
+from storage import ChatSettings, Storage
 
 DAY = 24 * 3600.0
 NOTE = Extras(notes=(("document_pages_read", (("pages", 50), ("total", 212))),))
@@ -45,3 +45,34 @@ async def test_an_article_without_extras_writes_nothing() -> None:
     finally:
         await storage.close()
     assert cached is None
+
+
+def test_settings_read_while_no_save_came_are_kept() -> None:
+    memory = ChatSettingsMemory()
+    before = memory.saves
+    memory.keep_read(ChatSettings(42, 4, "id"), before)
+    assert memory.get(42) == ChatSettings(42, 4, "id")
+
+
+def test_settings_read_while_a_save_came_are_not_kept_over_it() -> None:
+    memory = ChatSettingsMemory()
+    before = memory.saves  # a read starts
+    memory.saved(42, ChatSettings(42, 4, "en"))  # /bahasa en lands meanwhile
+    memory.keep_read(ChatSettings(42, 4, "id"), before)  # the read saw the old row
+    assert memory.get(42) == ChatSettings(42, 4, "en")
+
+
+def test_a_save_that_failed_leaves_the_chat_to_be_read_again() -> None:
+    memory = ChatSettingsMemory()
+    memory.keep_read(ChatSettings(42, 4, "id"), memory.saves)
+    memory.saved(42, None)
+    assert memory.get(42) is None
+
+
+def test_the_chats_used_least_lately_are_forgotten_past_the_size() -> None:
+    memory = ChatSettingsMemory(size=2)
+    for chat_id in (1, 2):
+        memory.keep_read(ChatSettings(chat_id), memory.saves)
+    memory.get(1)
+    memory.keep_read(ChatSettings(3), memory.saves)
+    assert [memory.get(chat_id) is not None for chat_id in (1, 2, 3)] == [True, False, True]
