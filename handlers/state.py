@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from service import ConversationLimits, RateLimiter, SharedRateLimiter
@@ -20,6 +22,7 @@ from .render import Extras
 
 MAX_EXTRAS = 5_000
 MAX_CHAT_SETTINGS = 10_000
+CHAT_SETTINGS_TTL_SECONDS = 60.0
 
 log = logging.getLogger(__name__)
 
@@ -63,18 +66,30 @@ class ChatSettingsMemory:
     """Each chat's settings as last read or saved here, for a bot that is their only writer
     (polling: one process answers every update), so that a message does not wait for a
     database read of settings that rarely change. Webhook replicas have none: another
-    replica may change a chat's settings."""
+    replica may change a chat's settings. Kept `ttl_seconds` at most: while one polling bot
+    replaces another (a restart, a deploy), both can take updates for a moment."""
 
-    def __init__(self, size: int = MAX_CHAT_SETTINGS) -> None:
+    def __init__(
+        self,
+        size: int = MAX_CHAT_SETTINGS,
+        ttl_seconds: float = CHAT_SETTINGS_TTL_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._size = size
-        self._settings: OrderedDict[int, ChatSettings] = OrderedDict()
+        self._ttl = ttl_seconds
+        self._clock = clock
+        self._settings: OrderedDict[int, tuple[ChatSettings, float]] = OrderedDict()
         self.saves = 0  # seen so far: a read that overlapped one may predate it
 
     def get(self, chat_id: int) -> ChatSettings | None:
         known = self._settings.get(chat_id)
-        if known is not None:
-            self._settings.move_to_end(chat_id)
-        return known
+        if known is None:
+            return None
+        if self._clock() - known[1] > self._ttl:
+            del self._settings[chat_id]
+            return None
+        self._settings.move_to_end(chat_id)
+        return known[0]
 
     def keep_read(self, settings: ChatSettings, saves_before: int) -> None:
         """Keep settings read from the database, unless a save came while they were read."""
@@ -91,7 +106,7 @@ class ChatSettingsMemory:
             self._put(settings)
 
     def _put(self, settings: ChatSettings) -> None:
-        self._settings[settings.chat_id] = settings
+        self._settings[settings.chat_id] = (settings, self._clock())
         self._settings.move_to_end(settings.chat_id)
         while len(self._settings) > self._size:
             self._settings.popitem(last=False)

@@ -8,6 +8,7 @@ from handlers.render import Extras
 from handlers.state import ChatSettingsMemory, ExtrasMemory
 from service.keys import extras_key
 from storage import ChatSettings, Storage
+from tests.conftest import FakeClock
 
 DAY = 24 * 3600.0
 NOTE = Extras(notes=(("document_pages_read", (("pages", 50), ("total", 212))),))
@@ -76,3 +77,12 @@ def test_the_chats_used_least_lately_are_forgotten_past_the_size() -> None:
     memory.get(1)
     memory.keep_read(ChatSettings(3), memory.saves)
     assert [memory.get(chat_id) is not None for chat_id in (1, 2, 3)] == [True, False, True]
+
+
+def test_remembered_settings_are_read_again_after_a_minute(clock: FakeClock) -> None:
+    memory = ChatSettingsMemory(clock=clock)
+    memory.keep_read(ChatSettings(42, 4, "id"), memory.saves)
+    clock.now += 59
+    assert memory.get(42) == ChatSettings(42, 4, "id")
+    clock.now += 2  # kept from its reading, not from its last use
+    assert memory.get(42) is None
