@@ -60,20 +60,16 @@ class Typing:
             await asyncio.wait_for(self._changed.wait(), seconds)
 
     async def _run(self) -> None:
-        waited = True  # the timer waited the first delay
+        # Started by the timer: the work under way has outlasted the first delay.
         while True:
-            if self._working == 0:
-                await self._pause(3600)
-                waited = False
-                continue
-            if not waited:
-                await asyncio.sleep(TYPING_DELAY_SECONDS)
-            waited = False
             while self._working > 0:
                 await with_retries(
                     "sendChatAction", self._bot.send_chat_action, self._chat_id, ChatAction.TYPING
                 )
                 await asyncio.sleep(TYPING_REFRESH_SECONDS)
+            while self._working == 0:
+                await self._pause(3600)
+            await asyncio.sleep(TYPING_DELAY_SECONDS)  # new work: quick answers need none
 
     async def close(self) -> None:
         if self._timer is not None:
