@@ -36,7 +36,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from itertools import count
@@ -117,22 +116,35 @@ class Send:
     trusted: bool = True  # unsure_above was made after this process started
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class ChatTrail:
-    """What this process knows of the messages in one chat."""
+    """What this process knows of the messages in one chat. The bot keeps thousands (one
+    per chat heard from lately), so each is kept small: its ids in a list rather than a
+    deque (which allocates room for 64 up front), and no Event unless a recovery waits."""
 
     highest: int = 0  # the highest id this process saw delivered
     floor: int = 0  # ids at or below are never probed: a copy not accounted for may be there
     # When an unsure send was given up: its copy may have any id up to the first one
     # delivered for an attempt written later. No probing until then.
     blind_since: float | None = None
-    ours: deque[int] = field(default_factory=lambda: deque(maxlen=_MAX_OURS))
+    ours: list[int] = field(default_factory=list)  # the last _MAX_OURS ids we sent
     active: set[Send] = field(default_factory=set)
-    changed: asyncio.Event = field(default_factory=asyncio.Event)
+    _changed: asyncio.Event | None = None  # set at the next change; made when one waits
+
+    def add_ours(self, *message_ids: int) -> None:
+        self.ours.extend(message_ids)
+        del self.ours[:-_MAX_OURS]
+
+    def next_change(self) -> asyncio.Event:
+        """An event set at the trail's next change."""
+        if self._changed is None:
+            self._changed = asyncio.Event()
+        return self._changed
 
     def note_change(self) -> None:
-        self.changed.set()
-        self.changed = asyncio.Event()
+        if self._changed is not None:
+            self._changed.set()
+            self._changed = None
 
 
 class LostAnswers:
@@ -197,9 +209,8 @@ class LostAnswers:
     def delivered(self, chat: int | str, send: Send, result: Result) -> None:
         ids = _message_ids(result)
         trail = self.trail(chat)
-        for message_id in ids:
-            trail.ours.append(message_id)
-            trail.highest = max(trail.highest, message_id)
+        trail.add_ours(*ids)
+        trail.highest = max([trail.highest, *ids])
         if ids and trail.blind_since is not None and send.last_written > trail.blind_since:
             trail.floor, trail.blind_since = max(trail.floor, *ids), None
         trail.note_change()
@@ -260,9 +271,9 @@ class LostAnswers:
                 log.warning(
                     "%s to chat %s: a second copy could not be deleted", send.endpoint, chat
                 )
-                trail.ours.extend(copies)
+                trail.add_ours(*copies)
                 return result
-        trail.ours.append(kept)
+        trail.add_ours(kept)
         log.info(
             "%s to chat %s: delivered although its answer was lost (message %d); "
             "the retry's copy is deleted",
@@ -325,7 +336,7 @@ class LostAnswers:
             left = deadline - loop.time()
             if left <= 0:
                 return False
-            changed = trail.changed
+            changed = trail.next_change()
             try:
                 await asyncio.wait_for(changed.wait(), min(left, 0.5))
             except TimeoutError:

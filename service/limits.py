@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 import time
-from collections import deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
@@ -48,12 +47,16 @@ class RateLimiter:
         self.period = period
         self.max_wait = period if max_wait is None else max_wait
         self._clock = clock
-        self._starts: dict[Hashable, deque[float]] = {}
+        # A list per user, not a deque: a deque allocates room for 64 up front (~600 bytes),
+        # and up to MAX_TRACKED_USERS are kept, most with one or two starts.
+        self._starts: dict[Hashable, list[float]] = {}
 
-    def _recent(self, user: Hashable, now: float) -> deque[float]:
-        starts = self._starts.setdefault(user, deque())
-        while starts and starts[0] <= now - self.period:
-            starts.popleft()
+    def _recent(self, user: Hashable, now: float) -> list[float]:
+        starts = self._starts.setdefault(user, [])
+        expired = 0
+        while expired < len(starts) and starts[expired] <= now - self.period:
+            expired += 1
+        del starts[:expired]
         return starts
 
     def retry_after(self, user: Hashable) -> int:

@@ -16,7 +16,7 @@ from telegram import Update
 from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 
 from bot.flood import DeliveryPolicy, ReplyPacer
-from bot.lost_answers import is_unsure
+from bot.lost_answers import ChatTrail, is_unsure
 from handlers.services import note_update
 
 CHAT = 1001
@@ -52,6 +52,23 @@ def test_only_failures_after_the_request_left_are_unsure(
     error: TelegramError, unsure: bool
 ) -> None:
     assert is_unsure(error) is unsure
+
+
+def test_a_chats_trail_keeps_only_its_last_128_ids_of_ours() -> None:
+    trail = ChatTrail()
+    trail.add_ours(*range(1, 101))
+    trail.add_ours(*range(101, 201))
+    assert trail.ours == list(range(73, 201))
+
+
+async def test_a_wait_on_a_chats_trail_ends_at_its_next_change() -> None:
+    trail = ChatTrail()
+    trail.note_change()  # nobody waits: nothing is kept
+    change = trail.next_change()
+    assert not change.is_set()
+    trail.note_change()
+    assert change.is_set()
+    assert not trail.next_change().is_set()
 
 
 @dataclass
