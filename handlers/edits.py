@@ -29,7 +29,7 @@ MAX_REMEMBERED = 5_000
 class Answered:
     signature: str | None  # None: a paste not answered yet
     replies: list[int] = field(default_factory=list)
-    paste: Paste | None = None  # the message was one part of a joined paste
+    paste: Paste | None = None  # a part of a paste of several (only this process has them)
 
 
 @dataclass

@@ -106,7 +106,11 @@ async def _answer_paste(this: Incoming, context: Context, paste: Paste, *, paced
                 empty_text=this.text("hint_short"),
             )
             paste.signature = planned
-            answered = Answered(paste.signature, paste.replies, paste)
+            # A paste of one part is a message like any other once answered: the log keeps
+            # its reply, not its text and Telegram message (it remembers thousands). Edits
+            # of it find it in the joiner while a late part may still join it (`holding`).
+            kept = paste if len(paste.parts) > 1 else None
+            answered = Answered(paste.signature, paste.replies, kept)
             for message_id in paste.message_ids:
                 habits.replies.put(paste.first.chat_id, message_id, answered)
             await _remember_paste_elsewhere(this, paste)
@@ -152,9 +156,10 @@ async def _answer_edit(
         return
     habits = this.services.habits
     earlier = await earlier_answer(this)
-    if earlier is not None and earlier.paste is not None and message.text:
-        earlier.paste.parts[message.message_id] = message.text
-        await _answer_paste(this, context, earlier.paste, paced=True)
+    paste = habits.pastes.holding(message) or (earlier.paste if earlier is not None else None)
+    if paste is not None and message.text:
+        paste.parts[message.message_id] = message.text
+        await _answer_paste(this, context, paste, paced=True)
         return
     if view is not None:
         planned = command_plan(message, habits.limits.max_links)

@@ -101,6 +101,12 @@ def _origin(message: Message) -> object:
     return ("hidden", getattr(origin, "sender_user_name", None))
 
 
+def _sender(message: Message) -> tuple[int, int, object]:
+    """Whose pastes a message may join: the chat, the user and the forward's origin."""
+    user = message.from_user.id if message.from_user else 0
+    return message.chat_id, user, _origin(message)
+
+
 def _stamps(message: Message) -> tuple[float, float | None]:
     origin = message.forward_origin
     return message.date.timestamp(), origin.date.timestamp() if origin is not None else None
@@ -129,10 +135,14 @@ class PasteJoiner:
         """Pastes remembered, for later parts to join."""
         return len(self._pastes)
 
+    def holding(self, message: Message) -> Paste | None:
+        """The remembered paste that has `message` (say, an edited one) as a part."""
+        paste = self._pastes.get(_sender(message))
+        return paste if paste is not None and message.message_id in paste.parts else None
+
     def offer(self, message: Message, text: str) -> tuple[Role, Paste | None]:
         """Place a text message: alone, the first part of a paste, or a later part."""
-        user = message.from_user.id if message.from_user else 0
-        key = (message.chat_id, user, _origin(message))
+        key = _sender(message)
         now = self._clock()
         near_limit = utf16_length(text) >= NEAR_LIMIT_CHARS
         paste = self._pastes.get(key)

@@ -179,3 +179,38 @@ async def test_a_part_uploaded_after_the_answer_still_updates_the_same_reply(
     record = services_of(application).habits.replies.get(sent["chat"]["id"], sent["message_id"])
     assert record is not None and record.paste is not None
     assert "Polandia" in record.paste.text
+
+
+async def test_a_whole_long_article_is_remembered_by_its_reply_not_its_text(
+    api: FakeBotApi, storage_target: StorageTarget, sample_article: str
+) -> None:
+    async with running_bot(api, storage_target.location) as application:
+        sent = api.private_text(sample_article)
+        [reply] = await api.wait_for_messages(sent["chat"]["id"], 1)
+        await storage_target.updates_handled(1)
+    record = services_of(application).habits.replies.get(sent["chat"]["id"], sent["message_id"])
+    assert record is not None and record.signature is not None
+    assert record.paste is None and record.replies == [reply["message_id"]]
+
+
+async def test_an_article_edited_after_its_answer_is_joined_by_its_late_part_as_edited(
+    api: FakeBotApi, storage_target: StorageTarget, sample_article: str
+) -> None:
+    first_part, second_part = split_like_client(BANJIR + "\n\n" + sample_article)
+    edited_part = first_part.replace("Kampung Melayu", "Kampung Melayu dan Bidara Cina", 1)
+    async with running_bot(api, storage_target.location) as application:
+        sent = api.private_text(first_part)
+        first = await api.wait_for("sendMessage")
+        await storage_target.updates_handled(1)
+        api.edit_text(sent, edited_part)
+        await api.wait_for("editMessageText")
+        await storage_target.updates_handled(2)
+        calls_before = len(api.calls)
+        api.private_text(second_part)  # uploaded slowly: numbered after the answer
+        await api.wait_for("editMessageText", start=calls_before)
+        await storage_target.updates_handled(3)
+    [reply] = api.sent_messages(sent["chat"]["id"])
+    assert reply["message_id"] == first.result["message_id"]
+    record = services_of(application).habits.replies.get(sent["chat"]["id"], sent["message_id"])
+    assert record is not None and record.paste is not None
+    assert "Bidara Cina" in record.paste.text and "Polandia" in record.paste.text

@@ -130,3 +130,12 @@ def test_a_stream_of_new_pastes_keeps_the_latest_max_pastes() -> None:
     assert len(joiner) == MAX_PASTES
     last = 3000 + MAX_PASTES + 9
     assert joiner.offer(part_from(last, 2, LONG[4000:]), LONG[4000:])[0] is Role.JOINED
+
+
+def test_an_edited_part_is_found_in_the_paste_that_holds_it() -> None:
+    joiner = PasteJoiner(1.0, 30.0)
+    joiner.offer(message(1, LONG[:4000]), LONG[:4000])
+    _, paste = joiner.offer(message(2, LONG[4000:]), LONG[4000:])
+    edited = message(2, LONG[4000:] + " Diperbarui.")
+    assert joiner.holding(edited) is paste
+    assert joiner.holding(message(3, "pesan lain")) is None
