@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -292,6 +293,24 @@ def command_run(args: argparse.Namespace) -> int:
     return serve(settings)
 
 
+@contextlib.contextmanager
+def _passport_decryption_left_out() -> Iterator[None]:
+    """PTB loads `cryptography` whenever it is installed, to decrypt Telegram Passport data,
+    which Ringkas never asks for: 7.6 MB of the bot process. (It is installed for pypdf,
+    which reads encrypted PDFs in the workers, forked before this.) While Telegram's modules
+    load, the package is marked missing, so PTB leaves Passport decryption off; afterwards
+    anything may import it again."""
+    if "cryptography" in sys.modules:
+        yield
+        return
+    sys.modules["cryptography"] = None  # type: ignore[assignment]  # Python: "not found"
+    try:
+        yield
+    finally:
+        if sys.modules.get("cryptography", sys) is None:
+            del sys.modules["cryptography"]
+
+
 def serve(settings: Settings) -> int:
     """Run the bot until it is stopped: the exit status of `ringkasbot run`."""
     from service.records import warm_engine
@@ -301,7 +320,8 @@ def serve(settings: Settings) -> int:
     # engine itself: neither it nor the workers carry the bot's libraries, and the bot
     # process never holds the engine's data (it runs no engine work itself).
     zygote = Zygote(warm_engine)
-    from .app import StartupError, run  # Telegram machinery loads only for this command
+    with _passport_decryption_left_out():
+        from .app import StartupError, run  # Telegram machinery loads only for this command
 
     # As the template's fork did for what was loaded before it: the collector need not scan
     # the modules just loaded, which live as long as the process (a full collection under

@@ -15,6 +15,8 @@ import pytest
 from testkit.fake_bot_api import FakeBotApi
 from testkit.harness import TOKEN
 from tests.conftest import StorageTarget
+from tests.documents import encrypted_pdf
+from tests.e2e.articles import RATES
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -103,6 +105,33 @@ async def test_sigterm_stops_the_bot_cleanly_and_keeps_the_database(
     assert cached >= 1
     if storage_target.kind == "sqlite":
         assert await storage_target.query("PRAGMA integrity_check") == [("ok",)]
+
+
+async def test_the_bot_process_leaves_passport_crypto_out_and_its_workers_open_aes_pdfs(
+    api: FakeBotApi, tmp_path: Path, storage_target: StorageTarget
+) -> None:
+    env = bot_environment(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_BASE_URL=api.base_url,
+        DATABASE_URL=storage_target.url,
+        PYTHONPATH=str(PROJECT),
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        sent = api.document_message(encrypted_pdf(RATES, "", aes=True), file_name="rates.pdf")
+        [reply] = await api.wait_for_messages(sent["chat"]["id"], 1, timeout=30)
+        mapped = Path(f"/proc/{process.pid}/maps").read_text()
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert reply["text"].startswith("Ringkasan")
+    assert "/cryptography/" not in mapped
 
 
 async def test_stats_reports_the_cache_and_the_chats_served(
