@@ -29,14 +29,14 @@ class Typing:
         self._bot = bot
         self._chat_id = chat_id
         self._working = 0
-        self._changed = asyncio.Event()
+        self._changed: asyncio.Event | None = None  # while the task waits for new work
         self._timer: asyncio.TimerHandle | None = None
         self._task: asyncio.Task[None] | None = None
 
     @contextlib.asynccontextmanager
     async def working(self) -> AsyncIterator[None]:
         self._working += 1
-        self._changed.set()
+        self._note_change()
         if self._task is None and self._timer is None:
             loop = asyncio.get_running_loop()
             self._timer = loop.call_later(TYPING_DELAY_SECONDS, self._start)
@@ -44,6 +44,10 @@ class Typing:
             yield
         finally:
             self._working -= 1
+            self._note_change()
+
+    def _note_change(self) -> None:
+        if self._changed is not None:
             self._changed.set()
 
     def _start(self) -> None:
@@ -55,9 +59,14 @@ class Typing:
             self._task = asyncio.create_task(self._run(), name=f"typing-{self._chat_id}")
 
     async def _pause(self, seconds: float) -> None:
-        self._changed.clear()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._changed.wait(), seconds)
+        # The event exists only while the task waits: most answers never start the task,
+        # and under load thousands are under way at once.
+        self._changed = asyncio.Event()
+        try:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), seconds)
+        finally:
+            self._changed = None
 
     async def _run(self) -> None:
         # Started by the timer: the work under way has outlasted the first delay.
