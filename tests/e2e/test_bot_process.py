@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
 import sys
+from asyncio.subprocess import Process
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
@@ -76,28 +79,41 @@ async def test_run_reads_its_settings_from_a_dotenv_file(tmp_path: Path) -> None
     assert "does not look like a bot token" in stderr
 
 
-async def test_sigterm_stops_the_bot_cleanly_and_keeps_the_database(
-    api: FakeBotApi, tmp_path: Path, storage_target: StorageTarget, sample_article: str
-) -> None:
+@contextlib.asynccontextmanager
+async def serving_bot(api: FakeBotApi, database_url: str, cwd: Path) -> AsyncIterator[Process]:
+    """`ringkasbot run` against the fake Bot API; killed if the test leaves it running."""
     env = bot_environment(
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_BASE_URL=api.base_url,
-        DATABASE_URL=storage_target.url,
+        DATABASE_URL=database_url,
         PYTHONPATH=str(PROJECT),
     )
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+        sys.executable, "-m", "bot", "run", cwd=cwd, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     try:
-        sent = api.private_text(sample_article)
-        [reply] = await api.wait_for_messages(sent["chat"]["id"], 1, timeout=30)
-        process.send_signal(signal.SIGTERM)
-        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+        yield process
     finally:
         if process.returncode is None:
             process.kill()
             await process.wait()
+
+
+async def stopped(process: Process) -> bytes:
+    """SIGTERM, then what the process wrote to stderr until it exited."""
+    process.send_signal(signal.SIGTERM)
+    _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    return stderr
+
+
+async def test_sigterm_stops_the_bot_cleanly_and_keeps_the_database(
+    api: FakeBotApi, tmp_path: Path, storage_target: StorageTarget, sample_article: str
+) -> None:
+    async with serving_bot(api, storage_target.url, tmp_path) as process:
+        sent = api.private_text(sample_article)
+        [reply] = await api.wait_for_messages(sent["chat"]["id"], 1, timeout=30)
+        stderr = await stopped(process)
     assert "Ringkasan" in reply["text"]
     assert process.returncode == 0
     assert b"Traceback" not in stderr
@@ -110,26 +126,11 @@ async def test_sigterm_stops_the_bot_cleanly_and_keeps_the_database(
 async def test_the_bot_process_leaves_passport_crypto_out_and_its_workers_open_aes_pdfs(
     api: FakeBotApi, tmp_path: Path, storage_target: StorageTarget
 ) -> None:
-    env = bot_environment(
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        TELEGRAM_BASE_URL=api.base_url,
-        DATABASE_URL=storage_target.url,
-        PYTHONPATH=str(PROJECT),
-    )
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    try:
+    async with serving_bot(api, storage_target.url, tmp_path) as process:
         sent = api.document_message(encrypted_pdf(RATES, "", aes=True), file_name="rates.pdf")
         [reply] = await api.wait_for_messages(sent["chat"]["id"], 1, timeout=30)
         mapped = Path(f"/proc/{process.pid}/maps").read_text()
-        process.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(process.communicate(), 30)
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
+        await stopped(process)
     assert reply["text"].startswith("Ringkasan")
     assert "/cryptography/" not in mapped
 
