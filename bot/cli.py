@@ -307,8 +307,8 @@ def _passport_decryption_left_out() -> Iterator[None]:
     try:
         yield
     finally:
-        if sys.modules.get("cryptography", sys) is None:
-            del sys.modules["cryptography"]
+        if sys.modules.get("cryptography") is None:  # the marker (or nothing) is there
+            sys.modules.pop("cryptography", None)
 
 
 def serve(settings: Settings) -> int:
