@@ -5,9 +5,10 @@ wire format)."""
 from __future__ import annotations
 
 import asyncio
+import pickle
 import time
 from collections import deque
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +21,9 @@ class WorkerDied(Exception):
 
 @dataclass(eq=False)
 class Job:
-    payload: bytes
+    # (function, args), pickled only as the job is sent: a queued job holds no second copy
+    # of its text (under overload thousands wait, each with an article).
+    work: tuple[Callable[..., Any], tuple[Any, ...]]
     kind: str  # the function's name: durations are estimated per kind
     user: Hashable
     future: asyncio.Future[Any]
@@ -48,13 +51,15 @@ class WorkerChannel:
     jobs: int = 0
 
     def send(self, job: Job) -> asyncio.Future[None]:
-        """Write the job to the worker; the future is done when the worker starts it."""
+        """Write the job to the worker; the future is done when the worker starts it. Raises
+        (and sends nothing) when the work cannot be pickled."""
+        payload = pickle.dumps(job.work, pickle.HIGHEST_PROTOCOL)
         turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         if not self.sent:
             turn.set_result(None)
             self.started = time.monotonic()
         self.sent.append((job, turn))
-        self.writer.write(HEADER.pack(len(job.payload)) + job.payload)  # one send, not two
+        self.writer.write(HEADER.pack(len(payload)) + payload)  # one send, not two
         return turn
 
     async def receive(self) -> bytes:

@@ -12,7 +12,7 @@ import bisect
 import heapq
 import itertools
 import math
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import AsyncIterator, Callable, Hashable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
@@ -53,7 +53,9 @@ class FairQueue(Generic[T]):
     """
 
     def __init__(self, group: Callable[[T], Hashable] = lambda item: None) -> None:
-        self._queues: dict[Hashable, deque[tuple[_Tag, T]]] = {}
+        # A list per user, not a deque (which allocates room for 64 up front): most users
+        # have one item queued, and a user's items are few (the per-user limit).
+        self._queues: dict[Hashable, list[tuple[_Tag, T]]] = {}
         # (tag of a user's first item, a tie-break, the user); entries whose tag is no longer
         # that user's first are stale and skipped.
         self._heads: list[tuple[_Tag, int, Hashable]] = []
@@ -75,10 +77,10 @@ class FairQueue(Generic[T]):
 
     def push(self, user: Hashable, item: T, *, front: bool = False) -> None:
         """Queue `item`; `front`: an item already served once (a retry) goes first."""
-        queue = self._queues.setdefault(user, deque())
+        queue = self._queues.setdefault(user, [])
         if front:
             tag: _Tag = (self._virtual, 0, -1)
-            queue.appendleft((tag, item))
+            queue.insert(0, (tag, item))
         else:
             tag = self._tag(user)
             self._finish[user] = tag[0] + 1.0

@@ -129,10 +129,9 @@ class Lane:
         WorkTooSlow, EngineCrashed, or what the function raised."""
         user = requester.get()
         self.admit(user)
-        payload = pickle.dumps((function, args), pickle.HIGHEST_PROTOCOL)
         loop = asyncio.get_running_loop()
         kind = f"{function.__module__}.{function.__qualname__}"
-        job = Job(payload, kind, user, loop.create_future())
+        job = Job((function, args), kind, user, loop.create_future())
         self._enqueue(job)
         self._dispatch()
         try:
@@ -214,8 +213,12 @@ class Lane:
             job = self._queue.pop(lambda user: self._running[user] < cap)
             if job is None:
                 return
+            try:
+                turn = worker.send(job)
+            except Exception as error:  # its work cannot be pickled: nothing was sent
+                self._settle(job, error=error)
+                continue
             self._running[job.user] += 1
-            turn = worker.send(job)
             job.sent_ahead = not turn.done()  # its expiry stands until it starts
             self._track(self._execute(worker, job, turn))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -212,6 +213,14 @@ async def test_a_job_that_kills_every_worker_fails_and_the_lane_serves_on() -> N
         with pytest.raises(EngineCrashed):
             await lane.run(crash_always)
         assert await lane.run(nap, 0.0, "next") == "next"
+
+
+async def test_work_that_cannot_be_pickled_fails_alone_and_the_lane_serves_on() -> None:
+    async with lane_of(workers=1) as lane:
+        with pytest.raises(TypeError, match="pickle"):
+            await lane.run(nap, 0.0, threading.Lock())
+        assert await lane.run(nap, 0.0, "next") == "next"
+        assert lane.crashes == 0
 
 
 async def test_a_job_past_its_deadline_is_abandoned_and_its_worker_killed() -> None:
