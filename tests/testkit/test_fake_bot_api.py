@@ -30,6 +30,7 @@ from telegram.error import (
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from testkit.fake_bot_api import FakeBotApi
+from testkit.fake_bot_api.incoming import detect_entities
 from tests.conftest import telegram_client
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -324,6 +325,24 @@ async def test_incoming_text_carries_the_entities_telegram_detects(
         "https://www.kompas.com/read/2024/a.html",
     ]
     assert update.message.chat.type == "group"
+
+
+def test_entities_are_found_in_each_word_whatever_white_space_parts_them() -> None:
+    text = (
+        "Sumber: Liputan6.com\u2009dan\xa0https://www.detik.com/a/b.html, via @redaksi_warta "
+        "#banjir\nKirim /ringkas ke redaksi@warta.co.id."
+    )
+    found = [
+        (e["type"], text[e["offset"] : e["offset"] + e["length"]]) for e in detect_entities(text)
+    ]
+    assert found == [
+        ("url", "Liputan6.com"),
+        ("url", "https://www.detik.com/a/b.html"),
+        ("mention", "@redaksi_warta"),
+        ("hashtag", "#banjir"),
+        ("bot_command", "/ringkas"),
+        ("email", "redaksi@warta.co.id"),
+    ]
 
 
 async def test_media_messages_have_no_text(fake_bot_api: FakeBotApi, bot: Bot) -> None:
