@@ -169,9 +169,26 @@ def _clean_line(line: str) -> str:
     line = _SPACES.sub(" ", line).strip()
     if _JUNK_LINE.match(line):
         return ""
-    if line.endswith((")", "]")):
-        line = _EDITOR_TAG.sub("", line)
-    return line.strip()
+    return _without_editor_tags(line).strip()
+
+
+# The longest editor tag with single spaces ("[ abcd / abcd / abcd / abcd ]") is 29 characters.
+_EDITOR_TAG_REACH = 64
+
+
+def _without_editor_tags(line: str) -> str:
+    """The line without the editors' initials at its end ("(ant)", "[ded/yul]"), however
+    many there are: all at once, so that cleaning its own output changes nothing. Each tag
+    is looked for near the end, so a line of thousands costs as little as one."""
+    end = len(line)
+    while line.endswith((")", "]"), 0, end):
+        tag = _EDITOR_TAG.search(line, max(0, end - _EDITOR_TAG_REACH), end)
+        if tag is None and end > _EDITOR_TAG_REACH:  # a tag wide with odd spaces
+            tag = _EDITOR_TAG.search(line, 0, end)
+        if tag is None:
+            break
+        end = tag.start()
+    return line[:end]
 
 
 def _settled_line(line: str, settled: set[str]) -> str:

@@ -57,6 +57,11 @@ def test_trailing_editor_tag_is_removed(tag: str) -> None:
     assert clean_text(f"{FIRST}\n{SECOND} {tag}") == f"{FIRST}\n{SECOND}"
 
 
+def test_a_run_of_editor_tags_is_removed_whole() -> None:
+    tags = " (ant/rsa) (aa) [ded] (yul) (wis)"
+    assert clean_text(f"{FIRST}\n{SECOND}{tags}") == f"{FIRST}\n{SECOND}"
+
+
 def test_editor_tag_at_the_end_of_a_paragraph_is_removed() -> None:
     assert clean_text(f"{FIRST} (vyp)\n\n{SECOND}") == f"{FIRST}\n\n{SECOND}"
 
