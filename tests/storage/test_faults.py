@@ -334,14 +334,19 @@ async def test_database_deleted_while_running_is_rescued_and_reopened(populated,
     assert not list(populated.parent.glob("*.rescue-*"))
 
 
+async def restore_a_backup_over(path: Path, tmp_path: Path) -> None:
+    """An operator restores a backup (holding "text:restored") over the database file."""
+    backup = tmp_path / "restored" / "ringkas.db"
+    storage = await Storage.open(backup, busy_timeout_ms=1000)
+    await storage.put_cached("text:restored", "from the backup")
+    await storage.close()
+    os.replace(backup, path)
+
+
 async def test_database_replaced_while_running_is_reopened(populated, tmp_path, caplog):
     storage = await Storage.open(populated, busy_timeout_ms=1000)
     assert await storage.get_cached("text:old") == "old summary"
-    replacement_path = tmp_path / "restored" / "ringkas.db"
-    replacement = await Storage.open(replacement_path, busy_timeout_ms=1000)
-    await replacement.put_cached("text:restored", "from the backup")
-    await replacement.close()
-    os.replace(replacement_path, populated)
+    await restore_a_backup_over(populated, tmp_path)
 
     assert await storage.get_cached("text:restored") == "from the backup"
     assert await storage.get_cached("text:old") is None
@@ -361,11 +366,7 @@ async def test_a_replaced_database_is_noticed_once_the_check_interval_has_passed
 ):
     storage = await storage_checking_every_minute(populated, clock)
     assert await storage.get_cached("text:old") == "old summary"
-    replacement_path = tmp_path / "restored" / "ringkas.db"
-    replacement = await Storage.open(replacement_path, busy_timeout_ms=1000)
-    await replacement.put_cached("text:restored", "from the backup")
-    await replacement.close()
-    os.replace(replacement_path, populated)
+    await restore_a_backup_over(populated, tmp_path)
 
     assert await storage.get_cached("text:restored") is None  # within the minute
     clock.now += 61
