@@ -172,7 +172,8 @@ def _clean_line(line: str) -> str:
     return _without_editor_tags(line).strip()
 
 
-# The longest editor tag with single spaces ("[ abcd / abcd / abcd / abcd ]") is 29 characters.
+# The longest editor tag ("[ abcd / abcd / abcd / abcd ]") is 29 characters: by now every
+# white space in a line is a single space (normalize_characters, then _SPACES above).
 _EDITOR_TAG_REACH = 64
 
 
@@ -183,8 +184,6 @@ def _without_editor_tags(line: str) -> str:
     end = len(line)
     while line.endswith((")", "]"), 0, end):
         tag = _EDITOR_TAG.search(line, max(0, end - _EDITOR_TAG_REACH), end)
-        if tag is None and end > _EDITOR_TAG_REACH:  # a tag wide with odd spaces
-            tag = _EDITOR_TAG.search(line, 0, end)
         if tag is None:
             break
         end = tag.start()
