@@ -31,6 +31,10 @@ class Job:
     expiry: asyncio.TimerHandle | None = None
     sent_ahead: bool = False  # in a busy worker's channel, not started yet
 
+    def pickled(self) -> bytes:
+        """The work on the wire (raises when it cannot be pickled)."""
+        return pickle.dumps(self.work, pickle.HIGHEST_PROTOCOL)
+
 
 class WorkerLost(Exception):
     """The worker was lost under an earlier job before this one started (internal: the job
@@ -50,10 +54,9 @@ class WorkerChannel:
     alive: bool = True
     jobs: int = 0
 
-    def send(self, job: Job) -> asyncio.Future[None]:
-        """Write the job to the worker; the future is done when the worker starts it. Raises
-        (and sends nothing) when the work cannot be pickled."""
-        payload = pickle.dumps(job.work, pickle.HIGHEST_PROTOCOL)
+    def send(self, job: Job, payload: bytes) -> asyncio.Future[None]:
+        """Write the job (`payload`: `job.pickled()`) to the worker; the future is done when
+        the worker starts it."""
         turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         if not self.sent:
             turn.set_result(None)

@@ -214,11 +214,12 @@ class Lane:
             if job is None:
                 return
             try:
-                turn = worker.send(job)
-            except Exception as error:  # its work cannot be pickled: nothing was sent
+                payload = job.pickled()
+            except Exception as error:  # its work cannot be pickled: it fails alone
                 self._settle(job, error=error)
                 continue
             self._running[job.user] += 1
+            turn = worker.send(job, payload)
             job.sent_ahead = not turn.done()  # its expiry stands until it starts
             self._track(self._execute(worker, job, turn))
 

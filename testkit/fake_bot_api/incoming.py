@@ -53,22 +53,21 @@ def _trim_url(url: str) -> str:
 
 
 _SPACE = re.compile(r"\s")
-_COMMON_SPACES = " \n\t\r\xa0"
 
 
 def _words_holding(text: str, needed: re.Pattern[str]) -> list[tuple[int, int]]:
     """The stretches between white space that hold a match of `needed`, as (start, end).
 
     No entity pattern matches across white space, so each stretch can be searched alone,
-    with the same matches as a search of the whole text (the search starts on white space,
+    with the same matches as a search of the whole text (a stretch starts after a space,
     where a search of the whole text is never inside a match). A bare domain's pattern is
     tried at every word; news articles name their outlet ("Liputan6.com") often enough that
-    searching all of them cost the fake server most of its time."""
+    searching every word took a fifth of the fake server's time under load."""
     spans: list[tuple[int, int]] = []
     for hint in needed.finditer(text):
         if spans and hint.start() < spans[-1][1]:
             continue
-        start = max(text.rfind(space, 0, hint.start()) for space in _COMMON_SPACES) + 1
+        start = text.rfind(" ", 0, hint.start()) + 1  # any white space before will do
         after = _SPACE.search(text, hint.end())
         spans.append(
             (max(start, spans[-1][1] if spans else 0), after.start() if after else len(text))
