@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Coroutine, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -142,26 +142,35 @@ async def answer_plan(
     typing = Typing(context.bot, job.message.chat_id)
     writer = ReplyWriter(context, job.message, previous)
     named = len(plan.targets) > 1
-    futures = [
-        asyncio.ensure_future(_answer_target(context, job, target, typing, paced, named))
-        for target in plan.targets
+    answers: list[Awaitable[list[Outgoing]]] = [
+        _answer_target(context, job, target, typing, paced, named) for target in plan.targets
     ]
+    if named:  # several targets are worked on side by side (links fetched at once)
+        answers = [asyncio.ensure_future(answer) for answer in answers]
     try:
-        for future in futures:
-            for outgoing in await future:
+        for answer in answers:
+            for outgoing in await answer:
                 await writer.put(outgoing)
         if plan.beyond_cap:
             await writer.put(Outgoing(_beyond_cap_note(context, job, plan)))
         if plan.empty and empty_text is not None:
             await writer.put(Outgoing(empty_text))
     finally:
-        for future in futures:
-            future.cancel()
+        for answer in answers:
+            _drop(answer)
         await typing.close()
     sent = await writer.finish()
     if not plan.empty:
         await services.storage.note_chat_served(job.message.chat_id)
     return sent
+
+
+def _drop(answer: Awaitable[list[Outgoing]]) -> None:
+    """Stop a target's answer that is still under way (a no-op once it is done)."""
+    if isinstance(answer, asyncio.Future):
+        answer.cancel()
+    elif isinstance(answer, Coroutine):
+        answer.close()  # never started (an earlier target failed): no "never awaited" warning
 
 
 def _beyond_cap_note(context: Context, job: Job, plan: Plan) -> str:

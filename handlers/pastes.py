@@ -50,6 +50,35 @@ class Role(Enum):
     LATE = "late"  # a part after the answer: update the paste's reply
 
 
+class Latch:
+    """A flag that, once set, stays set; `wait` returns when it is. As `asyncio.Event`, but
+    its event is made only while someone waits (hand-written for the joiner, which remembers
+    up to MAX_PASTES pastes, most long after anyone waits on them: an Event and its waiter
+    deque take some 0.7 KB)."""
+
+    __slots__ = ("_event", "_is_set")
+
+    def __init__(self) -> None:
+        self._is_set = False
+        self._event: asyncio.Event | None = None
+
+    def is_set(self) -> bool:
+        return self._is_set
+
+    def set(self) -> None:
+        self._is_set = True
+        if self._event is not None:
+            self._event.set()  # wakes every waiter; later ones return at once
+            self._event = None
+
+    async def wait(self) -> None:
+        if self._is_set:
+            return
+        if self._event is None:
+            self._event = asyncio.Event()
+        await self._event.wait()
+
+
 @dataclass(eq=False)
 class Paste:
     first: Message
@@ -59,8 +88,8 @@ class Paste:
     first_sent: tuple[float, float | None]  # ... and of the first part
     expecting: bool = True  # the last part was near the limit: more may follow
     closed: bool = False  # the owner stopped waiting
-    final: asyncio.Event = field(default_factory=asyncio.Event)
-    answered: asyncio.Event = field(default_factory=asyncio.Event)
+    final: Latch = field(default_factory=Latch)  # no more parts are expected
+    answered: Latch = field(default_factory=Latch)  # the owner's first answer went out
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     replies: list[int] = field(default_factory=list)
     signature: str | None = None

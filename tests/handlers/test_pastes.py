@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
+import pytest
 from telegram import Chat, Message, User
 
-from handlers.pastes import MAX_PASTES, NEAR_LIMIT_CHARS, PasteJoiner, Role
+from handlers.pastes import MAX_PASTES, NEAR_LIMIT_CHARS, Latch, PasteJoiner, Role
 from tests.conftest import FakeClock
 
 USER = User(1001, "Budi", is_bot=False)
@@ -139,3 +141,24 @@ def test_an_edited_part_is_found_in_the_paste_that_holds_it() -> None:
     edited = message(2, LONG[4000:] + " Diperbarui.")
     assert joiner.holding(edited) is paste
     assert joiner.holding(message(3, "pesan lain")) is None
+
+
+async def test_a_latch_wakes_every_waiter_when_set_and_stays_set() -> None:
+    latch = Latch()
+    waiters = [asyncio.create_task(latch.wait()) for _ in range(3)]
+    await asyncio.sleep(0)
+    assert not any(waiter.done() for waiter in waiters)
+    latch.set()
+    await asyncio.wait_for(asyncio.gather(*waiters), 1)
+    await asyncio.wait_for(latch.wait(), 1)  # set stays set
+    assert latch.is_set()
+
+
+async def test_a_latch_waited_on_with_a_timeout_can_be_waited_on_again() -> None:
+    latch = Latch()
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(latch.wait(), 0.01)
+    later = asyncio.create_task(latch.wait())
+    await asyncio.sleep(0)
+    latch.set()
+    await asyncio.wait_for(later, 1)
