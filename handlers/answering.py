@@ -166,11 +166,13 @@ async def answer_plan(
 
 
 def _drop(answer: Awaitable[list[Outgoing]]) -> None:
-    """Stop a target's answer that is still under way (a no-op once it is done)."""
+    """Stop a target's answer that is still under way (a no-op once it is done). A lone
+    target, awaited in place, has ended by then; closing it only guards against a
+    "never awaited" warning should it not have been reached."""
     if isinstance(answer, asyncio.Future):
         answer.cancel()
     elif isinstance(answer, Coroutine):
-        answer.close()  # never started (an earlier target failed): no "never awaited" warning
+        answer.close()
 
 
 def _beyond_cap_note(context: Context, job: Job, plan: Plan) -> str:
