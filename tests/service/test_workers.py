@@ -17,9 +17,9 @@ import service.workers
 from service import EngineBusy, EngineCrashed, ShuttingDown, WorkTooSlow, acting_for
 from service.records import record_from_page
 from service.workers import Lane, LaneLimits
-from service.zygote import WorkerProcess, Zygote
+from service.zygote import TRIM_AFTER_SECONDS, WorkerProcess, Zygote
 from summarizer import ArticleError, clean_article, summarize_clean
-from testkit.load.procfs import is_running
+from testkit.load.procfs import is_running, read_proc_kib
 from web.article import Article
 
 # ---- what the workers run (module level, so that they pickle by name)
@@ -61,6 +61,24 @@ def long_nap(seconds: float) -> float:
 
 def summarize_text(text: str, sentences: int) -> object:
     return summarize_clean(clean_article(text), sentences=sentences)
+
+
+KEPT: list[bytes] = []
+
+
+def churn_the_heap(blocks: int, seconds: float) -> int:
+    """Fill the heap with 64 KiB blocks and free all but the last, which stays (so the heap
+    cannot shrink from its top); run `seconds` in all. Returns the RSS (KiB) at the peak."""
+    held = [bytes(64 * 1024) for _ in range(blocks)]
+    peak = rss_kib()
+    KEPT.append(held.pop())
+    del held
+    time.sleep(seconds)
+    return peak
+
+
+def rss_kib() -> int:
+    return read_proc_kib(os.getpid(), "VmRSS") or 0
 
 
 WARMED: list[int] = []  # pids of the processes that ran `warm_template`
@@ -127,6 +145,13 @@ async def test_the_engine_runs_in_another_process_and_its_errors_come_back_whole
         with pytest.raises(ArticleError) as raised:
             await lane.run(summarize_text, "Terlalu pendek.", 3)
     assert raised.value.code == "too-short"
+
+
+async def test_a_worker_hands_back_the_heap_a_long_job_freed() -> None:
+    async with lane_of() as lane:
+        peak = await lane.run(churn_the_heap, 800, TRIM_AFTER_SECONDS)
+        after = await lane.run(rss_kib)
+    assert peak - after > 25 * 1024  # of the ~50 MB freed
 
 
 async def test_a_lean_worker_is_a_fresh_interpreter_without_what_the_template_loaded(
