@@ -80,6 +80,12 @@ def readable_updates(batch: list[Any]) -> list[JsonDict]:
     return readable
 
 
+# Of a message the bot sent: the message it replied to, and its own text's formatting,
+# keyboard and link preview (the handlers read a sent message's id; the lost-answer search
+# compares what was asked for, never what came back).
+_UNREAD = ("reply_to_message", "entities", "reply_markup", "link_preview_options")
+
+
 class BotApiRequest(HTTPXRequest):
     """PTB's request class, with calls and downloads over `web.keepalive` (PTB's httpx client
     cost a fifth of the bot's main process: see that module). File uploads, and every call
@@ -90,9 +96,10 @@ class BotApiRequest(HTTPXRequest):
     between calls (see bot_api_idle_connections in bot/settings.py). Unknown 4xx answers are
     reported as 400, so that they are never retried.
 
-    A message the bot sent comes back without `reply_to_message`: Telegram echoes the whole
-    message replied to (a user's article, with its entities), the bot never reads it, and
-    parsing it was half the cost of reading each reply's answer."""
+    A message the bot sent comes back without what the bot never reads of it (`_UNREAD`):
+    Telegram echoes the whole message replied to (a user's article, with its entities) and
+    the formatting of the bot's own text, which PTB would turn into objects. Reading a summary's
+    answer took 0.15 ms of the busy main process with them, 0.06 ms without."""
 
     def __init__(
         self, connection_pool_size: int = 1, idle_connections: int | None = None, **kwargs: Any
@@ -114,8 +121,9 @@ class BotApiRequest(HTTPXRequest):
     def parse_json_payload(payload: bytes) -> JsonDict:
         answer = BaseRequest.parse_json_payload(payload)
         result = answer.get("result")
-        if isinstance(result, dict):
-            result.pop("reply_to_message", None)
+        if isinstance(result, dict) and "message_id" in result:
+            for name in _UNREAD:
+                result.pop(name, None)
         return answer
 
     async def shutdown(self) -> None:

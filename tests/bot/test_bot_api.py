@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
-from telegram import Bot, InputFile
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
@@ -157,17 +157,25 @@ async def test_a_bot_api_that_cannot_be_reached_is_a_network_error(
         await small_request.post(f"http://127.0.0.1:{closed_port}/bot1:abc/getMe")
 
 
-async def test_a_reply_comes_back_without_the_article_it_replied_to(api: FakeBotApi) -> None:
+async def test_a_reply_comes_back_as_its_id_without_what_the_bot_never_reads(
+    api: FakeBotApi,
+) -> None:
     article = api.private_text("Harga beras naik 12 persen pada Oktober. " * 40, user_id=1001)
     request = BotApiRequest(connection_pool_size=4, idle_connections=2)
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Fakta", callback_data="f:1")]])
     async with Bot(api.token, base_url=api.base_url, request=request) as bot:
         sent = await bot.send_message(
-            1001, "Ringkasan: harga beras naik.", reply_to_message_id=article["message_id"]
+            1001,
+            "<b>Ringkasan</b>: harga beras naik.",
+            parse_mode="HTML",
+            reply_markup=keyboard,
+            reply_to_message_id=article["message_id"],
         )
     [call] = api.calls_to("sendMessage")
-    assert call.response is not None and "reply_to_message" in call.response["result"]
-    assert sent.reply_to_message is None
-    assert sent.message_id == call.response["result"]["message_id"]
+    echoed = call.response["result"] if call.response is not None else {}
+    assert {"reply_to_message", "entities", "reply_markup"} <= echoed.keys()
+    assert (sent.reply_to_message, sent.entities, sent.reply_markup) == (None, (), None)
+    assert (sent.message_id, sent.text) == (echoed["message_id"], "Ringkasan: harga beras naik.")
 
 
 @pytest.fixture
