@@ -50,9 +50,9 @@ _COPY, _LEAN = "copy", "lean"
 # Python program.
 LEAN_PRELOAD = "service.records"
 # A job that ran this long (a page read, a PDF, a long paste with markup) leaves freed heap
-# behind: lxml's trees, pypdf's objects (some 8 MB after the 38 saved news pages). Handing it
-# back takes about 0.4 ms, under 2% of such a job; after every digest (about 5 ms, which frees
-# little) it would cost 8%.
+# behind: lxml's trees, pypdf's objects (some 9 MB after the 38 saved news pages, see
+# bench/worker_heap.py). Handing it back takes about 0.4 ms, under 2% of such a job; after
+# every digest (about 5 ms, which frees little) it would cost 8%.
 TRIM_AFTER_SECONDS = 0.02
 
 
