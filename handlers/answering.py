@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Awaitable, Coroutine, Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -157,22 +157,13 @@ async def answer_plan(
             await writer.put(Outgoing(empty_text))
     finally:
         for answer in answers:
-            _drop(answer)
+            if isinstance(answer, asyncio.Future):  # a lone target has ended by then
+                answer.cancel()
         await typing.close()
     sent = await writer.finish()
     if not plan.empty:
         await services.storage.note_chat_served(job.message.chat_id)
     return sent
-
-
-def _drop(answer: Awaitable[list[Outgoing]]) -> None:
-    """Stop a target's answer that is still under way (a no-op once it is done). A lone
-    target, awaited in place, has ended by then; closing it only guards against a
-    "never awaited" warning should it not have been reached."""
-    if isinstance(answer, asyncio.Future):
-        answer.cancel()
-    elif isinstance(answer, Coroutine):
-        answer.close()
 
 
 def _beyond_cap_note(context: Context, job: Job, plan: Plan) -> str:
