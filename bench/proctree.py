@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from testkit.load.procfs import (  # the load driver's /proc readers
     busy_cores,
+    distinct_resident_kib,
     machine_cpu_seconds,
     process_tree,
     read_cpu_seconds,
@@ -45,6 +46,8 @@ class TreeSampler:
 
     peak_rss_kib: int = 0
     peak_pss_kib: int = 0
+    # Each physical page once (None when frame numbers are hidden: not root).
+    peak_distinct_kib: int | None = None
     processes: int = 0
     cpu: dict[int, float] = field(default_factory=dict)  # pid -> CPU seconds, last seen
     last: list[tuple[int, int, int]] = field(default_factory=list)  # (RSS, PSS, USS) kiB
@@ -62,6 +65,9 @@ class TreeSampler:
         if full:
             self.last = [memory_kib(p) for p in self.tree]
             self.peak_pss_kib = max(self.peak_pss_kib, sum(p for _, p, _ in self.last))
+            distinct = distinct_resident_kib(self.tree)
+            if distinct is not None:
+                self.peak_distinct_kib = max(self.peak_distinct_kib or 0, distinct)
             rss = sum(r for r, _, _ in self.last)
         else:
             rss = sum(read_proc_fields(p).get("VmRSS", 0) for p in self.tree)
@@ -79,6 +85,9 @@ def _report(pid: int) -> str:
         parent = status.get("PPid", 0)
         rows.append(f"{member:>6} {parent:>7} " + " ".join(f"{f / 1024:6.1f}" for f in figures))
     rows.append("   sum         " + " ".join(f"{t / 1024:6.1f}" for t in totals))
+    distinct = distinct_resident_kib(process_tree(pid))
+    if distinct is not None:
+        rows.append(f"   resident, each page once: {distinct / 1024:.1f} MB")
     return "\n".join(rows)
 
 

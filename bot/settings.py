@@ -86,8 +86,10 @@ class Settings:
     # Group commit (storage/group_writes.py): under load, what requests note (cache entries,
     # replies sent, updates done) is written at most every this many seconds, in one
     # transaction; after a quiet spell at once. Users wait for it only between the parts of
-    # a long reply (each part is noted before the next is sent).
-    database_write_spacing_seconds: float = 0.01
+    # a long reply (each part is noted before the next is sent). Each commit is some eight
+    # trips to the database thread whatever it holds: at 10 ms, two messages' notes shared
+    # them at 220 a second; at 50 ms, about ten (docs/benchmarks.md, round 12).
+    database_write_spacing_seconds: float = 0.05
     # Polling: after getUpdates returns, the next one waits this long, so that under load
     # each brings a batch rather than one or two updates (each call costs a request, a parse
     # and a receipt write). Idle, the long poll still returns the first update at once.

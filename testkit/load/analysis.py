@@ -249,6 +249,7 @@ class Figures:
     cached_served: int
     peak_rss_kib: int | None  # sampled, summed over the replicas' process trees
     peak_pss_kib: int | None
+    peak_distinct_kib: int | None  # resident pages counted once each (root only)
 
 
 def figures(outcomes: Sequence[Outcome], samples: Sequence[TreeUsage]) -> Figures:
@@ -285,6 +286,9 @@ def figures(outcomes: Sequence[Outcome], samples: Sequence[TreeUsage]) -> Figure
         cached_served=sum(1 for o in repeats if o.bucket in (CACHED, LINK_CACHED)),
         peak_rss_kib=max((s.rss_kib for s in inside), default=None),
         peak_pss_kib=max((s.pss_kib for s in inside), default=None),
+        peak_distinct_kib=max(
+            (s.distinct_kib for s in inside if s.distinct_kib is not None), default=None
+        ),
     )
 
 

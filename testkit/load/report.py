@@ -119,7 +119,8 @@ def step_table(result: RunResult) -> list[str]:
     lines = [
         "",
         "| Offered msg/s | Answered msg/s | Fresh p95 ms | Cached p50 ms | /help p95 ms "
-        "| Peak tree RSS | Not exactly one answer | Answered twice / not at all | Drain |",
+        "| Peak tree RSS, summed / each page once | Not exactly one answer "
+        "| Answered twice / not at all | Drain |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for step in result.steps:
@@ -128,7 +129,8 @@ def step_table(result: RunResult) -> list[str]:
         lines.append(
             f"| {step.rate:g} | {fig.load_throughput:.1f} | {fmt_ms(fig.latency[FRESH].p95)} | "
             f"{fmt_ms(fig.latency[CACHED].p50)} | {fmt_ms(help_row.p95 if help_row else None)} | "
-            f"{fmt_mib(fig.peak_rss_kib)} | {len(fig.not_one)} | "
+            f"{fmt_mib(fig.peak_rss_kib)} / {fmt_mib(fig.peak_distinct_kib)} | "
+            f"{len(fig.not_one)} | "
             f"{len(fig.twice)} / {len(fig.unanswered)} | {fmt_s(fig.drain)} |"
         )
     passing = [s.rate for s in result.steps if _fresh_ok(s)]
@@ -181,8 +183,9 @@ def measure_lines(result: RunResult, step: StepResult) -> list[str]:
         ("Process-tree RSS after start-up / at the end / peak sampled",
          f"{fmt_mib(result.rss_baseline_kib)} / {fmt_mib(result.rss_end_kib)} / "
          f"{fmt_mib(fig.peak_rss_kib)}"),
-        ("Bot processes' peak (VmHWM, summed) / trees' peak PSS",
-         f"{fmt_mib(result.vmhwm_kib)} / {fmt_mib(fig.peak_pss_kib)}"),
+        ("Bot processes' peak (VmHWM, summed) / trees' peak PSS / resident, each page once",
+         f"{fmt_mib(result.vmhwm_kib)} / {fmt_mib(fig.peak_pss_kib)} / "
+         f"{fmt_mib(fig.peak_distinct_kib)}"),
         (f"CPU over the load ({cpu.wall:.0f} s), in cores: bot / bench (fake API + site) / "
          "other processes / steal",
          f"{cpu.bot:.2f} / {cpu.bench:.2f} / {cpu.others:.2f} / {cpu.steal:.2f} "
