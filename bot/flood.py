@@ -249,10 +249,15 @@ class ReplyPacer(BaseRateLimiter[int]):
         finally:
             self._lost.attempt_ends(chat, send, unsure)
 
+    def has_room_for_typing(self) -> bool:
+        """Whether a "typing..." action would be sent now rather than skipped (nothing taken):
+        a caller that would be skipped can skip building the request too."""
+        return self._overall.has_capacity() and self._typing.has_capacity()
+
     async def _room_for_typing(self) -> bool:
         """Room in the message budget and in the typing budget (taken: with room, acquire()
         does not wait)."""
-        if not (self._overall.has_capacity() and self._typing.has_capacity()):
+        if not self.has_room_for_typing():
             return False
         await self._typing.acquire()
         return True

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, Protocol
 
 from telegram import Bot
 from telegram.constants import ChatAction
@@ -18,15 +18,29 @@ TYPING_DELAY_SECONDS = 0.3  # quick answers need no indicator
 TYPING_REFRESH_SECONDS = 4.0  # before Telegram's 5 s run out
 
 
+class TypingBudget(Protocol):
+    """The bot's rate limiter, when it caps "typing..." actions (bot.flood.ReplyPacer)."""
+
+    def has_room_for_typing(self) -> bool: ...
+
+
 class Typing:
     """Shows "typing..." in a chat while at least one piece of work is under way.
 
     The first indicator waits TYPING_DELAY_SECONDS on a timer, and only then does a task
     start to send and refresh it: most answers come sooner, and a task (with its coroutine
-    and its own timer) for each of them cost the busy event loop more than the timer."""
+    and its own timer) for each of them cost the busy event loop more than the timer.
+
+    When the bot's rate limiter has no room for one more action (its cap across chats), the
+    limiter would skip it: it is not even built (under load, every answer waiting for the
+    engine would otherwise make a request every few seconds only for it to be dropped)."""
 
     def __init__(self, bot: Bot | Any, chat_id: int) -> None:
         self._bot = bot
+        limiter = getattr(bot, "rate_limiter", None)
+        self._budget: TypingBudget | None = (
+            limiter if hasattr(limiter, "has_room_for_typing") else None
+        )
         self._chat_id = chat_id
         self._working = 0
         self._changed: asyncio.Event | None = None  # while the task waits for new work
@@ -72,9 +86,13 @@ class Typing:
         # Started by the timer: the work under way has outlasted the first delay.
         while True:
             while self._working > 0:
-                await with_retries(
-                    "sendChatAction", self._bot.send_chat_action, self._chat_id, ChatAction.TYPING
-                )
+                if self._budget is None or self._budget.has_room_for_typing():
+                    await with_retries(
+                        "sendChatAction",
+                        self._bot.send_chat_action,
+                        self._chat_id,
+                        ChatAction.TYPING,
+                    )
                 await asyncio.sleep(TYPING_REFRESH_SECONDS)
             while self._working == 0:
                 await self._pause(3600)

@@ -42,6 +42,13 @@ _LINK = re.compile(
 )
 
 
+# What every link `_LINK` accepts contains: a scheme's "://", or (a bare link, which needs a
+# path) a dot before a letter, then a "/", "?" or "#" before any space. Most pasted articles
+# have neither, and this search costs a twentieth of `_LINK`'s, which tries its alternatives
+# at every word (about 70 us for an article of 2,000 characters, twice for each message).
+_MAYBE_BARE_LINK = re.compile(r"\.[a-z]\S*[/?#]", re.IGNORECASE)
+
+
 def find_urls(text: str) -> list[str]:
     """The http(s) links in `text`, in order of first appearance, without duplicates.
 
@@ -50,8 +57,15 @@ def find_urls(text: str) -> list[str]:
     "https://" prepended. Trailing sentence punctuation and an unbalanced closing bracket
     are not part of the link.
     """
+    if not text or ("://" not in text and not _MAYBE_BARE_LINK.search(text)):
+        return []
+    return _links_in(text)
+
+
+def _links_in(text: str) -> list[str]:
+    """`find_urls` without its quick check (the whole search)."""
     found: list[str] = []
-    for match in _LINK.finditer(text or ""):
+    for match in _LINK.finditer(text):
         candidate = _trim_trailing(match.group(0))
         if match.group("bare") is not None:
             if not _is_bare_link(candidate, match.group("tld")):

@@ -140,6 +140,13 @@ async def test_a_typing_action_is_skipped_rather_than_queued_when_the_budget_is_
     assert [api.calls for api in replies] == [1, 1]
 
 
+async def test_the_pacer_tells_ahead_whether_a_typing_action_would_be_sent() -> None:
+    pacer = ReplyPacer(DeliveryPolicy(messages_per_second=100.0, typing_actions_per_second=1.0))
+    assert pacer.has_room_for_typing()
+    await send(pacer, FlakyApi(), method="sendChatAction")
+    assert not pacer.has_room_for_typing()  # this second's one action is spent
+
+
 async def test_replicas_each_keep_their_share_of_the_bots_budget() -> None:
     pacer = ReplyPacer(DeliveryPolicy(messages_per_second=4.0))
     pacer.share_budget(2)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from handlers.links import TargetKind, is_full_article, plan_request
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from handlers.links import _REFUSED_LINK, TargetKind, is_full_article, plan_request, refused_links
 from handlers.requests import SummaryRequest
 from tests.e2e.articles import BANJIR, RATES, TEASER_EN, TEASER_ID
 from web.urls import find_urls
@@ -60,3 +64,19 @@ def test_links_we_never_open_keep_their_place_among_the_others() -> None:
 
 def test_chit_chat_without_links_plans_nothing() -> None:
     assert plan_for("halo, apa kabar?").empty
+
+
+_SCHEME_PIECES = st.sampled_from(
+    ["ftp://", "sftp://", "FTPS://", "file://", "JavaScript:", "javascr", "ipt", "İpt",
+     "ıpt", "java", "ſcript", ":", "//", " ", "host", "/x", "K", "\n", "https://", "a"]
+)  # fmt: skip
+
+
+@given(st.lists(_SCHEME_PIECES, max_size=20).map("".join))
+def test_the_quick_check_before_the_refused_link_search_never_hides_one(text: str) -> None:
+    assert refused_links(text) == list(dict.fromkeys(_REFUSED_LINK.findall(text)))
+
+
+@pytest.mark.parametrize("text", ["lihat javascrİpt:alert(1)", "javaſcript:void(0)", "FTP://x/y"])
+def test_a_scheme_with_letters_the_search_folds_is_still_refused(text: str) -> None:
+    assert refused_links(text) == [text.split()[-1]]

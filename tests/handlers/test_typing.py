@@ -21,6 +21,17 @@ class RecordingBot:
         return True
 
 
+class SpentTypingBudget:
+    def has_room_for_typing(self) -> bool:
+        return False
+
+
+class CappedBot(RecordingBot):
+    """A bot whose rate limiter has no room for another typing action."""
+
+    rate_limiter = SpentTypingBudget()
+
+
 @pytest.fixture(autouse=True)
 def quick_timings(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(handlers.typing, "TYPING_DELAY_SECONDS", 0.1)
@@ -58,3 +69,12 @@ async def test_work_that_ended_before_the_delay_leaves_the_next_work_its_own_del
         await asyncio.sleep(0.3)
     await typing.close()
     assert bot.actions[0] == (CHAT_ID, "typing")
+
+
+async def test_no_action_is_even_requested_while_the_bots_typing_budget_is_spent() -> None:
+    bot = CappedBot()
+    typing = Typing(bot, CHAT_ID)
+    async with typing.working():
+        await asyncio.sleep(0.35)
+    await typing.close()
+    assert bot.actions == []

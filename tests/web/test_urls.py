@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from web.urls import find_urls, normalize_url
+from web.urls import _links_in, find_urls, normalize_url
 
 
 def test_finds_links_in_a_message_in_order() -> None:
@@ -146,3 +146,15 @@ def test_normalize_never_fails_and_is_idempotent(text: str) -> None:
 )
 def test_an_outlet_named_in_a_sentence_is_not_a_link(text: str) -> None:
     assert find_urls(text) == []
+
+
+# Pieces of links and of prose, mixed at random: the quick check must never hide a link.
+_LINK_PIECES = st.sampled_from(
+    ["https://", "http://", "www.", "detik", "com", "co.id", ".", "/", "?", "#", ":", " ",
+     "berita", "K", "ſ", "ı", "Rp2.5", "Merdeka.com", "(", ")", "-", "\n", "ftp://", "a"]
+)  # fmt: skip
+
+
+@given(st.lists(_LINK_PIECES, max_size=30).map("".join))
+def test_the_quick_check_before_the_search_never_changes_what_is_found(text: str) -> None:
+    assert find_urls(text) == _links_in(text)
