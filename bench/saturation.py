@@ -7,7 +7,10 @@ already cached article every second, and another sends /help every second.
 
 It reports:
 - the engine's single-process batch rate on the same texts (clean + summarize, one after the
-  other in this process): the peer the bot's fresh answers per second are compared with;
+  other in this process): the peer the bot's fresh answers per second are compared with,
+  measured before the bot runs and again after it stopped, and their mean taken (this host's
+  speed drifts by a tenth or more within a minute: one measure before read the ratio of the
+  same code anywhere between 0.83 and 1.05 in one session);
 - fresh answers per second (summaries of new articles, from the first message to the last such
   answer), fresh p50/p95, and how many were answered otherwise (busy);
 - cached p50 and /help p95 under that load;
@@ -164,7 +167,7 @@ async def run(args: argparse.Namespace) -> int:
     if len(fresh) < count:
         print(f"only {len(fresh)} distinct texts: lower --rate or --seconds", file=sys.stderr)
         return 2
-    batch_rate = engine_batch_rate(fresh) if not args.skip_engine_rate else float("nan")
+    engine_rates = [engine_batch_rate(fresh)] if not args.skip_engine_rate else []
 
     if args.wait_quiet:
         busy = await busy_cores()
@@ -217,7 +220,9 @@ async def run(args: argparse.Namespace) -> int:
     finally:
         stop_seconds = await stop_bot(bot)
         await api.stop()
-    return report(args, sent, api, memory, batch_rate, stop_seconds, started, cpu, cpu_ms)
+    if engine_rates:  # again after: the host's speed drifts within a run (see the docstring)
+        engine_rates.append(engine_batch_rate(fresh))
+    return report(args, sent, api, memory, engine_rates, stop_seconds, started, cpu, cpu_ms)
 
 
 async def sample_memory(memory: TreeSampler, pid: int) -> None:
@@ -285,9 +290,10 @@ def first_reply_ms(s: Sent) -> float:
 
 
 def report(  # type: ignore[no-untyped-def]
-    args, sent, api, memory, batch_rate, stop_seconds, started, cpu, cpu_ms
+    args, sent, api, memory, engine_rates, stop_seconds, started, cpu, cpu_ms
 ) -> int:
     answered(api, sent)
+    batch_rate = sum(engine_rates) / len(engine_rates) if engine_rates else float("nan")
     fresh = [s for s in sent if s.kind == "fresh"]
     summaries = [s for s in fresh if any("reply_markup" in r for _, r in s.replies)]
     last_summary = max((s.at + first_reply_ms(s) / 1000 for s in summaries), default=started)
@@ -309,7 +315,14 @@ def report(  # type: ignore[no-untyped-def]
         f"offered: {len(fresh)} fresh articles at {args.rate:g}/s for {args.seconds:g} s, "
         f"1 cached + 1 /help a second; bot: {settings}"
     )
-    print(f"engine alone, one process, same texts: {batch_rate:.1f} articles/s")
+    print(
+        f"engine alone, one process, same texts: {batch_rate:.1f} articles/s"
+        + (
+            f" ({engine_rates[0]:.1f} before the bot ran, {engine_rates[1]:.1f} after)"
+            if len(engine_rates) == 2
+            else ""
+        )
+    )
     print(
         f"fresh summaries: {len(summaries)} ({fresh_rate:.1f}/s), p50 "
         f"{percentile(fresh_ms, 0.5):.0f} ms, p95 {percentile(fresh_ms, 0.95):.0f} ms; "
@@ -320,6 +333,8 @@ def report(  # type: ignore[no-untyped-def]
         f"/help p95: {help_p95:.0f} ms ({len(help_ms)})"
     )
     print(f"answered twice: {twice}, unanswered: {lost}")
+    if batch_rate == batch_rate:
+        print(f"fresh answered / engine alone: {fresh_rate / batch_rate:.2f}")
     methods = Counter(call.method for call in api.calls)
     per_message = ", ".join(f"{name} {n / len(sent):.2f}" for name, n in methods.most_common(4))
     print(f"Bot API calls per message: {per_message}")
