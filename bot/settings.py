@@ -83,12 +83,15 @@ class Settings:
     shutdown_deadline_seconds: float = 9.0
     # A chat bot should not wait long for its cache: past this, a locked database is skipped.
     database_busy_timeout_ms: int = 1000
-    # Group commit (storage/group_writes.py): under load, what requests note (cache entries,
-    # replies sent, updates done) is written at most every this many seconds, in one
-    # transaction; after a quiet spell at once. Users wait for it only between the parts of
-    # a long reply (each part is noted before the next is sent). Each commit is some eight
-    # trips to the database thread whatever it holds: at 10 ms, two messages' notes shared
-    # them at 220 a second; at 50 ms, about ten (docs/benchmarks.md, round 12).
+    # Group commit (storage/group_writes.py): what requests note (cache entries, replies
+    # sent, updates done) is written together, in one transaction. While several requests
+    # write, a commit starts at most every this many seconds and gathers what arrives
+    # meanwhile; a lone writer's notes (a quiet bot) go at once. Under load a user waits for
+    # it between the parts of a long reply (each part is noted before the next is sent),
+    # before a reply that keeps a page's extras, and, for a request that answered without the
+    # engine, before their next message's turn. Each commit is some eight trips to the
+    # database thread whatever it holds: at 10 ms, two messages' notes shared them at 220 a
+    # second; at 50 ms, about ten (docs/benchmarks.md, round 12).
     database_write_spacing_seconds: float = 0.05
     # Polling: after getUpdates returns, the next one waits this long, so that under load
     # each brings a batch rather than one or two updates (each call costs a request, a parse

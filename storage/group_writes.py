@@ -10,8 +10,10 @@ as before.
 
 Under steady load the writer is idle most of the time, so each batch held little (3.5 items
 at 150 requests a second, 1.7 writes per request). With `spacing`, a write starts at least
-that long after the one before, and what arrives meanwhile joins it; a write after a quiet
-spell starts at once.
+that long after the one before, and what arrives meanwhile joins it. That wait is for the
+others: a write after a quiet spell starts at once, and so does one after a batch of a single
+item (one request noting its reply, then its chat, then its answer, one after the other, with
+nobody else writing, would otherwise wait out the spacing at each step).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ class GroupWrite(Generic[Item]):
         self._spacing = spacing
         self._last_start = float("-inf")  # loop time the last write started
         self._hurry = False  # set by `drain`: no more pauses
+        self._gathering = False  # the last batch held several items: others are writing too
         self._pausing: asyncio.Future[None] | None = None  # done when the pause ends
         self._waiting: list[Item] = []
         self._written: asyncio.Future[None] | None = None  # of the batch `_waiting` joins
@@ -61,10 +64,11 @@ class GroupWrite(Generic[Item]):
             await asyncio.sleep(0)  # callers of this turn of the loop join the first batch
             while self._waiting:
                 pause = self._last_start + self._spacing - loop.time()
-                if pause > 0 and not self._hurry:
+                if pause > 0 and self._gathering and not self._hurry:
                     await self._pause(loop, pause)  # whoever arrives meanwhile joins this batch
                 self._last_start = loop.time()
                 batch, self._waiting = self._waiting, []
+                self._gathering = len(batch) > 1
                 written, self._written = self._written, None
                 assert written is not None
                 try:

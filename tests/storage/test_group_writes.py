@@ -63,13 +63,24 @@ async def test_a_failed_write_is_reported_to_its_callers_and_the_next_batch_stil
 async def test_with_spacing_marks_arriving_soon_after_a_write_wait_to_share_the_next():
     recorder = Recorder()
     group = GroupWrite(recorder.write, spacing=0.3)
-    await group.add(5001)  # the first write starts at once
+    await asyncio.gather(group.add(5000), group.add(5001))  # at once: others are writing
     arriving = []
     for update_id in (5002, 5003, 5004):
         arriving.append(asyncio.ensure_future(group.add(update_id)))
         await asyncio.sleep(0.05)
     await asyncio.gather(*arriving)
-    assert recorder.batches == [[5001], [5002, 5003, 5004]]
+    assert recorder.batches == [[5000, 5001], [5002, 5003, 5004]]
+
+
+async def test_with_spacing_one_callers_marks_one_after_another_are_each_written_at_once():
+    recorder = Recorder()
+    group = GroupWrite(recorder.write, spacing=0.3)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    for update_id in (5001, 5002, 5003):  # a reply noted, then its chat, then its answer
+        await group.add(update_id)
+    assert loop.time() - started < 0.2  # not 0.6: nobody else's writes to wait for
+    assert recorder.batches == [[5001], [5002], [5003]]
 
 
 async def test_with_spacing_a_mark_after_a_quiet_spell_is_written_at_once():
@@ -109,9 +120,10 @@ def test_a_mark_pending_when_its_loop_ended_does_not_break_the_next_loop():
 async def test_draining_writes_what_waits_in_a_pause_at_once():
     recorder = Recorder()
     group = GroupWrite(recorder.write, spacing=5.0)
-    await group.add(5001)
+    await asyncio.gather(group.add(5000), group.add(5001))
     waiting = asyncio.ensure_future(group.add(5002))  # would wait out the 5 s pause
     await asyncio.sleep(0.05)
+    assert not waiting.done()
     await asyncio.wait_for(group.drain(), 1.0)
     assert waiting.done()
-    assert recorder.batches == [[5001], [5002]]
+    assert recorder.batches == [[5000, 5001], [5002]]

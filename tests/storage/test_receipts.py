@@ -196,9 +196,13 @@ async def test_everything_an_answer_notes_at_once_lands_together(storage):
 async def test_closing_writes_the_notes_a_spaced_group_commit_holds(storage_target, clock):
     storage = await storage_target.open(clock=clock, write_spacing_seconds=5.0)
     await storage.record_update(5201, update_json(5201, ARTICLE))
-    await storage.put_cached("digest:cabai", "Harga cabai naik.", 3600.0)  # written at once
+    await asyncio.gather(  # written at once, together: others are writing
+        storage.put_cached("digest:cabai", "Harga cabai naik.", 3600.0),
+        storage.put_cached("digest:bawang", "Harga bawang turun.", 3600.0),
+    )
     done = asyncio.ensure_future(storage.mark_update_done(5201))  # held by the 5 s spacing
     await asyncio.sleep(0.05)
+    assert not done.done()
     await asyncio.wait_for(storage.close(), 2.0)
     assert done.done()
     reopened = await storage_target.open(clock=clock)

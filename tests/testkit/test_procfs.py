@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
+import testkit.load.procfs
 from testkit.load.procfs import distinct_resident_kib, read_proc_fields, read_proc_kib
 
 # A parent that fills 40 MB, forks, and waits with its child: the child shares those pages.
@@ -95,3 +96,14 @@ def test_a_process_that_is_gone_has_no_pages() -> None:
     child.wait()
 
     assert distinct_resident_kib([child.pid]) == 0
+
+
+def test_a_process_that_may_not_be_read_makes_the_count_unknown_not_lower(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refused(pid: int) -> list[object]:
+        raise PermissionError(13, "Permission denied", f"/proc/{pid}/pagemap")
+
+    monkeypatch.setattr(testkit.load.procfs, "_resident_frames", refused)
+
+    assert distinct_resident_kib([os.getpid()]) is None

@@ -167,3 +167,8 @@ def test_a_long_run_of_dotted_words_is_no_link_and_a_link_after_it_is_found(word
     text = word * (40_000 // len(word))
     assert not _may_hold_a_link(text)
     assert find_urls(text + " detik.com/berita/1") == ["https://detik.com/berita/1"]
+
+
+def test_a_link_followed_by_thousands_of_closing_brackets_is_found_without_them() -> None:
+    # Each bracket used to be recounted and the link copied: 1.2 s for 40,000 of them.
+    assert find_urls("lihat detik.com/berita/1" + ")" * 40_000) == ["https://detik.com/berita/1"]
