@@ -74,7 +74,7 @@ class ProseMeasure:
 
 def prose_measure(text: str, links: tuple[str, ...] = ()) -> ProseMeasure:
     prose = SummaryRequest(text, links).prose if links else text.strip()
-    for refused in _REFUSED_LINK.findall(prose) if _may_have_refused_link(prose) else ():
+    for refused in refused_links(prose):
         prose = prose.replace(refused, " ")
     chars = prose_length(prose)
     return ProseMeasure(chars, len(split_sentences(prose)))

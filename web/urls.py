@@ -110,6 +110,8 @@ def _has_host(url: str) -> bool:
 
 
 def _trim_trailing(candidate: str) -> str:
+    if not candidate or candidate[-1] not in _TRAILING_PUNCTUATION:
+        return candidate  # most links: nothing to count
     # Brackets counted once and trimmed by index: recounting and copying at each step took
     # quadratic time on a link followed by thousands of ")" (1.2 s for 40,000).
     openers = {opener: candidate.count(opener) for opener in _CLOSERS.values()}
