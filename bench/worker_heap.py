@@ -41,17 +41,22 @@ def read_and_summarize(html: str) -> bool:
     return True
 
 
+def trim_after_jobs_of(seconds: float) -> None:
+    """In the worker: the length of job after which it hands back freed heap."""
+    service.zygote.TRIM_AFTER_SECONDS = seconds  # read by the worker loop after each job
+
+
 def rss_kib() -> int:
     return read_proc_kib(os.getpid(), "VmRSS") or 0
 
 
 async def worker_rss(pages: list[str], passes: int, trim_after: float) -> list[int]:
     """The worker's RSS (KiB) before the first pass and after each one."""
-    service.zygote.TRIM_AFTER_SECONDS = trim_after  # read by the worker after each job
     zygote = service.zygote.Zygote(warm_engine)
     lane = Lane("bench", zygote, LaneLimits(1, 60.0, 60.0))
     await lane.start()
     try:
+        await lane.run(trim_after_jobs_of, trim_after)
         readings = [await lane.run(rss_kib)]
         for _ in range(passes):
             for page in pages:
@@ -71,7 +76,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.trim_after is not None:
         pages = [decode_html(path.read_bytes())[0] for path in sorted(args.html.glob("*.html"))]
-        readings = asyncio.run(worker_rss(pages, args.passes, args.trim_after))
+        # The workers import their jobs by module name, and their __main__ is not this script.
+        import worker_heap
+
+        readings = asyncio.run(worker_heap.worker_rss(pages, args.passes, args.trim_after))
         print(f"{len(pages)} pages: " + " -> ".join(f"{kib / 1024:.0f}" for kib in readings))
         return
     print(f"{args.passes} passes; the worker's RSS in MB, before the first and after each")

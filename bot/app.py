@@ -219,8 +219,8 @@ def build_application(
 ) -> RingkasApplication:
     """A ready-to-run application; storage opens on start and closes on shutdown.
 
-    Call it before anything starts threads: without `zygote` (the template of the worker
-    processes, forked earlier), it loads the engine and forks the template from here.
+    `zygote`: the template of the worker processes, started earlier and closed by the
+    caller; without one, the application starts its own and closes it on shutdown.
     """
     install_redaction(settings.token, settings.webhook_secret_token)
     lanes = ProcessLanes(settings.work_limits(), zygote)

@@ -293,22 +293,36 @@ def command_run(args: argparse.Namespace) -> int:
     return serve(settings)
 
 
+# Optional packages that the Telegram machinery and its HTTP stack load whenever they are
+# installed, for features Ringkas never uses; left out of the bot process (see below).
+_UNUSED_OPTIONAL_PACKAGES = (
+    # PTB: Telegram Passport decryption (7.6 MB). Installed for pypdf, which reads encrypted
+    # PDFs in the workers.
+    "cryptography",
+    # httpcore: its trio backend (about 12 MB with trio's own dependencies); Ringkas runs
+    # on asyncio.
+    "trio",
+    # httpx: its command-line client (about 5 MB).
+    "click",
+    "pygments",
+    "rich",
+)
+
+
 @contextlib.contextmanager
-def _passport_decryption_left_out() -> Iterator[None]:
-    """PTB loads `cryptography` whenever it is installed, to decrypt Telegram Passport data,
-    which Ringkas never asks for: 7.6 MB of the bot process. (It is installed for pypdf,
-    which reads encrypted PDFs in the workers, forked before this.) While Telegram's modules
-    load, the package is marked missing, so PTB leaves Passport decryption off; afterwards
-    anything may import it again."""
-    if "cryptography" in sys.modules:
-        yield
-        return
-    sys.modules["cryptography"] = None  # type: ignore[assignment]  # Python: "not found"
+def _unused_packages_left_out() -> Iterator[None]:
+    """While Telegram's modules load, the packages above (those not loaded yet) are marked
+    missing, so that PTB, httpx and httpcore leave their features off, as they do when the
+    packages are not installed at all; afterwards anything may import them again."""
+    hidden = [name for name in _UNUSED_OPTIONAL_PACKAGES if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # Python: "not found"
     try:
         yield
     finally:
-        if sys.modules.get("cryptography") is None:  # the marker (or nothing) is there
-            sys.modules.pop("cryptography", None)
+        for name in hidden:
+            if sys.modules.get(name) is None:  # the marker (or nothing) is there
+                sys.modules.pop(name, None)
 
 
 def serve(settings: Settings) -> int:
@@ -316,25 +330,28 @@ def serve(settings: Settings) -> int:
     from service.records import warm_engine
     from service.zygote import Zygote
 
-    # The workers' template is forked now, before the Telegram machinery loads, and loads the
-    # engine itself: neither it nor the workers carry the bot's libraries, and the bot
-    # process never holds the engine's data (it runs no engine work itself).
+    # The workers' template starts first, so that it warms the engine up while the Telegram
+    # machinery loads here. It is a fresh interpreter: neither it nor the workers carry the
+    # bot's libraries, and the bot process never holds the engine's data.
     zygote = Zygote(warm_engine)
-    with _passport_decryption_left_out():
-        from .app import StartupError, run  # Telegram machinery loads only for this command
-
-    # As the template's fork did for what was loaded before it: the collector need not scan
-    # the modules just loaded, which live as long as the process (a full collection under
-    # load would otherwise walk all of them, on the event loop's thread).
-    gc.collect()
-    gc.freeze()
-
     try:
-        run(settings, zygote)
-    except StartupError as error:
-        print(f"ringkasbot: {error}", file=sys.stderr)
-        return EXIT_FAILURE
-    return EXIT_OK
+        with _unused_packages_left_out():
+            from .app import StartupError, run  # Telegram machinery loads only for this command
+
+        # The collector need not scan the modules just loaded, which live as long as the
+        # process (a full collection under load would otherwise walk all of them, on the
+        # event loop's thread).
+        gc.collect()
+        gc.freeze()
+
+        try:
+            run(settings, zygote)
+        except StartupError as error:
+            print(f"ringkasbot: {error}", file=sys.stderr)
+            return EXIT_FAILURE
+        return EXIT_OK
+    finally:
+        zygote.close()
 
 
 def build_parser() -> argparse.ArgumentParser:

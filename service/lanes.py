@@ -56,18 +56,16 @@ class WorkLimits:
 
 
 class ProcessLanes:
-    """Worker processes. Create it while the process has no threads yet (it forks the
-    template the workers come from), then `await start()` in the event loop.
+    """Worker processes; `await start()` in the event loop.
 
-    `zygote`: a template forked earlier (`ringkasbot run` forks it before loading Telegram's
-    libraries, with `warm_engine` as its warm-up). Without one, this process loads the
-    engine and forks the template from itself."""
+    `zygote`: the template the workers come from, started earlier (`ringkasbot run` starts
+    it first, so that it warms up while Telegram's libraries load) and closed by whoever
+    started it. Without one, these lanes start their own, warmed up with `warm_engine`, and
+    close it with themselves."""
 
     def __init__(self, limits: WorkLimits, zygote: Zygote | None = None) -> None:
-        if zygote is None:
-            warm_engine()
-            zygote = Zygote()
-        self._zygote = zygote
+        self._owns_zygote = zygote is None
+        self._zygote = Zygote(warm_engine) if zygote is None else zygote
         wait = limits.max_queue_wait_seconds
         engine = LaneLimits(limits.workers, limits.deadline_seconds, wait, limits.niceness)
         self.engine = Lane("engine", self._zygote, engine)
@@ -100,7 +98,8 @@ class ProcessLanes:
             return
         self._closed = True
         await asyncio.gather(self.engine.close(grace), self.cleaner.close(grace))
-        self._zygote.close()
+        if self._owns_zygote:
+            self._zygote.close()
 
 
 class LaneExecutor(Executor):

@@ -7,15 +7,16 @@ Hand-written rather than `multiprocessing` or `ProcessPoolExecutor`, because:
 - workers should share the memory of one imported, warmed-up engine. The "fork" start
   method would fork them from the bot itself, which by then runs threads (SQLite's, the
   resolver's), and a child forked from a threaded process can deadlock on a lock some other
-  thread held; "spawn" and "forkserver" start a fresh interpreter and share nothing. So the
-  bot forks one template process early, while single-threaded, and asks it for each worker
-  (the scheme of Android's zygote). `ringkasbot run` forks it before the bot imports its
-  Telegram machinery, and the template loads the engine (`warm_up`) itself: the bot never
-  holds the engine's data, and the workers do not inherit the bot's libraries.
+  thread held; "spawn" and "forkserver" start a fresh interpreter for each worker and share
+  nothing. So the template is a fresh interpreter (started like any subprocess, which is
+  safe from a threaded process) that imports only the engine, warms it up (`warm_up`), and
+  forks a worker whenever the bot asks (the scheme of Android's zygote). The template and
+  the workers carry none of the bot's libraries (Telegram's, the storage drivers, the
+  metrics server), and the bot never holds the engine's data.
 
 A lane whose work needs none of the engine (cleaning) asks for *lean* workers: the template
 forks, and the child execs a fresh interpreter that imports only that work's code (about
-20 MB instead of a copy of the template's 60).
+20 MB instead of a copy of the template's 55).
 
 Wire format, both ways: an 8-byte big-endian length, then a pickle. A request is
 `(function, args)`; a reply is `(True, result, seconds)` or `(False, (exception class, args,
@@ -34,6 +35,7 @@ import pickle
 import signal
 import socket
 import struct
+import subprocess
 import sys
 import time
 import traceback
@@ -77,25 +79,31 @@ class WorkerProcess:
 
 class Zygote:
     """The template process. `spawn` blocks for the few milliseconds of a fork (the first
-    one also waits for the template's `warm_up`, which runs before it forks any worker)."""
+    one also waits for the template's `warm_up`, which runs before it forks any worker).
+
+    `warm_up` must pickle by name (a module-level function): the template is a fresh
+    interpreter, which imports it."""
 
     def __init__(self, warm_up: Callable[[], None] | None = None) -> None:
         self._warm_up = warm_up
-        self._pid, self._control = _fork_zygote(warm_up)
+        self._process, self._control = _start_template(warm_up)
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
 
     def spawn(self, niceness: int, *, lean: bool = False) -> WorkerProcess:
         """A new worker, `niceness` steps nicer than the bot. A `lean` one is a fresh
         interpreter rather than a copy of the template: for work that needs little of the
-        engine (cleaning), it holds ~20 MB instead of the template's ~60."""
+        engine (cleaning), it holds ~20 MB instead of the template's ~55."""
         try:
             return self._spawn(niceness, lean)
         except ConnectionError:
-            # The template died (killed by hand, or out of memory): make another. This fork
-            # is from the threaded bot, the risk avoided above, taken only in this case.
-            # (Other errors are the new worker's own, e.g. one that exited at once: the
-            # template is fine and the caller tries again later.)
+            # The template died (killed by hand, or out of memory): start another. (Other
+            # errors are the new worker's own, e.g. one that exited at once: the template
+            # is fine and the caller tries again later.)
             self._reap(kill=True)
-            self._pid, self._control = _fork_zygote(self._warm_up)
+            self._process, self._control = _start_template(self._warm_up)
             return self._spawn(niceness, lean)
 
     def _spawn(self, niceness: int, lean: bool) -> WorkerProcess:
@@ -122,25 +130,37 @@ class Zygote:
 
     def _reap(self, *, kill: bool) -> None:
         self._control.close()  # the template exits when it reads the end of its input
-        with contextlib.suppress(ChildProcessError):
-            if kill:
-                os.kill(self._pid, signal.SIGKILL)
-            os.waitpid(self._pid, 0)
+        if kill:
+            self._process.kill()
+        self._process.wait()
 
 
-def _fork_zygote(warm_up: Callable[[], None] | None) -> tuple[int, socket.socket]:
+def _start_template(
+    warm_up: Callable[[], None] | None,
+) -> tuple[subprocess.Popen[bytes], socket.socket]:
+    """A fresh interpreter running `template_main`, on this process's import path and
+    interpreter (which its lean workers run too)."""
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    _freeze()
-    parent = os.getpid()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover (runs in the child)
-        try:
-            ours.close()
-            _zygote_main(theirs, parent, warm_up)
-        finally:
-            os._exit(70)
-    theirs.close()
-    return pid, ours
+    code = (
+        f"import sys; sys.path[:0] = {_import_path()!r}; "
+        "from service.zygote import template_main; "
+        f"template_main({theirs.fileno()}, {os.getpid()}, "
+        f"{pickle.dumps(warm_up)!r}, {sys.executable!r})"
+    )
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-c", code], stdin=subprocess.DEVNULL, pass_fds=[theirs.fileno()]
+        )
+    except BaseException:
+        ours.close()
+        raise
+    finally:
+        theirs.close()
+    return process, ours
+
+
+def _import_path() -> list[str]:
+    return [entry for entry in sys.path if entry]
 
 
 def _freeze() -> None:
@@ -185,16 +205,23 @@ def _die_with_parent(parent: int) -> None:
         os._exit(0)  # it exited before the line above
 
 
-def _zygote_main(
-    control: socket.socket, parent: int, warm_up: Callable[[], None] | None
-) -> NoReturn:  # pragma: no cover
-    _become_child(control.fileno(), parent)
-    if warm_up is not None:
+def template_main(
+    control: int, parent: int, warm_up: bytes, executable: str
+) -> NoReturn:  # pragma: no cover (runs in the template)
+    """The template's life: warm up, then fork a worker for each order on `control`."""
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the bot's to handle
+    loaded: Callable[[], None] | None = pickle.loads(warm_up)
+    if loaded is not None:
         try:
-            warm_up()
+            loaded()
         except Exception:  # the workers then load what is missing on first use
             traceback.print_exc()
-        _freeze()
+    _freeze()
+    _serve_orders(socket.socket(fileno=control), executable)
+
+
+def _serve_orders(control: socket.socket, executable: str) -> NoReturn:  # pragma: no cover
     zygote = os.getpid()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the workers
     while True:
@@ -215,24 +242,26 @@ def _zygote_main(
             _become_child(channel.fileno(), zygote)
             os.nice(int(niceness))
             if kind == _LEAN:
-                _exec_lean_worker(channel.fileno(), zygote)
+                _exec_lean_worker(channel.fileno(), zygote, executable)
             _worker_main(channel)
         os.close(fds[0])
         control.send(str(pid).encode())
 
 
-def _exec_lean_worker(channel: int, parent: int) -> NoReturn:  # pragma: no cover (child)
+def _exec_lean_worker(
+    channel: int, parent: int, executable: str
+) -> NoReturn:  # pragma: no cover (child)
     """Replace this copy of the template with a fresh interpreter serving `channel`, which
     finds the same modules (the template's import path)."""
     os.set_inheritable(channel, True)
     code = (
-        f"import sys; sys.path[:0] = {[entry for entry in sys.path if entry]!r}; "
+        f"import sys; sys.path[:0] = {_import_path()!r}; "
         f"from service.zygote import lean_worker_main; lean_worker_main({channel}, {parent})"
     )
     try:
-        os.execv(sys.executable, [sys.executable, "-c", code])
+        os.execv(executable, [executable, "-c", code])
     except OSError as error:  # the bot's log shows the lane failing to start workers
-        os.write(2, f"ringkas: cannot start a worker ({sys.executable}: {error})\n".encode())
+        os.write(2, f"ringkas: cannot start a worker ({executable}: {error})\n".encode())
     finally:
         os._exit(71)
 

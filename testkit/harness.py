@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import logging
 import socket
@@ -17,6 +18,8 @@ from bot.settings import DEFAULTS, Settings
 from bot.webhook import serve_webhook
 from handlers import Services
 from service import RateLimiter
+from service.records import warm_engine
+from service.zygote import Zygote
 from storage import DatabaseLocation, PostgresUrl
 from testkit.fake_bot_api import FakeBotApi, JsonDict, RecordedCall
 from web import FetchPolicy
@@ -29,6 +32,13 @@ WEBHOOK_URL = "https://ringkas.example/telegram/hook"
 def fetch_policy(**changes: object) -> FetchPolicy:
     """The bot's default fetch policy, with `changes`."""
     return replace(DEFAULTS.fetch_policy(), **changes)  # type: ignore[arg-type]
+
+
+@functools.cache
+def worker_template() -> Zygote:
+    """One warm template for the workers of every application this process runs (each
+    would otherwise start its own interpreter and warm the engine up: about a second)."""
+    return Zygote(warm_engine)
 
 
 def make_settings(
@@ -56,11 +66,14 @@ async def running_bot(
     *,
     allow_loopback: bool = False,
     rate_limit: RateLimiter | None = None,
+    zygote: Zygote | None = None,
     **changes: Any,
 ) -> AsyncIterator[RingkasApplication]:
-    """Start the application as `run_polling` does (post_init included), stop it likewise."""
+    """Start the application as `run_polling` does (post_init included), stop it likewise.
+    Its workers come from `zygote`, or else from `worker_template()`."""
     settings = make_settings(api, database, allow_loopback=allow_loopback, **changes)
-    application = build_application(settings, rate_limit=rate_limit)
+    zygote = zygote or worker_template()
+    application = build_application(settings, rate_limit=rate_limit, zygote=zygote)
     await application.initialize()
     assert application.post_init is not None
     await application.post_init(application)
@@ -112,7 +125,7 @@ async def running_replica(
         port=free_port(),
         **changes,
     )
-    application = build_application(settings)
+    application = build_application(settings, zygote=worker_template())
     stop = asyncio.Event()
     serving = asyncio.create_task(serve_webhook(application, settings, until=stop.wait))
     try:

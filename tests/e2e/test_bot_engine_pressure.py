@@ -1,7 +1,8 @@
 """The engine under pressure, end to end: crashed and stuck workers, bursts, cache hits.
 
-The engine runs in worker processes forked from the test process once the bot is built, so
-the engine and extraction functions patched here (before building) are what they run.
+The engine and extraction functions patched here are what the workers run: the lanes send
+them by name. The workers come from a template started for each test, after the directory
+of the test's marker files is set in the environment, which the template inherits.
 """
 
 from __future__ import annotations
@@ -9,9 +10,8 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import sys
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,6 +22,8 @@ import service.digests
 import web.pages
 from bot import texts
 from bot.settings import DEFAULTS
+from service.records import warm_engine
+from service.zygote import Zygote
 from storage import DatabaseLocation
 from summarizer import CleanText, Digest
 from testkit import harness
@@ -42,12 +44,17 @@ SLOW = "Kode liputan: PELAN."  # the engine takes a third of a second on it
 
 real_compute_digest = service.digests.compute_digest
 real_first_page = web.pages.read_first_page
-crash_marker = Path("/nonexistent")  # set per test, before the workers are forked
+MARKERS = "RINGKAS_TEST_MARKERS"  # the directory of a test's marker files (`tuned`)
+
+
+def crash_marker() -> Path:
+    """There once the engine crashed on an article."""
+    return Path(os.environ[MARKERS], "mogok")
 
 
 def stuck_log() -> Path:
-    """One line per time the engine started on a stuck article (beside `crash_marker`)."""
-    return crash_marker.with_name("macet.log")
+    """One line per time the engine started on a stuck article."""
+    return Path(os.environ[MARKERS], "macet.log")
 
 
 def misbehaving_engine(article: CleanText, sentences: int, language: str | None) -> Digest:
@@ -56,8 +63,8 @@ def misbehaving_engine(article: CleanText, sentences: int, language: str | None)
             log.write("attempt\n")
         while True:
             pass
-    if CRASHING in article.text or (CRASHING_ONCE in article.text and not crash_marker.exists()):
-        crash_marker.touch()
+    if CRASHING in article.text or (CRASHING_ONCE in article.text and not crash_marker().exists()):
+        crash_marker().touch()
         os._exit(9)
     if SLOW in article.text:
         time.sleep(0.3)
@@ -71,17 +78,27 @@ def stuck_extraction(html: str, url: str) -> tuple[Article, Pagination]:
     return real_first_page(html, url)
 
 
+def warm_up_template() -> None:
+    """The engine warmed up in the workers' template, and this module (their patched engine)
+    loaded there too: it is imported to find this function."""
+    warm_engine()
+
+
 @pytest.fixture
-def tuned(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., None]:
-    """Patch the engine, and return a function that changes the bot's settings."""
+def tuned(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Callable[..., None]]:
+    """Patch the engine, give the bot workers that see this test's markers, and return a
+    function that changes the bot's settings."""
     monkeypatch.setattr(service.digests, "compute_digest", misbehaving_engine)
     monkeypatch.setattr(web.pages, "read_first_page", stuck_extraction)
-    monkeypatch.setattr(sys.modules[__name__], "crash_marker", tmp_path / "mogok")
+    monkeypatch.setenv(MARKERS, str(tmp_path))
+    template = Zygote(warm_up_template)
+    monkeypatch.setattr(harness, "worker_template", lambda: template)
 
     def tune(**changes: object) -> None:
         monkeypatch.setattr(harness, "DEFAULTS", replace(DEFAULTS, **changes))
 
-    return tune
+    yield tune
+    template.close()
 
 
 @pytest_asyncio.fixture
@@ -195,7 +212,7 @@ async def test_an_engine_crash_is_retried_once_and_the_user_gets_the_summary(
     async with running_bot(api, bot_database):
         sent = api.private_text(variant(sample_article, 1, CRASHING_ONCE), user_id=501)
         assert "Ringkasan" in await one_reply(api, sent)
-    assert crash_marker.exists()  # it did crash once
+    assert crash_marker().exists()  # it did crash once
 
 
 async def test_work_that_crashes_every_time_gets_the_error_answer_and_others_go_on(
