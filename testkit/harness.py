@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import importlib
 import ipaddress
 import logging
 import socket
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -39,6 +40,24 @@ def worker_template() -> Zygote:
     """One warm template for the workers of every application this process runs (each
     would otherwise start its own interpreter and warm the engine up: about a second)."""
     return Zygote(warm_engine)
+
+
+def warm_engine_and_load(module: str) -> None:
+    """A template's warm-up: the engine, and `module`."""
+    importlib.import_module(module)
+    warm_engine()
+
+
+@contextmanager
+def template_loading(module: str) -> Iterator[Zygote]:
+    """A warm template of its own for a test that patches the workers' work with functions
+    of `module`: the workers import what they run by name, and find it loaded already (on
+    first use, the import could take longer than the test's work deadline)."""
+    template = Zygote(functools.partial(warm_engine_and_load, module))
+    try:
+        yield template
+    finally:
+        template.close()
 
 
 def make_settings(

@@ -22,8 +22,6 @@ import service.digests
 import web.pages
 from bot import texts
 from bot.settings import DEFAULTS
-from service.records import warm_engine
-from service.zygote import Zygote
 from storage import DatabaseLocation
 from summarizer import CleanText, Digest
 from testkit import harness
@@ -78,12 +76,6 @@ def stuck_extraction(html: str, url: str) -> tuple[Article, Pagination]:
     return real_first_page(html, url)
 
 
-def warm_up_template() -> None:
-    """The engine warmed up in the workers' template, and this module (their patched engine)
-    loaded there too: it is imported to find this function."""
-    warm_engine()
-
-
 @pytest.fixture
 def tuned(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Callable[..., None]]:
     """Patch the engine, give the bot workers that see this test's markers, and return a
@@ -91,14 +83,13 @@ def tuned(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Callable[
     monkeypatch.setattr(service.digests, "compute_digest", misbehaving_engine)
     monkeypatch.setattr(web.pages, "read_first_page", stuck_extraction)
     monkeypatch.setenv(MARKERS, str(tmp_path))
-    template = Zygote(warm_up_template)
-    monkeypatch.setattr(harness, "worker_template", lambda: template)
+    with harness.template_loading(__name__) as template:
+        monkeypatch.setattr(harness, "worker_template", lambda: template)
 
-    def tune(**changes: object) -> None:
-        monkeypatch.setattr(harness, "DEFAULTS", replace(DEFAULTS, **changes))
+        def tune(**changes: object) -> None:
+            monkeypatch.setattr(harness, "DEFAULTS", replace(DEFAULTS, **changes))
 
-    yield tune
-    template.close()
+        yield tune
 
 
 @pytest_asyncio.fixture

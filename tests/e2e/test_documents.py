@@ -13,7 +13,7 @@ from bot.settings import DEFAULTS
 from storage import DatabaseLocation
 from testkit import harness
 from testkit.fake_bot_api import FakeBotApi
-from testkit.harness import running_bot, services_of
+from testkit.harness import running_bot, services_of, template_loading
 from testkit.news_site import PAGES
 from tests.conftest import SQLITE_ONLY
 from tests.documents import docx_with_text, encrypted_pdf, pdf_with_text, scanned_pdf
@@ -173,7 +173,7 @@ def stuck_reader(
     limits: service.documents.DocumentLimits,
 ) -> service.documents.DocumentText:
     """The document reader, hanging on STUCK as pypdf would on a hostile PDF. It runs in the
-    heavy lane's workers, forked from this process after it was patched in."""
+    heavy lane's workers, which import it by name."""
     if STUCK in data:
         while True:
             pass
@@ -193,10 +193,12 @@ async def test_a_document_whose_reading_hangs_gets_the_too_slow_answer_and_other
     monkeypatch.setattr(service.documents, "read_document", stuck_reader)
     monkeypatch.setattr(harness, "DEFAULTS", replace(DEFAULTS, work_deadline_seconds=1.0))
     hostile = sample_article.encode() + b"\n\n" + STUCK
-    async with running_bot(api, bot_database):
-        stuck = api.document_message(hostile, file_name=name, language_code=language)
-        [reply] = await api.wait_for_messages(stuck["chat"]["id"], 1, timeout=30)
-        fine = api.document_message(pdf_with_text(sample_article), file_name="b.pdf", user_id=1002)
-        [after] = await api.wait_for_messages(fine["chat"]["id"], 1, timeout=30)
+    with template_loading(__name__) as template:
+        async with running_bot(api, bot_database, zygote=template):
+            stuck = api.document_message(hostile, file_name=name, language_code=language)
+            [reply] = await api.wait_for_messages(stuck["chat"]["id"], 1, timeout=30)
+            pdf = pdf_with_text(sample_article)
+            fine = api.document_message(pdf, file_name="b.pdf", user_id=1002)
+            [after] = await api.wait_for_messages(fine["chat"]["id"], 1, timeout=30)
     assert reply["text"] == re.sub(r"<[^>]+>", "", texts.text(language, "too_slow"))
     assert after["text"].startswith("Ringkasan")

@@ -266,6 +266,30 @@ async def test_a_template_that_died_is_started_again_for_the_next_worker() -> No
         zygote.close()
 
 
+STARTER = """
+from service.zygote import Zygote
+
+zygote = Zygote()
+worker = zygote.spawn(0)
+print(zygote.pid, worker.pid, flush=True)
+input()
+"""
+
+
+async def test_the_template_and_its_workers_exit_when_their_starter_is_killed() -> None:
+    project = str(Path(__file__).resolve().parents[2])
+    starter = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", STARTER, cwd=project,
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    assert starter.stdout is not None
+    template, worker = map(int, (await starter.stdout.readline()).split())
+    assert is_running(template) and is_running(worker)
+    starter.kill()
+    await starter.wait()
+    assert await gone(template) and await gone(worker)
+
+
 async def test_a_job_whose_worker_dies_is_tried_once_more_and_answered(tmp_path: Path) -> None:
     async with lane_of() as lane:
         marker = str(tmp_path / "crashed-once")
