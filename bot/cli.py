@@ -30,7 +30,14 @@ from web.policy import FetchError, NotAnArticle
 
 from .logs import configure_logging as configure_logs
 from .offline import offline_service, read_stats
-from .settings import DEFAULTS, ConfigError, Settings, load_settings, read_environment
+from .settings import (
+    DEFAULTS,
+    ConfigError,
+    Settings,
+    load_settings,
+    read_environment,
+    worker_environment,
+)
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -332,8 +339,12 @@ def serve(settings: Settings) -> int:
 
     # The workers' template starts first, so that it warms the engine up while the Telegram
     # machinery loads here. It is a fresh interpreter: neither it nor the workers carry the
-    # bot's libraries, and the bot process never holds the engine's data.
-    zygote = Zygote(warm_engine)
+    # bot's libraries or its secrets, and the bot process never holds the engine's data.
+    try:
+        zygote = Zygote(warm_engine, environment=worker_environment())
+    except OSError as error:
+        print(f"ringkasbot: cannot start the worker processes: {error}", file=sys.stderr)
+        return EXIT_FAILURE
     try:
         with _unused_packages_left_out():
             from .app import StartupError, run  # Telegram machinery loads only for this command

@@ -296,6 +296,18 @@ def read_environment(
     return values
 
 
+# Secrets the bot reads from its environment (PGPASSWORD: PostgreSQL's own, which asyncpg
+# reads when DATABASE_URL has no password).
+SECRET_VARIABLES = ("TELEGRAM_BOT_TOKEN", "WEBHOOK_SECRET", "DATABASE_URL", "PGPASSWORD")
+
+
+def worker_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The process environment without the secrets above: for the worker processes, which
+    parse untrusted pages and documents and need none of them."""
+    source = os.environ if environ is None else environ
+    return {name: value for name, value in source.items() if name not in SECRET_VARIABLES}
+
+
 def _token(values: Mapping[str, str]) -> str:
     token = values.get("TELEGRAM_BOT_TOKEN", "").strip()
     if not token:

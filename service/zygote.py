@@ -7,16 +7,18 @@ Hand-written rather than `multiprocessing` or `ProcessPoolExecutor`, because:
 - workers should share the memory of one imported, warmed-up engine. The "fork" start
   method would fork them from the bot itself, which by then runs threads (SQLite's, the
   resolver's), and a child forked from a threaded process can deadlock on a lock some other
-  thread held; "spawn" and "forkserver" start a fresh interpreter for each worker and share
-  nothing. So the template is a fresh interpreter (started like any subprocess, which is
-  safe from a threaded process) that imports only the engine, warms it up (`warm_up`), and
-  forks a worker whenever the bot asks (the scheme of Android's zygote). The template and
-  the workers carry none of the bot's libraries (Telegram's, the storage drivers, the
-  metrics server), and the bot never holds the engine's data.
+  thread held; "spawn" starts a fresh interpreter for each worker and shares nothing.
+  "forkserver" is the closest (a server, preloaded, forks each worker), but it has no kill
+  of one job, no lean workers and no niceness. So the template is a fresh interpreter
+  (started like any subprocess: the fork is followed at once by an exec, which is safe from
+  a threaded process) that imports only the engine, warms it up (`warm_up`), and forks a
+  worker whenever the bot asks (the scheme of Android's zygote). The template and the
+  workers carry none of the bot's libraries (Telegram's, the storage drivers, the metrics
+  server), and the bot never holds the engine's data.
 
 A lane whose work needs none of the engine (cleaning) asks for *lean* workers: the template
 forks, and the child execs a fresh interpreter that imports only that work's code (about
-20 MB instead of a copy of the template's 55).
+20 MB instead of a copy's 55).
 
 Wire format, both ways: an 8-byte big-endian length, then a pickle. A request is
 `(function, args)`; a reply is `(True, result, seconds)` or `(False, (exception class, args,
@@ -39,7 +41,7 @@ import subprocess
 import sys
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
@@ -56,6 +58,8 @@ LEAN_PRELOAD = "service.records"
 # bench/worker_heap.py). Handing it back takes about 0.4 ms, under 2% of such a job; after
 # every digest (about 5 ms, which frees little) it would cost 8%.
 TRIM_AFTER_SECONDS = 0.02
+# How long closing waits for the template to exit before it is killed.
+_TEMPLATE_EXIT_SECONDS = 5.0
 
 
 @dataclass
@@ -81,75 +85,111 @@ class Zygote:
     """The template process. `spawn` blocks for the few milliseconds of a fork (the first
     one also waits for the template's `warm_up`, which runs before it forks any worker).
 
-    `warm_up` must pickle by name (a module-level function): the template is a fresh
-    interpreter, which imports it."""
+    `warm_up` must pickle by name, as a function of a module other than `__main__`: the
+    template is a fresh interpreter, which imports it. `environment`: the template's, and so
+    its workers' (default: this process's)."""
 
-    def __init__(self, warm_up: Callable[[], None] | None = None) -> None:
-        self._warm_up = warm_up
-        self._process, self._control = _start_template(warm_up)
+    def __init__(
+        self,
+        warm_up: Callable[[], None] | None = None,
+        *,
+        environment: Mapping[str, str] | None = None,
+    ) -> None:
+        if getattr(warm_up, "__module__", None) == "__main__":
+            raise ValueError("a template cannot import a warm-up from __main__")
+        self._warm_up = pickle.dumps(warm_up)
+        self._environment = None if environment is None else dict(environment)
+        self._process: subprocess.Popen[bytes] | None = None
+        self._control: socket.socket | None = None
+        self._start()
 
     @property
-    def pid(self) -> int:
-        return self._process.pid
+    def pid(self) -> int | None:
+        """The template's pid (None while no template runs: its restart failed)."""
+        return None if self._process is None else self._process.pid
 
     def spawn(self, niceness: int, *, lean: bool = False) -> WorkerProcess:
         """A new worker, `niceness` steps nicer than the bot. A `lean` one is a fresh
         interpreter rather than a copy of the template: for work that needs little of the
-        engine (cleaning), it holds ~20 MB instead of the template's ~55."""
+        engine (cleaning), it holds ~20 MB instead of a copy's ~55.
+
+        When the template has died (killed by hand, or out of memory), another is started
+        first: that blocks for an interpreter's start and the warm-up, about a second."""
         try:
             return self._spawn(niceness, lean)
         except ConnectionError:
-            # The template died (killed by hand, or out of memory): start another. (Other
-            # errors are the new worker's own, e.g. one that exited at once: the template
-            # is fine and the caller tries again later.)
+            # (Other errors are the new worker's own, e.g. one that exited at once: the
+            # template is fine and the caller tries again later.)
             self._reap(kill=True)
-            self._process, self._control = _start_template(self._warm_up)
+            self._start()
             return self._spawn(niceness, lean)
 
+    def _start(self) -> None:
+        self._process, self._control = _start_template(self._warm_up, self._environment)
+
     def _spawn(self, niceness: int, lean: bool) -> WorkerProcess:
+        if self._control is None:
+            raise ConnectionError("no worker template runs")  # starting the last one failed
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         order = f"{niceness} {_LEAN if lean else _COPY}".encode()
         try:
             socket.send_fds(self._control, [order], [theirs.fileno()])
             answer = self._control.recv(32)
-        finally:
-            theirs.close()
-        if not answer:
-            ours.close()
-            raise ConnectionError("the worker template exited")
-        pid = int(answer)
-        try:
+            if not answer:
+                raise ConnectionError("the worker template exited")
+            pid = int(answer)
+            # This fails if the worker is gone already (a lean one whose interpreter failed).
             pidfd = os.pidfd_open(pid)
-        except OSError:  # the worker is gone already (a lean one whose interpreter failed)
+        except BaseException:
             ours.close()
             raise
+        finally:
+            theirs.close()
         return WorkerProcess(pid, pidfd, ours)
 
     def close(self) -> None:
         self._reap(kill=False)
 
     def _reap(self, *, kill: bool) -> None:
-        self._control.close()  # the template exits when it reads the end of its input
+        """Stop the template (it exits when it reads the end of its input) and wait for it:
+        at most a few seconds, then it is killed. Safe to call again."""
+        control, self._control = self._control, None
+        process, self._process = self._process, None
+        if control is not None:
+            control.close()
+        if process is None:
+            return
         if kill:
-            self._process.kill()
-        self._process.wait()
+            process.kill()
+        try:
+            process.wait(_TEMPLATE_EXIT_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def _start_template(
-    warm_up: Callable[[], None] | None,
+    warm_up: bytes, environment: Mapping[str, str] | None
 ) -> tuple[subprocess.Popen[bytes], socket.socket]:
     """A fresh interpreter running `template_main`, on this process's import path and
-    interpreter (which its lean workers run too)."""
+    interpreter (which its lean workers run too). Ctrl-C is the bot's to handle: the template
+    ignores SIGINT from its first line on.
+
+    The template dies with this process (`_die_with_parent`); strictly, with the thread that
+    starts it, and every caller starts it on the main thread (the event loop's)."""
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     code = (
+        "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); "
         f"import sys; sys.path[:0] = {_import_path()!r}; "
         "from service.zygote import template_main; "
-        f"template_main({theirs.fileno()}, {os.getpid()}, "
-        f"{pickle.dumps(warm_up)!r}, {sys.executable!r})"
+        f"template_main({theirs.fileno()}, {os.getpid()}, {warm_up!r}, {sys.executable!r})"
     )
     try:
         process = subprocess.Popen(
-            [sys.executable, "-c", code], stdin=subprocess.DEVNULL, pass_fds=[theirs.fileno()]
+            [sys.executable, "-c", code],
+            stdin=subprocess.DEVNULL,
+            pass_fds=[theirs.fileno()],
+            env=environment,
         )
     except BaseException:
         ours.close()
@@ -210,13 +250,13 @@ def template_main(
 ) -> NoReturn:  # pragma: no cover (runs in the template)
     """The template's life: warm up, then fork a worker for each order on `control`."""
     _die_with_parent(parent)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the bot's to handle
-    loaded: Callable[[], None] | None = pickle.loads(warm_up)
-    if loaded is not None:
-        try:
+    os.set_inheritable(control, False)  # (pass_fds made it so) not for what the warm-up runs
+    try:
+        loaded: Callable[[], None] | None = pickle.loads(warm_up)
+        if loaded is not None:
             loaded()
-        except Exception:  # the workers then load what is missing on first use
-            traceback.print_exc()
+    except Exception:  # the workers then load what they need on first use
+        traceback.print_exc()
     _freeze()
     _serve_orders(socket.socket(fileno=control), executable)
 

@@ -374,3 +374,24 @@ def test_pasted_page_source_is_read_as_its_article_not_its_tags(cli: Cli) -> Non
     summary = " ".join(json.loads(run.out)["summary"])
     assert "alert" not in summary and "<" not in summary
     assert summary
+
+
+UNUSED_PACKAGES_CHECK = """
+import sys
+import bot.cli
+with bot.cli._unused_packages_left_out():
+    import bot.app
+print(" ".join(sorted(set(bot.cli._UNUSED_OPTIONAL_PACKAGES) & set(sys.modules))))
+"""
+
+
+def test_telegrams_machinery_loads_without_the_optional_packages_ringkas_never_uses() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-c", UNUSED_PACKAGES_CHECK],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+        check=True,
+    )
+    assert completed.stdout.strip() == ""

@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import DEFAULTS, ConfigError, load_settings, read_environment
+from bot.settings import (
+    DEFAULTS,
+    ConfigError,
+    load_settings,
+    read_environment,
+    worker_environment,
+)
 from storage import PoolLimits
 
 TOKEN = "123456789:AAH-ringkas-test-token-0123456789"
@@ -124,3 +130,15 @@ def test_a_broken_postgresql_url_is_one_line_without_the_password() -> None:
             {"TELEGRAM_BOT_TOKEN": TOKEN, "DATABASE_URL": "postgresql://u:rahasia@db:port/x"}
         )
     assert "rahasia" not in str(caught.value)
+
+
+def test_the_workers_environment_holds_none_of_the_bots_secrets() -> None:
+    environ = {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "WEBHOOK_SECRET": "rahasia-webhook-0123456789",
+        "DATABASE_URL": "postgresql://ringkas:sandi@db.example/ringkas",
+        "PGPASSWORD": "sandi",
+        "PATH": "/usr/bin",
+        "ENGINE_WORKERS": "2",
+    }
+    assert worker_environment(environ) == {"PATH": "/usr/bin", "ENGINE_WORKERS": "2"}

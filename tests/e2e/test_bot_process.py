@@ -17,6 +17,7 @@ import pytest
 
 from testkit.fake_bot_api import FakeBotApi
 from testkit.harness import TOKEN
+from testkit.load.procfs import process_tree
 from tests.conftest import StorageTarget
 from tests.documents import encrypted_pdf
 from tests.e2e.articles import RATES
@@ -133,6 +134,24 @@ async def test_the_bot_process_leaves_passport_crypto_out_and_its_workers_open_a
         await stopped(process)
     assert reply["text"].startswith("Ringkasan")
     assert "/cryptography/" not in mapped
+
+
+async def test_the_worker_processes_run_without_the_bots_secrets(
+    api: FakeBotApi, tmp_path: Path, storage_target: StorageTarget, sample_article: str
+) -> None:
+    async with serving_bot(api, storage_target.url, tmp_path) as process:
+        sent = api.private_text(sample_article)
+        await api.wait_for_messages(sent["chat"]["id"], 1, timeout=30)
+        workers = [pid for pid in process_tree(process.pid) if pid != process.pid]
+        environments = [Path(f"/proc/{pid}/environ").read_bytes() for pid in workers]
+        bots = Path(f"/proc/{process.pid}/environ").read_bytes()
+        await stopped(process)
+    assert len(workers) >= 3  # the template, an engine worker and the light worker
+    assert TOKEN.encode() in bots
+    for environment in environments:
+        assert TOKEN.encode() not in environment
+        assert b"DATABASE_URL=" not in environment
+        assert b"TELEGRAM_BASE_URL=" in environment  # the rest is theirs
 
 
 async def test_stats_reports_the_cache_and_the_chats_served(

@@ -3,8 +3,8 @@ polling or serving a webhook.
 
 The bot runs as its own process. A `sitecustomize` module on its PYTHONPATH makes its
 engine hang on articles carrying a marker line (the workers' template is a fresh interpreter
-started with the bot's environment, so it loads the module too), and a local page answers a byte every half second, so that at
-SIGTERM both an engine job and a fetch are stuck.
+started with the bot's environment, so it loads the module too), and a local page answers a
+byte every half second, so that at SIGTERM both an engine job and a fetch are stuck.
 """
 
 from __future__ import annotations

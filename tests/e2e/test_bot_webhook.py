@@ -23,7 +23,7 @@ from bot.settings import Settings
 from bot.webhook import SECRET_HEADER, register_webhook, registered_url, serve_webhook
 from storage import DatabaseLocation
 from testkit.fake_bot_api import FakeBotApi, JsonDict
-from testkit.harness import TOKEN, make_settings
+from testkit.harness import TOKEN, make_settings, worker_template
 from tests.conftest import SQLITE_ONLY
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -87,7 +87,9 @@ async def webhook_bot(
     )
     stop = asyncio.Event()
     serving = asyncio.create_task(
-        serve_webhook(build_application(settings), settings, until=stop.wait)
+        serve_webhook(
+            build_application(settings, zygote=worker_template()), settings, until=stop.wait
+        )
     )
     try:
         await wait_listening(settings.port)

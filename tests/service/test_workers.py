@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+import importlib
 import os
+import shlex
 import signal
 import sys
 import threading
@@ -97,6 +100,11 @@ def load_numpy() -> None:
     import numpy  # noqa: F401
 
 
+def load_this_module() -> None:
+    """A warm-up whose unpickling loads this module in the template, so that its workers
+    find the jobs above loaded (a first job would import it: some 0.2 s of its deadline)."""
+
+
 def numpy_loaded() -> bool:
     return "numpy" in sys.modules
 
@@ -125,7 +133,7 @@ async def lane_of(
     name: str = "test",
     *,
     lean: bool = False,
-    warm_up: Callable[[], None] | None = None,
+    warm_up: Callable[[], None] | None = load_this_module,
 ) -> AsyncIterator[Lane]:
     zygote = Zygote(warm_up)
     lane = Lane(name, zygote, LaneLimits(workers, deadline, max_queue_wait, lean=lean))
@@ -187,7 +195,7 @@ def interpreter_refusing_lean_workers(directory: Path) -> str:
     that started the bot had been removed since)."""
     wrapper = directory / "python"
     lines = ["#!/bin/sh", 'case "$*" in *lean_worker_main*) exit 71;; esac']
-    wrapper.write_text("\n".join([*lines, f'exec {sys.executable} "$@"', ""]))
+    wrapper.write_text("\n".join([*lines, f'exec {shlex.quote(sys.executable)} "$@"', ""]))
     wrapper.chmod(0o755)
     return str(wrapper)
 
@@ -196,7 +204,7 @@ async def test_a_lean_worker_that_cannot_start_leaves_the_template_and_other_wor
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setattr(sys, "executable", interpreter_refusing_lean_workers(tmp_path))
-    zygote = Zygote()
+    zygote = Zygote(load_this_module)
     copies = Lane("engine", zygote, LaneLimits(2, 30.0, 60.0))
     lean = Lane("light", zygote, LaneLimits(1, 30.0, 60.0, lean=True))
     await copies.start()
@@ -253,7 +261,7 @@ async def test_the_template_is_a_fresh_interpreter_without_its_starters_librarie
 
 
 async def test_a_template_that_died_is_started_again_for_the_next_worker() -> None:
-    zygote = Zygote()
+    zygote = Zygote(load_this_module)
     first = zygote.pid
     os.kill(first, signal.SIGKILL)
     assert await gone(first)
@@ -263,6 +271,66 @@ async def test_a_template_that_died_is_started_again_for_the_next_worker() -> No
         assert await lane.run(parent_pid) == zygote.pid != first
     finally:
         await lane.close(grace=0.0)
+        zygote.close()
+
+
+def environment_value(name: str) -> str | None:
+    return os.environ.get(name)
+
+
+async def test_a_template_that_cannot_be_started_again_is_tried_again_at_the_next_spawn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    zygote = Zygote(load_this_module)
+    try:
+        os.kill(zygote.pid or 0, signal.SIGKILL)
+        with monkeypatch.context() as patched:
+            patched.setattr(sys, "executable", "/nonexistent/python")
+            with pytest.raises(OSError):
+                zygote.spawn(0)
+        assert zygote.pid is None
+        worker = zygote.spawn(0)
+        assert is_running(worker.pid) and zygote.pid is not None
+        worker.kill()
+        worker.release()
+    finally:
+        zygote.close()
+
+
+def test_a_warm_up_from_main_is_refused_at_once() -> None:
+    def warm_up() -> None:
+        return None
+
+    warm_up.__module__ = "__main__"
+    with pytest.raises(ValueError, match="__main__"):
+        Zygote(warm_up)
+
+
+async def test_a_template_whose_warm_up_fails_still_serves_workers() -> None:
+    failing = functools.partial(importlib.import_module, "modul_yang_tidak_ada")
+    zygote = Zygote(failing)
+    lane = Lane("test", zygote, LaneLimits(1, 30.0, 60.0))
+    await lane.start()
+    try:
+        assert await lane.run(parent_pid) == zygote.pid
+    finally:
+        await lane.close(grace=0.0)
+        zygote.close()
+
+
+async def test_the_template_and_its_workers_get_the_environment_they_are_given() -> None:
+    zygote = Zygote(load_this_module, environment={"RINGKAS_UJI": "ya", "PATH": "/usr/bin"})
+    copies = Lane("engine", zygote, LaneLimits(1, 30.0, 60.0))
+    lean = Lane("light", zygote, LaneLimits(1, 30.0, 60.0, lean=True))
+    await copies.start()
+    await lean.start()
+    try:
+        assert await copies.run(environment_value, "RINGKAS_UJI") == "ya"
+        assert await lean.run(environment_value, "RINGKAS_UJI") == "ya"
+        assert await copies.run(environment_value, "HOME") is None
+    finally:
+        await lean.close(grace=0.0)
+        await copies.close(grace=0.0)
         zygote.close()
 
 
@@ -390,7 +458,7 @@ async def test_admitted_work_still_queued_after_twice_the_limit_is_refused_then(
 
 
 async def test_closing_refuses_queued_work_and_kills_running_work_after_the_grace() -> None:
-    zygote = Zygote()
+    zygote = Zygote(load_this_module)
     lane = Lane("test", zygote, LaneLimits(1, 60.0, 60.0))
     await lane.start()
     stuck_worker = await lane.run(worker_pid)
