@@ -6,6 +6,8 @@ import itertools
 import os
 import sqlite3
 import ssl
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +27,21 @@ from testkit.fake_bot_api import FakeBotApi, fake_bot_api
 from testkit.harness import TOKEN
 from testkit.postgres import SUPERUSER, PostgresServer, PostgresUnavailable, find_binaries
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+PROJECT = Path(__file__).resolve().parent.parent
+SEEDS = PROJECT / "seeds"
+
+
+def run_python(code: str, timeout: float = 60.0) -> subprocess.CompletedProcess[str]:
+    """`code` run by a fresh interpreter in the project's root (a clean process: what it
+    loads, how long it takes, without this one's state)."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="session")

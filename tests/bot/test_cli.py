@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from tests.conftest import run_python
 
 REPO = Path(__file__).resolve().parents[2]
 DIGEST_KEYS = ["language", "language_confidence", "summary", "facts", "sentences_total"]
@@ -386,12 +387,6 @@ print(" ".join(sorted(set(bot.cli._UNUSED_OPTIONAL_PACKAGES) & set(sys.modules))
 
 
 def test_telegrams_machinery_loads_without_the_optional_packages_ringkas_never_uses() -> None:
-    completed = subprocess.run(
-        [sys.executable, "-c", UNUSED_PACKAGES_CHECK],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-        check=True,
-    )
+    completed = run_python(UNUSED_PACKAGES_CHECK)
+    assert completed.returncode == 0, completed.stderr
     assert completed.stdout.strip() == ""

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import itertools
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from summarizer.sentences import MAX_SENTENCE_CHARS, split_sentences
+from tests.conftest import run_python
 
 
 def texts_of(text: str) -> list[str]:
@@ -314,15 +312,7 @@ print("ok")
 
 
 def test_splitting_is_linear_in_runs_of_punctuation() -> None:
-    root = Path(__file__).resolve().parents[2]
-    done = subprocess.run(
-        [sys.executable, "-c", _SPLIT_RUNS],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_python(_SPLIT_RUNS)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
 

@@ -4,17 +4,13 @@ code needed minutes for."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import lxml.html
 import pytest
 
 from testkit.large_page import many_links_page
+from tests.conftest import run_python
 from web.extract import extract_article
 
-ROOT = Path(__file__).resolve().parents[2]
 URL = "https://berita.test/2024/01/02/bus-listrik"
 
 
@@ -67,13 +63,6 @@ print(extract_article(html, {URL!r}).text[:40])
 def test_a_megabyte_page_with_twenty_thousand_links_extracts_in_bounded_time() -> None:
     # Quadratic code took over two minutes on this page; linear code takes about half a
     # second. A minute for the whole child process cannot flake on a busy machine.
-    done = subprocess.run(
-        [sys.executable, "-c", _EXTRACT_HUGE_PAGE],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_python(_EXTRACT_HUGE_PAGE)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Pemerintah Kota Bandung")
