@@ -7,7 +7,7 @@ import logging
 import os
 import threading
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any, NoReturn, cast
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -36,10 +36,11 @@ from .bot_api import BotApiRequest, UpdatesRequest
 from .flood import DeliveryPolicy, ReplyPacer
 from .listening import PortUnavailable
 from .logs import install_redaction
-from .metrics import MetricsServer
 from .settings import Settings, derived_webhook_secret
 from .updates import Arrival, UpdateBook
-from .webhook import serve_webhook
+
+if TYPE_CHECKING:
+    from .metrics_server import MetricsServer
 
 log = logging.getLogger(__name__)
 
@@ -209,6 +210,16 @@ def _article_limiter(settings: Settings, storage: Storage) -> RateLimiter | Shar
     return RateLimiter(settings.rate_limit_requests, settings.rate_limit_period_seconds)
 
 
+def _metrics_server(settings: Settings) -> MetricsServer | None:
+    """/metrics on a port of its own (METRICS_PORT, polling mode), or None. Its HTTP server
+    (tornado) loads only when a port is set."""
+    if not settings.metrics_port:
+        return None
+    from .metrics_server import MetricsServer
+
+    return MetricsServer.for_polling(settings)  # None in webhook mode: on the webhook port
+
+
 def build_application(
     settings: Settings,
     *,
@@ -225,7 +236,7 @@ def build_application(
     install_redaction(settings.token, settings.webhook_secret_token)
     lanes = ProcessLanes(settings.work_limits(), zygote)
     background: list[asyncio.Task[None]] = []
-    metrics_server = MetricsServer.for_polling(settings)  # webhook mode: on the webhook port
+    metrics_server = _metrics_server(settings)
 
     async def start(application: AnyApplication) -> None:
         await lanes.start()
@@ -362,6 +373,8 @@ def run(settings: Settings, zygote: Zygote | None = None) -> None:
 
 def _run(application: RingkasApplication, settings: Settings) -> None:
     if settings.webhook_url:
+        from .webhook import serve_webhook  # its HTTP server (tornado) loads only for this
+
         asyncio.run(serve_webhook(application, settings))
     else:
         application.run_polling(

@@ -313,6 +313,10 @@ _UNUSED_OPTIONAL_PACKAGES = (
     "click",
     "pygments",
     "rich",
+    # PTB: its own webhook server (about 4 MB with tornado's colorama and curses). Ringkas
+    # serves webhooks and /metrics itself (bot/webhook.py, bot/metrics_server.py), which
+    # load tornado when used, after this.
+    "tornado",
 )
 
 

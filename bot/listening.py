@@ -3,7 +3,10 @@ the start with one clear line, not a traceback."""
 
 from __future__ import annotations
 
-from tornado.httpserver import HTTPServer
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tornado.httpserver import HTTPServer
 
 
 class PortUnavailable(RuntimeError):

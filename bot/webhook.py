@@ -33,7 +33,7 @@ from tornado.web import RequestHandler, stream_request_body
 from .arrivals import ArrivalOrder
 from .bot_api import Receiver, parse_update
 from .listening import listen
-from .metrics import MetricsHandler
+from .metrics_server import MetricsHandler
 from .settings import Settings
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,8 @@ import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.metrics import MetricsServer, exposition, update_kind
+from bot.metrics import exposition, update_kind
+from bot.metrics_server import MetricsServer
 from bot.settings import DEFAULTS, ConfigError, load_settings
 
 TOKEN = "123456789:AAH-ringkas-test-token-0123456789"

@@ -124,7 +124,7 @@ async def test_sigterm_stops_the_bot_cleanly_and_keeps_the_database(
         assert await storage_target.query("PRAGMA integrity_check") == [("ok",)]
 
 
-async def test_the_bot_process_leaves_passport_crypto_out_and_its_workers_open_aes_pdfs(
+async def test_a_polling_bot_leaves_passport_crypto_and_tornado_out_and_opens_aes_pdfs(
     api: FakeBotApi, tmp_path: Path, storage_target: StorageTarget
 ) -> None:
     async with serving_bot(api, storage_target.url, tmp_path) as process:
@@ -134,6 +134,7 @@ async def test_the_bot_process_leaves_passport_crypto_out_and_its_workers_open_a
         await stopped(process)
     assert reply["text"].startswith("Ringkasan")
     assert "/cryptography/" not in mapped
+    assert "/tornado/" not in mapped  # no webhook, no METRICS_PORT: no HTTP server to load
 
 
 async def test_the_worker_processes_run_without_the_bots_secrets(
