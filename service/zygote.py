@@ -172,21 +172,15 @@ def _start_template(
     warm_up: bytes, environment: Mapping[str, str] | None
 ) -> tuple[subprocess.Popen[bytes], socket.socket]:
     """A fresh interpreter running `template_main`, on this process's import path and
-    interpreter (which its lean workers run too). Ctrl-C is the bot's to handle: the template
-    ignores SIGINT from its first line on.
+    interpreter (which its lean workers run too).
 
     The template dies with this process (`_die_with_parent`); strictly, with the thread that
     starts it, and every caller starts it on the main thread (the event loop's)."""
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    code = (
-        "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); "
-        f"import sys; sys.path[:0] = {_import_path()!r}; "
-        "from service.zygote import template_main; "
-        f"template_main({theirs.fileno()}, {os.getpid()}, {warm_up!r}, {sys.executable!r})"
-    )
+    main = f"template_main({theirs.fileno()}, {os.getpid()}, {warm_up!r}, {sys.executable!r})"
     try:
         process = subprocess.Popen(
-            [sys.executable, "-c", code],
+            _python_running(sys.executable, main),
             stdin=subprocess.DEVNULL,
             pass_fds=[theirs.fileno()],
             env=environment,
@@ -199,8 +193,16 @@ def _start_template(
     return process, ours
 
 
-def _import_path() -> list[str]:
-    return [entry for entry in sys.path if entry]
+def _python_running(executable: str, call: str) -> list[str]:
+    """The command line of a fresh interpreter that ignores Ctrl-C (the bot's to handle) from
+    its first line on, finds the modules this one finds, and runs `call`, a function of this
+    module."""
+    code = (
+        "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+        f"import sys; sys.path[:0] = {[entry for entry in sys.path if entry]!r}; "
+        f"from service.zygote import {call.partition('(')[0]}; {call}"
+    )
+    return [executable, "-c", code]
 
 
 def _freeze() -> None:
@@ -294,12 +296,8 @@ def _exec_lean_worker(
     """Replace this copy of the template with a fresh interpreter serving `channel`, which
     finds the same modules (the template's import path)."""
     os.set_inheritable(channel, True)
-    code = (
-        f"import sys; sys.path[:0] = {_import_path()!r}; "
-        f"from service.zygote import lean_worker_main; lean_worker_main({channel}, {parent})"
-    )
     try:
-        os.execv(executable, [executable, "-c", code])
+        os.execv(executable, _python_running(executable, f"lean_worker_main({channel}, {parent})"))
     except OSError as error:  # the bot's log shows the lane failing to start workers
         os.write(2, f"ringkas: cannot start a worker ({executable}: {error})\n".encode())
     finally:
@@ -309,7 +307,6 @@ def _exec_lean_worker(
 def lean_worker_main(channel: int, parent: int) -> NoReturn:  # pragma: no cover (child)
     """A lean worker's start: die with the template, load what its jobs need, serve."""
     _die_with_parent(parent)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     importlib.import_module(LEAN_PRELOAD)
     _freeze()
     _worker_main(socket.socket(fileno=channel))
