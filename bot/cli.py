@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import gc
 import json
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -76,6 +77,10 @@ _DOCUMENT_PROBLEMS = {
 }
 
 
+# A link of a scheme other than http(s) (ftp://, file://): not a file name either.
+_OTHER_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+
+
 def read_input(path: str) -> str:
     """Read an article from a file path (text in any common encoding, PDF, .docx, .html), or
     from standard input for "-"."""
@@ -85,6 +90,8 @@ def read_input(path: str) -> str:
     else:
         file = Path(path)
         if not file.exists():
+            if _OTHER_SCHEME.match(path):
+                raise InputError(f"{path}: only http:// and https:// links can be read")
             raise InputError(f"no such file: {path}")
         if file.is_dir():
             raise InputError(f"{path} is a directory, not a text file")

@@ -282,6 +282,13 @@ def test_missing_file_exits_2_with_one_line_on_stderr(cli: Cli, tmp_path: Path) 
     assert "tidak-ada.txt" in run.err
 
 
+@pytest.mark.parametrize("link", ["ftp://contoh.id/berita.txt", "FILE:///etc/passwd"])
+def test_a_link_that_is_not_http_exits_2_saying_so(cli: Cli, link: str) -> None:
+    run = cli("summarize", link)
+    assert_one_line_error(run)
+    assert "only http:// and https:// links" in run.err
+
+
 def test_directory_exits_2_with_one_line_on_stderr(cli: Cli, tmp_path: Path) -> None:
     assert_one_line_error(cli("summarize", str(tmp_path)))
 
