@@ -360,11 +360,7 @@ def serve(settings: Settings) -> int:
         with _unused_packages_left_out():
             from .app import StartupError, run  # Telegram machinery loads only for this command
 
-        # The collector need not scan the modules just loaded, which live as long as the
-        # process (a full collection under load would otherwise walk all of them, on the
-        # event loop's thread).
-        gc.collect()
-        gc.freeze()
+        settle_collector()
 
         try:
             run(settings, zygote)
@@ -374,6 +370,27 @@ def serve(settings: Settings) -> int:
         return EXIT_OK
     finally:
         zygote.close()
+
+
+# Container objects allocated (net) before the collector's youngest generation runs; Python's
+# default is 700. Under load a waiting message keeps about a hundred objects alive, so at 700 the
+# collector ran every few messages, found almost nothing to free (under a thousand objects in a
+# run of 3,300 articles) and took about 8% of the bot process's time, in pauses of up to 170 ms on
+# the event loop's thread. At 10,000 it takes half as long (docs/benchmarks.md, round 14).
+COLLECTOR_THRESHOLD = 10_000
+
+
+def settle_collector() -> None:
+    """Make the cyclic garbage collector cheap for a long-running bot.
+
+    The modules just loaded live as long as the process: frozen, they are never scanned again
+    (a full collection under load would otherwise walk all of them). What comes later is
+    scanned less often; reference counting frees nearly all of it anyway.
+    """
+    gc.collect()
+    gc.freeze()
+    _, middle, oldest = gc.get_threshold()
+    gc.set_threshold(COLLECTOR_THRESHOLD, middle, oldest)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli import COLLECTOR_THRESHOLD, main
 from tests.conftest import run_python
 
 REPO = Path(__file__).resolve().parents[2]
@@ -397,3 +397,20 @@ def test_telegrams_machinery_loads_without_the_optional_packages_ringkas_never_u
     completed = run_python(UNUSED_PACKAGES_CHECK)
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.strip() == ""
+
+
+SETTLED_COLLECTOR_CHECK = """
+import gc
+import bot.cli
+bot.cli.settle_collector()
+print(gc.get_freeze_count() > 0, *gc.get_threshold())
+"""
+
+
+def test_the_bot_process_freezes_what_it_loaded_and_collects_garbage_less_often() -> None:
+    completed = run_python(SETTLED_COLLECTOR_CHECK)
+    assert completed.returncode == 0, completed.stderr
+    frozen, youngest, middle, oldest = completed.stdout.split()
+    assert frozen == "True"
+    assert int(youngest) == COLLECTOR_THRESHOLD > 700
+    assert (int(middle), int(oldest)) == (10, 10)  # the older generations keep their defaults
