@@ -22,6 +22,9 @@ It reports:
   target is judged on the pages counted once (without root, on the PSS): the workers share
   the engine their template loaded, as the issue asks, and summed RSS would count it once
   per worker.
+- with `--every-core`, the engine's rate with one process per core at once (bench/engine_rate.py),
+  also before and after the bot: what each core gives the engine while all of them are busy, as
+  they are under saturation, and the bot's fresh answers against that rate times the cores.
 
 The bot keeps under Telegram's 30 messages a second (MESSAGES_PER_SECOND); the fake API has no
 such limit, and `--unlimited-sends` lifts it to measure the bot itself. `--set NAME=VALUE`
@@ -45,7 +48,6 @@ import argparse
 import asyncio
 import itertools
 import json
-import multiprocessing
 import os
 import signal
 import subprocess
@@ -53,8 +55,6 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,6 +63,11 @@ if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
 from bench.common import DEFAULT_DATA, detokenize, load_articles  # noqa: E402
+from bench.engine_rate import (  # noqa: E402
+    EngineRates,
+    engine_rate_in_a_fresh_process,
+    engine_rate_on_every_core,
+)
 from bench.proctree import TreeSampler, busy_cores, machine_busy_seconds  # noqa: E402
 from testkit.fake_bot_api import FakeBotApi  # noqa: E402
 
@@ -85,26 +90,6 @@ class Sent:
     message: dict
     at: float
     replies: list = field(default_factory=list)
-
-
-def engine_rate_in_a_fresh_process(texts: list[str]) -> float:
-    """`engine_batch_rate` in a new interpreter: each measure starts as cold as the first (in
-    this process, a second pass would find every word in the stemmer's cache)."""
-    spawn = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
-        return pool.submit(engine_batch_rate, texts).result()
-
-
-def engine_batch_rate(texts: list[str]) -> float:
-    """Clean and summarize every text in this one process, one after the other: texts/s."""
-    from summarizer import DEFAULT_SENTENCES, ArticleError, clean_article, summarize_clean
-
-    summarize_clean(clean_article(texts[0]), sentences=DEFAULT_SENTENCES, language=None)
-    started = time.perf_counter()
-    for text in texts:
-        with suppress(ArticleError):
-            summarize_clean(clean_article(text), sentences=DEFAULT_SENTENCES, language=None)
-    return len(texts) / (time.perf_counter() - started)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -178,6 +163,8 @@ async def run(args: argparse.Namespace) -> int:
         print(f"only {len(fresh)} distinct texts: lower --rate or --seconds", file=sys.stderr)
         return 2
     engine_rates = [engine_rate_in_a_fresh_process(fresh)] if not args.skip_engine_rate else []
+    cores = len(os.sched_getaffinity(0))
+    busy_rates = [engine_rate_on_every_core(fresh, cores)] if args.every_core else []
 
     if args.wait_quiet:
         busy = await busy_cores()
@@ -232,7 +219,10 @@ async def run(args: argparse.Namespace) -> int:
         await api.stop()
     if engine_rates:  # again after: the host's speed drifts within a run (see the docstring)
         engine_rates.append(engine_rate_in_a_fresh_process(fresh))
-    return report(args, sent, api, memory, engine_rates, stop_seconds, started, cpu, cpu_ms)
+    if busy_rates:
+        busy_rates.append(engine_rate_on_every_core(fresh, cores))
+    rates = EngineRates(engine_rates, busy_rates, cores)
+    return report(args, sent, api, memory, rates, stop_seconds, started, cpu, cpu_ms)
 
 
 async def sample_memory(memory: TreeSampler, pid: int) -> None:
@@ -302,10 +292,11 @@ def first_reply_ms(s: Sent) -> float:
 
 
 def report(  # type: ignore[no-untyped-def]
-    args, sent, api, memory, engine_rates, stop_seconds, started, cpu, cpu_ms
+    args, sent, api, memory, rates, stop_seconds, started, cpu, cpu_ms
 ) -> int:
     answered(api, sent)
-    batch_rate = sum(engine_rates) / len(engine_rates) if engine_rates else float("nan")
+    engine_rates = rates.alone
+    batch_rate = rates.mean(rates.alone)
     fresh = [s for s in sent if s.kind == "fresh"]
     summaries = [s for s in fresh if any("reply_markup" in r for _, r in s.replies)]
     last_summary = max((s.at + first_reply_ms(s) / 1000 for s in summaries), default=started)
@@ -347,6 +338,13 @@ def report(  # type: ignore[no-untyped-def]
     print(f"answered twice: {twice}, unanswered: {lost}")
     if batch_rate == batch_rate:
         print(f"fresh answered / engine alone: {fresh_rate / batch_rate:.2f}")
+    if rates.busy:
+        busy_rate = rates.mean(rates.busy)
+        print(
+            f"engine on every core at once ({rates.cores} processes): {busy_rate:.1f} "
+            f"articles/s each ({rates.busy[0]:.1f} before, {rates.busy[-1]:.1f} after); fresh "
+            f"answered / {rates.cores} of them: {fresh_rate / (busy_rate * rates.cores):.2f}"
+        )
     methods = Counter(call.method for call in api.calls)
     per_message = ", ".join(f"{name} {n / len(sent):.2f}" for name, n in methods.most_common(4))
     print(f"Bot API calls per message: {per_message}")
@@ -368,9 +366,8 @@ def report(  # type: ignore[no-untyped-def]
         f"CPU per message: {cpu_ms[0]:.1f} ms in the bot's main process, {cpu_ms[1]:.1f} ms "
         "in its whole tree"
     )
-    cores = len(os.sched_getaffinity(0))
     passed = (
-        not fresh_rate < batch_rate * cores / 2
+        not fresh_rate < batch_rate * rates.cores / 2
         and cached_p50 < CACHED_P50_TARGET_MS
         and help_p95 < HELP_P95_TARGET_MS
         and twice == 0
@@ -398,6 +395,11 @@ def main() -> int:
         "--project", type=Path, default=PROJECT_ROOT, help="checkout of the bot to run"
     )
     parser.add_argument("--skip-engine-rate", action="store_true")
+    parser.add_argument(
+        "--every-core",
+        action="store_true",
+        help="also measure the engine with one process per core at once",
+    )
     parser.add_argument(
         "--api-delay", type=float, default=0.0, help="seconds the fake API takes to answer"
     )

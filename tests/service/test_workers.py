@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import functools
 import importlib
@@ -188,6 +189,20 @@ async def test_a_lean_worker_cleans_an_extracted_page_without_loading_the_engine
     async with lane_of(lean=True) as lane:
         text, libraries = await lane.run(clean_page_and_list_libraries, page)
     assert text.startswith(sample_article[:40]) and libraries == []
+
+
+def paths_on_command_line() -> list[str]:
+    """The module paths this worker's command line (`python -c ...`) puts first."""
+    with open("/proc/self/cmdline", "rb") as cmdline:
+        code = cmdline.read().split(b"\0")[2].decode()
+    listed = code.partition("sys.path[:0] = ")[2].partition("; ")[0]
+    return list(ast.literal_eval(listed))
+
+
+async def test_a_lean_workers_command_line_names_each_module_path_once() -> None:
+    async with lane_of(lean=True) as lane:
+        paths = await lane.run(paths_on_command_line)
+    assert paths and len(paths) == len(set(paths))
 
 
 def interpreter_refusing_lean_workers(directory: Path) -> str:
