@@ -197,7 +197,8 @@ def _python_running(executable: str, call: str) -> list[str]:
     """The command line of a fresh interpreter that ignores Ctrl-C (the bot's to handle) from
     its first line on, finds the modules this one finds, and runs `call`, a function of this
     module."""
-    paths = list(dict.fromkeys(entry for entry in sys.path if entry))  # a worker's, once each
+    # Once each: a lean worker starts from the template, whose path has the standard entries twice.
+    paths = list(dict.fromkeys(entry for entry in sys.path if entry))
     code = (
         "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); "
         f"import sys; sys.path[:0] = {paths!r}; "
