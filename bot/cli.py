@@ -375,9 +375,9 @@ def serve(settings: Settings) -> int:
 # Container objects allocated (net) before the collector's youngest generation runs; Python's
 # default is 700. Under load a waiting message keeps about a hundred objects alive, so at 700 the
 # collector ran every few messages, found almost nothing to free (under a thousand objects in a
-# run of 3,300 articles) and took about 8% of the bot process's time, in pauses of up to 200 ms
-# on the event loop's thread. At 10,000 it takes 40% less, in a sixth as many pauses, none longer
-# than 150 ms (docs/benchmarks.md, round 14).
+# run of 3,300 articles) and took about 8% of the bot process's time, in pauses of up to about
+# 200 ms on the event loop's thread. At 10,000 it takes 40% less, in a sixth as many pauses, none
+# longer than 150 ms (docs/benchmarks.md, round 14).
 COLLECTOR_THRESHOLD = 10_000
 
 
