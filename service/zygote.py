@@ -58,6 +58,13 @@ LEAN_PRELOAD = "service.records"
 # bench/worker_heap.py). Handing it back takes about 0.4 ms, under 2% of such a job; after
 # every digest (about 5 ms, which frees little) it would cost 8%.
 TRIM_AFTER_SECONDS = 0.02
+# One thread for the numerical libraries' own pools in the template and its workers. There is
+# a worker per core already, and numpy's OpenBLAS would start a thread per core in each: on
+# the ranker's matrix products for long articles those threads spun on the cores the other
+# workers and the bot needed, a third more CPU an article for no speed (docs/benchmarks.md,
+# round 15). OpenBLAS reads the first; MKL and OpenMP builds the others. An operator's own
+# value is kept.
+ENGINE_THREAD_LIMITS = {"OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
 # How long closing waits for the template to exit before it is killed.
 _TEMPLATE_EXIT_SECONDS = 5.0
 
@@ -87,7 +94,7 @@ class Zygote:
 
     `warm_up` must pickle by name, as a function of a module other than `__main__`: the
     template is a fresh interpreter, which imports it. `environment`: the template's, and so
-    its workers' (default: this process's)."""
+    its workers' (default: this process's), with `ENGINE_THREAD_LIMITS` where it sets none."""
 
     def __init__(
         self,
@@ -98,7 +105,9 @@ class Zygote:
         if getattr(warm_up, "__module__", None) == "__main__":
             raise ValueError("a template cannot import a warm-up from __main__")
         self._warm_up = pickle.dumps(warm_up)
-        self._environment = None if environment is None else dict(environment)
+        self._environment = ENGINE_THREAD_LIMITS | dict(
+            os.environ if environment is None else environment
+        )
         self._process: subprocess.Popen[bytes] | None = None
         self._control: socket.socket | None = None
         self._start()
@@ -169,7 +178,7 @@ class Zygote:
 
 
 def _start_template(
-    warm_up: bytes, environment: Mapping[str, str] | None
+    warm_up: bytes, environment: Mapping[str, str]
 ) -> tuple[subprocess.Popen[bytes], socket.socket]:
     """A fresh interpreter running `template_main`, on this process's import path and
     interpreter (which its lean workers run too).

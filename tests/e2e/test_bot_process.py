@@ -155,6 +155,20 @@ async def test_the_worker_processes_run_without_the_bots_secrets(
         assert b"TELEGRAM_BASE_URL=" in environment  # the rest is theirs
 
 
+async def test_the_worker_processes_of_a_running_bot_keep_numpy_to_one_thread(
+    api: FakeBotApi, tmp_path: Path, storage_target: StorageTarget, sample_article: str
+) -> None:
+    async with serving_bot(api, storage_target.url, tmp_path) as process:
+        sent = api.private_text(sample_article)
+        await api.wait_for_messages(sent["chat"]["id"], 1, timeout=30)
+        workers = [pid for pid in process_tree(process.pid) if pid != process.pid]
+        environments = [Path(f"/proc/{pid}/environ").read_bytes() for pid in workers]
+        await stopped(process)
+    assert len(workers) >= 3
+    for environment in environments:
+        assert b"\0OPENBLAS_NUM_THREADS=1\0" in b"\0" + environment
+
+
 async def test_stats_reports_the_cache_and_the_chats_served(
     api: FakeBotApi, tmp_path: Path, storage_target: StorageTarget, sample_article: str
 ) -> None:

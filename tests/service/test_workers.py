@@ -24,7 +24,7 @@ from service.records import record_from_page
 from service.workers import Lane, LaneLimits
 from service.zygote import TRIM_AFTER_SECONDS, WorkerProcess, Zygote
 from summarizer import ArticleError, clean_article, summarize_clean
-from testkit.load.procfs import is_running, read_proc_kib
+from testkit.load.procfs import is_running, read_proc_fields, read_proc_kib
 from web.article import Article
 
 # ---- what the workers run (module level, so that they pickle by name)
@@ -86,6 +86,15 @@ def rss_kib() -> int:
     return read_proc_kib(os.getpid(), "VmRSS") or 0
 
 
+def threads_after_a_matrix_product() -> int:
+    """The OS threads of this process once numpy has multiplied two 400 x 400 matrices (an
+    unlimited OpenBLAS starts a thread per core for that)."""
+    import numpy
+
+    numpy.ones((400, 400)) @ numpy.ones((400, 400))
+    return read_proc_fields(os.getpid())["Threads"]
+
+
 WARMED: list[int] = []  # pids of the processes that ran `warm_template`
 
 
@@ -135,8 +144,9 @@ async def lane_of(
     *,
     lean: bool = False,
     warm_up: Callable[[], None] | None = load_this_module,
+    environment: dict[str, str] | None = None,
 ) -> AsyncIterator[Lane]:
-    zygote = Zygote(warm_up)
+    zygote = Zygote(warm_up, environment=environment)
     lane = Lane(name, zygote, LaneLimits(workers, deadline, max_queue_wait, lean=lean))
     await lane.start()
     try:
@@ -170,6 +180,17 @@ async def test_a_worker_hands_back_the_heap_a_long_job_freed() -> None:
         peak = await lane.run(churn_the_heap, 800, TRIM_AFTER_SECONDS)
         after = await lane.run(rss_kib)
     assert peak - after > 25 * 1024  # of the ~50 MB freed
+
+
+async def test_a_workers_numerical_work_runs_on_its_one_thread() -> None:
+    async with lane_of(warm_up=load_numpy) as lane:
+        assert await lane.run(threads_after_a_matrix_product) == 1
+
+
+async def test_an_operators_own_thread_count_for_the_workers_is_kept() -> None:
+    environment = dict(os.environ, OPENBLAS_NUM_THREADS="2")
+    async with lane_of(warm_up=load_numpy, environment=environment) as lane:
+        assert await lane.run(threads_after_a_matrix_product) == 2
 
 
 async def test_a_lean_worker_is_a_fresh_interpreter_without_what_the_template_loaded(
