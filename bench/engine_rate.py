@@ -11,7 +11,9 @@ at most reach that rate times the cores.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass
@@ -35,10 +37,19 @@ def engine_rate_in_a_fresh_process(texts: list[str]) -> float:
     return engine_rate_on_every_core(texts, cores=1)
 
 
-def engine_rate_on_every_core(texts: list[str], cores: int) -> float:
-    """`engine_batch_rate` in `cores` new interpreters at once: the mean of their rates."""
+def engine_rate_on_every_core(
+    texts: list[str], cores: int, environment: Mapping[str, str] | None = None
+) -> float:
+    """`engine_batch_rate` in `cores` new interpreters at once: the mean of their rates.
+    `environment`: set in each before the engine loads (the workers' `ENGINE_THREAD_LIMITS`:
+    with numpy's thread pools unlimited, processes on every core slow each other down)."""
     spawn = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=cores, mp_context=spawn) as pool:
+    with ProcessPoolExecutor(
+        max_workers=cores,
+        mp_context=spawn,
+        initializer=os.environ.update,
+        initargs=(environment or {},),
+    ) as pool:
         # Each process warms up on its first text before it starts its clock; they start
         # within milliseconds of each other and run for seconds, so they overlap throughout.
         rates = [pool.submit(engine_batch_rate, texts) for _ in range(cores)]
