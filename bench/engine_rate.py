@@ -47,13 +47,17 @@ def engine_rate_on_every_core(
     with ProcessPoolExecutor(
         max_workers=cores,
         mp_context=spawn,
-        initializer=os.environ.update,
+        initializer=_set_environment,
         initargs=(environment or {},),
     ) as pool:
         # Each process warms up on its first text before it starts its clock; they start
         # within milliseconds of each other and run for seconds, so they overlap throughout.
         rates = [pool.submit(engine_batch_rate, texts) for _ in range(cores)]
         return sum(rate.result() for rate in rates) / cores
+
+
+def _set_environment(values: Mapping[str, str]) -> None:
+    os.environ.update(values)
 
 
 @dataclass
