@@ -61,9 +61,9 @@ TRIM_AFTER_SECONDS = 0.02
 # One thread for the numerical libraries' own pools in the template and its workers. There is
 # a worker per core already, and numpy's OpenBLAS would start a thread per core in each: on
 # the ranker's matrix products for long articles those threads spun on the cores the other
-# workers and the bot needed, a third more CPU an article for no speed (docs/benchmarks.md,
-# round 15). OpenBLAS reads the first; MKL and OpenMP builds the others. An operator's own
-# value is kept.
+# workers and the bot needed, half as much CPU again an article for no speed (round 15 in
+# docs/benchmarks.md). OpenBLAS reads the first; MKL and OpenMP builds the others. An
+# operator's own value is kept.
 ENGINE_THREAD_LIMITS = {"OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
 # How long closing waits for the template to exit before it is killed.
 _TEMPLATE_EXIT_SECONDS = 5.0

@@ -190,7 +190,7 @@ async def test_a_workers_numerical_work_runs_on_its_one_thread() -> None:
 async def test_an_operators_own_thread_count_for_the_workers_is_kept() -> None:
     environment = dict(os.environ, OPENBLAS_NUM_THREADS="2")
     async with lane_of(warm_up=load_numpy, environment=environment) as lane:
-        assert await lane.run(threads_after_a_matrix_product) == 2
+        assert await lane.run(threads_after_a_matrix_product) == min(2, os.cpu_count() or 1)
 
 
 async def test_a_lean_worker_is_a_fresh_interpreter_without_what_the_template_loaded(
