@@ -137,17 +137,28 @@ async def test_a_polling_bot_leaves_passport_crypto_and_tornado_out_and_opens_ae
     assert "/tornado/" not in mapped  # no webhook, no METRICS_PORT: no HTTP server to load
 
 
-async def test_the_worker_processes_run_without_the_bots_secrets(
-    api: FakeBotApi, tmp_path: Path, storage_target: StorageTarget, sample_article: str
-) -> None:
-    async with serving_bot(api, storage_target.url, tmp_path) as process:
-        sent = api.private_text(sample_article)
+async def environments_of_a_serving_bot(
+    api: FakeBotApi, database_url: str, cwd: Path, article: str
+) -> tuple[bytes, list[bytes]]:
+    """/proc/PID/environ of `ringkasbot run` and of each of its worker processes, read once it
+    answered `article`."""
+    async with serving_bot(api, database_url, cwd) as process:
+        sent = api.private_text(article)
         await api.wait_for_messages(sent["chat"]["id"], 1, timeout=30)
         workers = [pid for pid in process_tree(process.pid) if pid != process.pid]
         environments = [Path(f"/proc/{pid}/environ").read_bytes() for pid in workers]
         bots = Path(f"/proc/{process.pid}/environ").read_bytes()
         await stopped(process)
     assert len(workers) >= 3  # the template, an engine worker and the light worker
+    return bots, environments
+
+
+async def test_the_worker_processes_run_without_the_bots_secrets(
+    api: FakeBotApi, tmp_path: Path, storage_target: StorageTarget, sample_article: str
+) -> None:
+    bots, environments = await environments_of_a_serving_bot(
+        api, storage_target.url, tmp_path, sample_article
+    )
     assert TOKEN.encode() in bots
     for environment in environments:
         assert TOKEN.encode() not in environment
@@ -158,13 +169,9 @@ async def test_the_worker_processes_run_without_the_bots_secrets(
 async def test_the_worker_processes_of_a_running_bot_keep_numpy_to_one_thread(
     api: FakeBotApi, tmp_path: Path, storage_target: StorageTarget, sample_article: str
 ) -> None:
-    async with serving_bot(api, storage_target.url, tmp_path) as process:
-        sent = api.private_text(sample_article)
-        await api.wait_for_messages(sent["chat"]["id"], 1, timeout=30)
-        workers = [pid for pid in process_tree(process.pid) if pid != process.pid]
-        environments = [Path(f"/proc/{pid}/environ").read_bytes() for pid in workers]
-        await stopped(process)
-    assert len(workers) >= 3
+    _, environments = await environments_of_a_serving_bot(
+        api, storage_target.url, tmp_path, sample_article
+    )
     for environment in environments:
         assert b"\0OPENBLAS_NUM_THREADS=1\0" in b"\0" + environment
 
