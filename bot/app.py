@@ -16,7 +16,13 @@ from telegram.ext import Application, Defaults, SimpleUpdateProcessor, TypeHandl
 
 from handlers import CONTEXT_TYPES, BotData, Context, Habits, Services, register
 from handlers.metrics import count_error
-from handlers.services import ReplyLedger, begin_answer, end_answer, note_update
+from handlers.services import (
+    ReplyLedger,
+    begin_answer,
+    end_answer,
+    note_update,
+    replying_after_engine_work,
+)
 from service import DigestService, ProcessLanes, RateLimiter, SharedRateLimiter, acting_for
 from service.turns import arriving
 from service.zygote import Zygote
@@ -299,7 +305,7 @@ def build_application(
             await services.storage.close()
         log.info("Ringkas stopped; the database is closed")
 
-    pacer = ReplyPacer(delivery_policy(settings))
+    pacer = ReplyPacer(delivery_policy(settings), gives_way=replying_after_engine_work)
     base_url = settings.base_url
     updates_request = UpdatesRequest(connection_pool_size=1)
     application = cast(

@@ -36,6 +36,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import BaseRateLimiter
 
 from .lost_answers import LostAnswers, Result, Send, is_unsure
+from .send_budget import SendBudget, bucket
 
 log = logging.getLogger(__name__)
 
@@ -93,11 +94,6 @@ def _seconds(retry_after: int | timedelta) -> float:
     return retry_after.total_seconds() if isinstance(retry_after, timedelta) else retry_after
 
 
-def _bucket(per_second: float) -> AsyncLimiter:
-    """`per_second` on average, bursts of up to a second's worth (at least one message)."""
-    return AsyncLimiter(max(1.0, per_second), max(1.0, 1.0 / per_second))
-
-
 class ReplyPacer(BaseRateLimiter[int]):
     """A PTB rate limiter (`ApplicationBuilder.rate_limiter`) that never stalls other chats."""
 
@@ -106,14 +102,18 @@ class ReplyPacer(BaseRateLimiter[int]):
         policy: DeliveryPolicy | None = None,
         *,
         jitter: Callable[[], float] = random.random,
+        gives_way: Callable[[], bool] = lambda: False,
     ) -> None:
+        """`gives_way`: asked as each message waits for the send budget, in the sender's
+        context: whether it is a reply the engine worked for (bot/send_budget.py)."""
         self.policy = policy or DeliveryPolicy()
         self._jitter = jitter
+        self._gives_way = gives_way
         self._closing = asyncio.Event()
         self._global_until = 0.0
         self._chat_until: dict[ChatKey, float] = {}
-        self._overall = _bucket(self.policy.messages_per_second)
-        self._typing = _bucket(self.policy.typing_actions_per_second)
+        self._overall = SendBudget(self.policy.messages_per_second)
+        self._typing = bucket(self.policy.typing_actions_per_second)
         self._groups: dict[ChatKey, AsyncLimiter] = {}
         self._lost = LostAnswers(
             probe_span=self.policy.probe_span, settle_seconds=self.policy.settle_seconds
@@ -122,16 +122,14 @@ class ReplyPacer(BaseRateLimiter[int]):
     @property
     def messages_per_second(self) -> float:
         """This process's share of the bot's send budget."""
-        return self._overall.max_rate / self._overall.time_period
+        return self._overall.per_second
 
     def share_budget(self, replicas: int) -> None:
         """Keep to 1/`replicas` of the bot's messages a second (replicas sharing one bot)."""
         self._lost.replicas = replicas  # others' replies are unknown here: no probing
         rate = self.policy.messages_per_second / max(1, replicas)
         if rate != self.messages_per_second:
-            # A new bucket rather than changing the old one's private rate: requests already
-            # waiting in the old one go at the old pace, for a second at most.
-            self._overall = _bucket(rate)
+            self._overall.change_rate(rate)
             log.info("send budget: %.1f messages a second (%d replicas)", rate, replicas)
 
     async def initialize(self) -> None:
@@ -141,8 +139,10 @@ class ReplyPacer(BaseRateLimiter[int]):
         self.close()
 
     def close(self) -> None:
-        """End every pending wait: requests waiting for a retry raise DeliveryAborted."""
+        """End every pending wait: requests waiting for a retry or for the send budget raise
+        DeliveryAborted."""
         self._closing.set()
+        self._overall.close(DeliveryAborted("the bot is stopping; the request is given up"))
 
     def held_for(self, chat: ChatKey | None) -> float:
         """Seconds until requests for `chat` (None: any request) may go again."""
@@ -292,7 +292,7 @@ class ReplyPacer(BaseRateLimiter[int]):
             return
         if _is_group(chat):
             await self._group_limiter(chat).acquire()
-        await self._overall.acquire()
+        await self._overall.acquire(self._gives_way())
 
     def _group_limiter(self, chat: ChatKey) -> AsyncLimiter:
         limiter = self._groups.get(chat)

@@ -45,6 +45,7 @@ class Outgoing:
     html: str
     keyboard: InlineKeyboardMarkup | None = None
     kind: str = "notice"  # for the metrics (handlers.metrics.REPLY_KINDS)
+    engine_work: bool = False  # a new summary (services.send_part: quick replies go first)
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ class ReplyWriter:
                 chat_id=self._message.chat_id,
                 message_id=message_id,
                 reply_markup=outgoing.keyboard,
+                engine_work=outgoing.engine_work,
             )
             replied(outgoing.kind, edited)
             self.sent.append(message_id)  # kept also when the text did not change
@@ -110,6 +112,7 @@ class ReplyWriter:
             reply_parameters=ReplyParameters(
                 self._message.message_id, allow_sending_without_reply=True
             ),
+            engine_work=outgoing.engine_work,
         )
         replied(outgoing.kind, sent)
         if sent is not None:
@@ -240,6 +243,6 @@ async def _answer_target(
     last = len(reply.parts) - 1
     kind = "facts" if job.view == VIEW_FACTS else "summary"
     return [
-        Outgoing(part, reply.keyboard if index == last else None, kind)
+        Outgoing(part, reply.keyboard if index == last else None, kind, not answer.from_cache)
         for index, part in enumerate(reply.parts)
     ]

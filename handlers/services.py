@@ -79,6 +79,15 @@ class ReplyLedger:
 
 _ledger: ContextVar[ReplyLedger | None] = ContextVar("reply_ledger", default=None)
 
+# Whether the reply being sent is one the engine worked for (a new summary): when the bot
+# has more replies ready than Telegram lets it send, quick ones (a cached summary, a command's
+# answer, an error) go first. The application's rate limiter asks (bot/send_budget.py).
+_engine_reply: ContextVar[bool] = ContextVar("engine_reply", default=False)
+
+
+def replying_after_engine_work() -> bool:
+    return _engine_reply.get()
+
 
 def begin_answer(ledger: ReplyLedger) -> Token[ReplyLedger | None]:
     """Send this update's parts through `ledger` (in this task and the tasks it starts);
@@ -234,18 +243,28 @@ async def _call(
 
 
 async def send_part(
-    part: int, action: str, send: Callable[..., Awaitable[object]], *args: Any, **kwargs: Any
+    part: int,
+    action: str,
+    send: Callable[..., Awaitable[object]],
+    *args: Any,
+    engine_work: bool = False,
+    **kwargs: Any,
 ) -> int | None:
     """Send (or edit) part `part` of the answer to the update being handled, unless an
     earlier run of this update sent it; returns the part's message id (the earlier one, if
-    so), or None when it could not be sent."""
+    so), or None when it could not be sent. `engine_work`: a part the engine worked for just
+    now, which lets quick replies go first."""
     ledger = _ledger.get()
     if ledger is not None:
         earlier = (await ledger.earlier()).get(part)
         if earlier is not None:
             log.info("%s for update %s: part %d went out before", action, _shown(), part)
             return earlier
-    result, lost = await _call(action, send, *args, **kwargs)
+    marked = _engine_reply.set(engine_work)
+    try:
+        result, lost = await _call(action, send, *args, **kwargs)
+    finally:
+        _engine_reply.reset(marked)
     message_id = result.message_id if isinstance(result, Message) else None
     if ledger is not None:
         if message_id is not None:
